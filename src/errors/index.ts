@@ -1,0 +1,1 @@
+export { CheckError, ExitError, InputError, InternalError, hexOffset, ToolError } from './tool-error.js';

@@ -1,1 +1,1 @@
-export { CheckError, ExitError, InputError, InternalError, hexOffset, ToolError } from './tool-error.js';
+export { CheckError, ExitError, hexOffset, InputError, InternalError, ToolError } from './tool-error.js';

@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+import { Command, Option } from '@commander-js/extra-typings';
+import type { WriteCompression } from '../cpio/index.js';
+import { ExitError } from '../errors/index.js';
+import {
+  type CreateImageResult,
+  createImage,
+  extractImage,
+  formatLong,
+  listImage,
+  type ProgressEvent,
+  packRootfs,
+} from '../image/index.js';
+import { formatReport, type VerifyReport } from '../verify/index.js';
+import { VERSION } from '../version.js';
+import { isEntryPoint } from './entry.js';
+import { type Io, main, processIo } from './run.js';
+import { sourceDateEpoch } from './source-date-epoch.js';
+import { Progress } from './terminal.js';
+
+const EXAMPLES = `
+Examples:
+  $ rock-image create --init rock-init --manager rock-manager --agent volcano-agent \\
+      --busybox /bin/busybox --config-key CONFIG_KEY --node-config node.yaml -o rock.img
+  $ rock-image cpio create ./rootfs -o rock.img
+  $ rock-image ls -l rock.img
+  $ rock-image extract rock.img ./out
+
+Exit codes: 0 ok, 1 the built image failed verification, 2 unusable input or usage.
+Environment: SOURCE_DATE_EPOCH sets every mtime in the image (default 0); NO_COLOR disables colour.`;
+
+const compressOption = () =>
+  new Option('--compress <codec>', 'compression of the image')
+    .choices(['gzip', 'none'] as const)
+    .default('gzip' as const);
+
+/** Builds the `rock-image` program; `io` receives its output (tests pass their own). */
+export function rockImageProgram(io: Io = processIo): Command {
+  const program = new Command('rock-image')
+    .description('Create, list and extract ROCK-OS boot images (initramfs, cpio newc)')
+    .version(VERSION)
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EXAMPLES);
+
+  program
+    .command('create')
+    .description('lay the components at their contract paths, write the image atomically, verify it')
+    .requiredOption('--init <file>', 'rock-init binary (installed as /sbin/init)')
+    .requiredOption('--manager <file>', 'rock-manager binary (/usr/bin/rock-manager)')
+    .requiredOption('--agent <file>', 'volcano-agent binary (/usr/bin/volcano-agent)')
+    .requiredOption('--busybox <file>', 'static busybox (/bin/busybox, with /bin/sh and applet links)')
+    .option('--rootfs <dir>', 'overlay directory laid into the image (repeatable)', collect, [] as string[])
+    .option('--config-key <file>', 'CONFIG_KEY, placed at /config/CONFIG_KEY with mode 0400')
+    .option('--node-config <file>', 'node configuration, placed at /config/node.yaml with mode 0644')
+    .addOption(compressOption())
+    .option('-o, --output <file>', 'image to write', 'rock-os.img')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText('after', EXAMPLES)
+    .action(async (opts) => {
+      const progress = new Progress(!opts.quiet && !opts.json);
+      const result = await createImage({
+        components: { init: opts.init, manager: opts.manager, agent: opts.agent, busybox: opts.busybox },
+        rootfs: opts.rootfs,
+        configKey: opts.configKey,
+        nodeConfig: opts.nodeConfig,
+        compress: opts.compress as WriteCompression,
+        output: opts.output,
+        sourceDateEpoch: sourceDateEpoch(),
+        onProgress: (event) => showProgress(progress, event),
+      }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output));
+      progress.done();
+      printCreated(io, result, Boolean(opts.json));
+    });
+
+  const cpio = program.command('cpio').description('pack a prepared root directory');
+  cpio
+    .command('create')
+    .description('pack ROOTFS as a reproducible image, then verify it against the contract')
+    .argument('<rootfs>', 'prepared root directory')
+    .addOption(compressOption())
+    .option('-o, --output <file>', 'image to write', 'rock-os.img')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText('after', '\nExample:\n  $ rock-image cpio create ./rootfs -o rock.img')
+    .action(async (rootfs, opts) => {
+      const progress = new Progress(!opts.quiet && !opts.json);
+      const result = await packRootfs({
+        rootfs,
+        output: opts.output,
+        compress: opts.compress as WriteCompression,
+        sourceDateEpoch: sourceDateEpoch(),
+        onProgress: (event) => showProgress(progress, event),
+      }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output));
+      progress.done();
+      printCreated(io, result, Boolean(opts.json));
+    });
+
+  program
+    .command('ls')
+    .alias('list')
+    .description('list every entry of every segment (like cpio -tv), without extracting')
+    .argument('<image>', 'image file')
+    .option('-l, --long', 'long listing: mode, links, owner, size or device, mtime, name')
+    .option('--json', 'print a JSON array on stdout')
+    .addHelpText('after', '\nExamples:\n  $ rock-image ls rock.img\n  $ rock-image ls -l rock.img')
+    .action(async (image, opts) => {
+      const entries = [];
+      for await (const entry of listImage(image)) {
+        if (opts.json) entries.push(entry);
+        else io.out(opts.long ? formatLong(entry) : entry.name);
+      }
+      if (opts.json) io.out(JSON.stringify(entries, null, 2));
+    });
+
+  program
+    .command('extract')
+    .description('extract an image into DIR safely (nothing outside DIR; devices only as root)')
+    .argument('<image>', 'image file')
+    .argument('<dir>', 'destination directory (created if missing)')
+    .option('--no-devices', 'never create device nodes, fifos or sockets; record them instead')
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText('after', '\nExample:\n  $ rock-image extract rock.img ./out')
+    .action(async (image, dir, opts) => {
+      const warnings: string[] = [];
+      const result = await extractImage(image, dir, {
+        devices: opts.devices,
+        onWarning: (w) => warnings.push(w.message),
+      });
+      if (opts.json) {
+        io.out(JSON.stringify({ ...result, warnings }, null, 2));
+        return;
+      }
+      for (const w of warnings) io.err(`rock-image: warning: ${w}`);
+      io.out(
+        `extracted ${result.files} files, ${result.directories} directories, ${result.symlinks} symlinks, ` +
+          `${result.hardlinks} hard links, ${result.devices} device nodes into ${dir}`,
+      );
+      if (result.skippedDevices.length > 0) {
+        io.out(`not created (not root, or --no-devices): ${result.skippedDevices.length} special files:`);
+        for (const d of result.skippedDevices) io.out(`  ${d.path} ${d.type} ${d.major}:${d.minor}`);
+      }
+    });
+
+  return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function showProgress(progress: Progress, event: ProgressEvent): void {
+  switch (event.phase) {
+    case 'collect':
+      progress.step(`collected ${event.entries} entries`);
+      break;
+    case 'write':
+      progress.update(`writing ${event.index + 1}/${event.total} ${event.name}`);
+      break;
+    case 'verify':
+      progress.step('verifying the written image');
+      break;
+    case 'done':
+      progress.done();
+      break;
+  }
+}
+
+function printCreated(io: Io, result: CreateImageResult, json: boolean): void {
+  if (json) {
+    io.out(JSON.stringify({ ...result, verify: summary(result.verify) }, null, 2));
+    return;
+  }
+  io.out(
+    `${result.output}: ${result.entries} entries, ${result.bytes} bytes (${result.compress}), sha256 ${result.sha256}`,
+  );
+  io.out(formatReport(result.verify, result.output));
+}
+
+function summary(report: VerifyReport) {
+  return {
+    passed: report.passed,
+    checked: report.checked,
+    failures: report.failures,
+    warnings: report.warnings,
+  };
+}
+
+/** A failed verification: show the report's lines (or JSON) before the one-line error. */
+function rethrowWithReport(err: unknown, io: Io, json: boolean, output: string): never {
+  const report = (err as { code?: string; data?: { report?: VerifyReport } }).data?.report;
+  if ((err as { code?: string }).code === 'IMAGE_VERIFY_FAILED' && report) {
+    if (json) {
+      io.out(
+        JSON.stringify({ error: { code: 'IMAGE_VERIFY_FAILED', output }, verify: summary(report) }, null, 2),
+      );
+      throw new ExitError(1);
+    }
+    io.err(formatReport(report, output));
+  }
+  throw err;
+}
+
+if (isEntryPoint(import.meta.url)) main('rock-image', rockImageProgram());

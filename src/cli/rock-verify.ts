@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+import { Command } from '@commander-js/extra-typings';
+import { ExitError, InputError } from '../errors/index.js';
+import { type BootVerdict, bootImage } from '../qemu/index.js';
+import { formatReport, verifyImage } from '../verify/index.js';
+import { VERSION } from '../version.js';
+import { isEntryPoint } from './entry.js';
+import { type Io, main, processIo } from './run.js';
+import { paint, useColor } from './terminal.js';
+
+const EXAMPLES = `
+Examples:
+  $ rock-verify integration rock.img
+  $ rock-verify integration rock.img --cmdline "console=ttyS0 init=/sbin/init"
+  $ rock-verify boot rock.img --kernel /boot/vmlinuz --expect "ROCK-INIT: started pid=1" --timeout 60
+
+Exit codes: 0 passed, 1 a check failed (or the boot did not pass), 2 unusable input or usage.`;
+
+/** Builds the `rock-verify` program; `io` receives its output (tests pass their own). */
+export function rockVerifyProgram(io: Io = processIo): Command {
+  const program = new Command('rock-verify')
+    .description('Check a ROCK-OS image against the integration contract, and boot it')
+    .version(VERSION)
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EXAMPLES);
+
+  program
+    .command('integration')
+    .description('check every contract item, reading the image as the kernel unpacks it (no extraction)')
+    .argument('<image>', 'image file')
+    .option('--cmdline <line>', 'also check that this kernel command line reaches rock-init')
+    .option('--json', 'print the report as JSON on stdout')
+    .addHelpText('after', EXAMPLES)
+    .action(async (image, opts) => {
+      const report = await verifyImage(image, { cmdline: opts.cmdline });
+      if (opts.json) io.out(JSON.stringify({ image, ...report }, null, 2));
+      else io.out(colorVerdict(formatReport(report, image)));
+      if (!report.passed) throw new ExitError(1);
+    });
+
+  program
+    .command('boot')
+    .description(
+      'boot the image in QEMU and report a structured verdict (never hangs: killed at the timeout)',
+    )
+    .argument('<image>', 'image file')
+    .requiredOption('--kernel <vmlinuz>', 'kernel to boot')
+    .option(
+      '--cmdline <line>',
+      'kernel command line (default: console=ttyS0 panic=-1 init=/sbin/init rdinit=/sbin/init)',
+    )
+    .option(
+      '--expect <text>',
+      'console text that must appear, in order (repeatable)',
+      collect,
+      [] as string[],
+    )
+    .option('--timeout <seconds>', 'kill the VM after this many seconds', '60')
+    .option('--memory <mb>', 'guest memory in MiB', '256')
+    .option('--log <file>', 'write the serial console to this file')
+    .option('--json', 'print the verdict as JSON on stdout')
+    .addHelpText('after', EXAMPLES)
+    .action(async (image, opts) => {
+      const verdict = await bootImage({
+        kernel: opts.kernel,
+        image,
+        cmdline: opts.cmdline,
+        expect: opts.expect,
+        timeoutMs: Math.round(positive('--timeout', opts.timeout) * 1000),
+        memoryMb: Math.round(positive('--memory', opts.memory)),
+        logFile: opts.log,
+      });
+      if (opts.json) io.out(JSON.stringify(verdict, null, 2));
+      else printVerdict(io, verdict);
+      if (!verdict.passed) throw new ExitError(1);
+    });
+
+  return program;
+}
+
+function printVerdict(io: Io, verdict: BootVerdict): void {
+  for (const m of verdict.markers) {
+    io.out(`${m.ms === null ? 'missing' : `${(m.ms / 1000).toFixed(2)}s`.padStart(7)}  ${m.text}`);
+  }
+  if (!verdict.passed) {
+    io.out(`--- last ${verdict.lastLines.length} console lines (${verdict.logFile}) ---`);
+    for (const line of verdict.lastLines) io.out(line);
+  }
+  const head = verdict.passed ? 'PASSED' : 'FAILED';
+  io.out(
+    colorVerdict(
+      `${head}: ${verdict.status}: ${verdict.reason} (${verdict.accel}, ${(verdict.durationMs / 1000).toFixed(1)}s)`,
+    ),
+  );
+}
+
+function colorVerdict(text: string): string {
+  const color = useColor();
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('PASSED')) return paint(line, 'green', color);
+      if (line.startsWith('FAILED')) return paint(line, 'red', color);
+      if (line.startsWith('warning')) return paint(line, 'yellow', color);
+      return line;
+    })
+    .join('\n');
+}
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InputError('BAD_OPTION', `${flag}: expected a positive number, got '${value}'`);
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+if (isEntryPoint(import.meta.url)) main('rock-verify', rockVerifyProgram());

@@ -1,0 +1,75 @@
+import { CommanderError } from 'commander';
+import { ExitError, ToolError } from '../errors/index.js';
+
+/** Exit codes every tool documents. */
+export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, bug: 70 } as const;
+
+/** Where a command writes; tests pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** The process's own stdout and stderr. */
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+};
+
+interface Parsable {
+  exitOverride(): unknown;
+  parseAsync(argv: readonly string[], options?: { from: 'node' | 'user' }): Promise<unknown>;
+}
+
+/**
+ * Runs a commander program and turns whatever happens into an exit code, the one place that does:
+ * a ToolError prints its one line (or `{"error": ...}` with `--json`) and exits with its code,
+ * usage errors exit 2, `--help` exits 0, anything else is a bug (exit 70, with the stack).
+ */
+export async function runCli(
+  tool: string,
+  program: Parsable,
+  argv: readonly string[],
+  io: Io = processIo,
+): Promise<number> {
+  program.exitOverride();
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof ExitError) return err.exitCode;
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return EXIT.ok;
+      // commander already printed its own one-line message on stderr.
+      return EXIT.badInput;
+    }
+    if (err instanceof ToolError) {
+      if (json)
+        io.out(JSON.stringify({ error: { code: err.code, message: err.message, data: jsonSafe(err.data) } }));
+      else io.err(`${tool}: ${err.message}`);
+      return err.exitCode;
+    }
+    io.err(
+      `${tool}: internal error (a bug in rock-os-tools): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    return EXIT.bug;
+  }
+}
+
+function jsonSafe(data: Readonly<Record<string, unknown>>): unknown {
+  return JSON.parse(JSON.stringify(data, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
+/** Runs a tool as the process entry point: the only place that sets the process's exit code. */
+export function main(tool: string, program: Parsable): void {
+  runCli(tool, program, process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`${tool}: internal error: ${String(err)}\n`);
+      process.exitCode = EXIT.bug;
+    },
+  );
+}

@@ -1,0 +1,32 @@
+import type { Compression } from './types.js';
+
+/** Magic numbers the kernel's decompress_method() knows (lib/decompress.c), longest form. */
+const MAGICS: ReadonlyArray<readonly [Compression, readonly number[]]> = [
+  ['gzip', [0x1f, 0x8b]],
+  ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
+  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ['lz4', [0x02, 0x21, 0x4c, 0x18]],
+  ['bzip2', [0x42, 0x5a, 0x68]],
+  ['lzma', [0x5d, 0x00, 0x00]],
+  ['lzo', [0x89, 0x4c, 0x5a, 0x4f]],
+];
+
+/** "07070": the start of every cpio ASCII magic (newc 070701, crc 070702, odc 070707). */
+const CPIO_PREFIX = [0x30, 0x37, 0x30, 0x37, 0x30];
+
+function startsWith(head: Uint8Array, magic: readonly number[]): boolean {
+  return head.length >= magic.length && magic.every((b, i) => head[i] === b);
+}
+
+/**
+ * Names what the bytes at the start of a segment are: a compression format by its magic, `'cpio'`
+ * for an uncompressed cpio archive (any `07070x` magic; the reader refuses odc later), or
+ * `'unknown'`. Give it at least 6 bytes.
+ *
+ * @example detectCompression(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0])) // 'gzip'
+ */
+export function detectCompression(head: Uint8Array): Compression | 'cpio' | 'unknown' {
+  if (startsWith(head, CPIO_PREFIX)) return 'cpio';
+  for (const [name, magic] of MAGICS) if (startsWith(head, magic)) return name;
+  return 'unknown';
+}

@@ -1,0 +1,11 @@
+export { addMissingParents } from './add-missing-parents.js';
+export { assignInodes } from './assign-inodes.js';
+export { createCompressor, type WriteCompression } from './create-compressor.js';
+export { dedupeLastWins } from './dedupe-last-wins.js';
+export { detectCompression } from './detect-compression.js';
+export { makeReproducible } from './make-reproducible.js';
+export { NewcWriter, type NewcWriterOptions } from './newc-writer.js';
+export { normalizeName } from './normalize-name.js';
+export { type ReadOptions, readRecords } from './read-records.js';
+export { sortForArchive } from './sort-for-archive.js';
+export * from './types.js';

@@ -1,0 +1,116 @@
+import { cpioError, type StreamPlace } from './errors.js';
+import { type EntryType, TYPE_BITS } from './types.js';
+
+/** Size of a newc header: 6 bytes of magic and 13 fields of 8 hex digits. */
+export const HEADER_SIZE = 110;
+/** Name of the record that ends an archive. */
+export const TRAILER_NAME = 'TRAILER!!!';
+/** PATH_MAX including the NUL: the kernel skips longer names (init/initramfs.c). */
+export const PATH_MAX = 4096;
+/** Largest value a newc field can hold. */
+export const FIELD_MAX = 0xffffffff;
+
+/** The 13 header fields in file order, with the kernel's names. */
+export const FIELD_NAMES = [
+  'ino',
+  'mode',
+  'uid',
+  'gid',
+  'nlink',
+  'mtime',
+  'filesize',
+  'devmajor',
+  'devminor',
+  'rdevmajor',
+  'rdevminor',
+  'namesize',
+  'check',
+] as const;
+
+export type FieldName = (typeof FIELD_NAMES)[number];
+
+/** A decoded header: the magic and every field as a number. */
+export type RawHeader = { magic: '070701' | '070702' } & Record<FieldName, number>;
+
+/** Rounds up to the 4-byte alignment newc uses after the name and after the data. */
+export function pad4(n: number): number {
+  // Arithmetic, not `& ~3`: sizes reach 2^32 and bitwise operators work on 32-bit signed values.
+  return Math.ceil(n / 4) * 4;
+}
+
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[0x30 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX_VALUE[0x41 + i] = 10 + i;
+  HEX_VALUE[0x61 + i] = 10 + i;
+}
+
+/** Shows header bytes as text for messages, escaping anything that is not printable ASCII. */
+export function quoteBytes(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes)
+    s +=
+      b >= 0x20 && b < 0x7f && b !== 0x22 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return `"${s}"`;
+}
+
+/**
+ * Refuses (CPIO_BAD_MAGIC) a magic other than 070701/070702, naming odc 070707 and the old binary
+ * format. Needs the first 6 bytes only, so a short odc file is named as such, not as truncated.
+ */
+export function checkMagic(bytes: Uint8Array, place: StreamPlace, offset: number): '070701' | '070702' {
+  const magic = String.fromCharCode(...bytes.subarray(0, 6));
+  if (magic === '070701' || magic === '070702') return magic;
+  const what =
+    magic === '070707'
+      ? '"070707" (odc, the old portable format: write with -H newc)'
+      : bytes[0] === 0xc7 && bytes[1] === 0x71
+        ? `${quoteBytes(bytes.subarray(0, 6))} (old binary cpio)`
+        : quoteBytes(bytes.subarray(0, 6));
+  throw cpioError('CPIO_BAD_MAGIC', place, offset, 'magic', '"070701" or "070702" (newc)', what);
+}
+
+/**
+ * Decodes the 110 header bytes found at `offset` of a stream. Refuses a bad magic ({@link checkMagic})
+ * and a field with a non-hex digit with CPIO_BAD_FIELD naming the field: the kernel's
+ * simple_strtoul would silently stop at such a digit, so we never guess.
+ */
+export function parseHeader(bytes: Uint8Array, place: StreamPlace, offset: number): RawHeader {
+  const header = { magic: checkMagic(bytes, place, offset) } as RawHeader;
+  for (let f = 0; f < FIELD_NAMES.length; f++) {
+    const start = 6 + f * 8;
+    let value = 0;
+    for (let i = start; i < start + 8; i++) {
+      const digit = HEX_VALUE[bytes[i]!]!;
+      if (digit < 0) {
+        throw cpioError(
+          'CPIO_BAD_FIELD',
+          place,
+          offset + start,
+          FIELD_NAMES[f]!,
+          '8 hex digits',
+          quoteBytes(bytes.subarray(start, start + 8)),
+        );
+      }
+      value = value * 16 + digit;
+    }
+    header[FIELD_NAMES[f]!] = value;
+  }
+  return header;
+}
+
+/** Encodes a header: uppercase hex like GNU cpio and the kernel's gen_init_cpio (`%08X`). */
+export function encodeHeader(header: RawHeader): Uint8Array {
+  let text = header.magic;
+  for (const name of FIELD_NAMES) text += header[name].toString(16).toUpperCase().padStart(8, '0');
+  return Buffer.from(text, 'latin1');
+}
+
+const TYPE_BY_BITS = new Map<number, EntryType>(
+  (Object.entries(TYPE_BITS) as [EntryType, number][]).map(([type, bits]) => [bits, type]),
+);
+
+/** The entry type of a mode, or undefined when its S_IFMT bits name no type. */
+export function typeOfMode(mode: number): EntryType | undefined {
+  return TYPE_BY_BITS.get(mode & 0o170000);
+}

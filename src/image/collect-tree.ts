@@ -1,0 +1,103 @@
+import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import type { EntryType, Info, WriteEntry } from '../cpio/index.js';
+import { InputError } from '../errors/index.js';
+import { fileContent } from './file-content.js';
+
+/**
+ * Walks a prepared root directory and returns one write entry per file, directory, symlink, device
+ * node, fifo and socket below it, with names relative to the root (`usr/bin/x`), in no particular
+ * order (the image transforms sort them).
+ *
+ * Symlinks are recorded, never followed. Files with several links inside the tree become one hard
+ * link group. Ownership and times are copied as found; the reproducibility transform resets them.
+ * Refuses (INPUT_NOT_FOUND / INPUT_NOT_DIRECTORY) a root that is missing or not a directory.
+ */
+export function collectTree(root: string): WriteEntry[] {
+  let rootStat: Stats;
+  try {
+    rootStat = lstatSync(root);
+  } catch (err) {
+    throw new InputError('INPUT_NOT_FOUND', `${root}: cannot read: ${(err as NodeJS.ErrnoException).code}`, {
+      path: root,
+    });
+  }
+  if (!rootStat.isDirectory()) {
+    throw new InputError('INPUT_NOT_DIRECTORY', `${root}: expected a directory`, { path: root });
+  }
+  const entries: WriteEntry[] = [];
+  // Iterative walk: no recursion depth limit to hit on deep trees.
+  const pending: string[] = [''];
+  while (pending.length > 0) {
+    const rel = pending.pop() as string;
+    const names = readdirSync(join(root, rel)).sort();
+    for (const name of names) {
+      const childRel = rel === '' ? name : `${rel}/${name}`;
+      const abs = join(root, childRel);
+      const st = lstatSync(abs);
+      const entry = entryFor(childRel, abs, st);
+      if (!entry) continue;
+      entries.push(entry);
+      if (st.isDirectory()) pending.push(childRel);
+    }
+  }
+  return entries;
+}
+
+function entryFor(name: string, abs: string, st: Stats): WriteEntry | null {
+  const type = entryType(st);
+  const info: Info = {
+    name,
+    type,
+    perm: st.mode & 0o7777,
+    uid: st.uid,
+    gid: st.gid,
+    mtime: Math.max(0, Math.floor(st.mtimeMs / 1000)),
+    ino: 0,
+    nlink: 1,
+    devMajor: 0,
+    devMinor: 0,
+    rdevMajor: 0,
+    rdevMinor: 0,
+    size: 0,
+  };
+  switch (type) {
+    case 'file': {
+      const entry: WriteEntry = { info: { ...info, size: st.size }, content: fileContent(abs) };
+      // Several names for one inode inside the tree: keep them one file in the image.
+      if (st.nlink > 1) entry.linkGroup = `${st.dev}:${st.ino}`;
+      return entry;
+    }
+    case 'symlink': {
+      const target = readlinkSync(abs);
+      return { info: { ...info, linkTarget: target, size: Buffer.byteLength(target) } };
+    }
+    case 'char-device':
+    case 'block-device':
+      return { info: { ...info, rdevMajor: linuxMajor(st.rdev), rdevMinor: linuxMinor(st.rdev) } };
+    default:
+      return { info };
+  }
+}
+
+function entryType(st: Stats): EntryType {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isSymbolicLink()) return 'symlink';
+  if (st.isCharacterDevice()) return 'char-device';
+  if (st.isBlockDevice()) return 'block-device';
+  if (st.isFIFO()) return 'fifo';
+  return 'socket';
+}
+
+/** glibc's `major()` for Linux's 64-bit dev_t encoding. */
+function linuxMajor(dev: number): number {
+  const d = BigInt(dev);
+  return Number(((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn));
+}
+
+/** glibc's `minor()` for Linux's 64-bit dev_t encoding. */
+function linuxMinor(dev: number): number {
+  const d = BigInt(dev);
+  return Number((d & 0xffn) | ((d >> 12n) & ~0xffn));
+}

@@ -1,0 +1,41 @@
+import type { CpioRecord } from '../../cpio/types.js';
+
+/** The first member of a hard-link group: where it was created. */
+export interface GroupFirst {
+  parts: string[];
+}
+
+/**
+ * Hard-link groups as the kernel's `maybe_link()`/`find_link()` see them: records with nlink >= 2 and
+ * equal (ino, devMajor, devMinor, file type) are one inode. The type is part of the key, so an inode
+ * collision across types is not a link; directories and symlinks are never linked (the kernel links
+ * only regular files and special files). Groups reset at each segment, like the kernel's hash, which
+ * is freed at every trailer.
+ */
+export class LinkGroups {
+  #segment: number | undefined;
+  readonly #groups = new Map<string, GroupFirst>();
+
+  /** The group key of `record`, or `null` if it is not a hard-link candidate. */
+  static keyOf(record: CpioRecord): string | null {
+    const { type, nlink, ino, devMajor, devMinor } = record.info;
+    if (nlink < 2 || type === 'directory' || type === 'symlink') return null;
+    return `${devMajor}:${devMinor}:${ino}:${type}`;
+  }
+
+  /** The first member of `record`'s group in the current segment, if one was created. */
+  find(record: CpioRecord): GroupFirst | undefined {
+    if (record.origin.segment !== this.#segment) {
+      this.#segment = record.origin.segment;
+      this.#groups.clear();
+    }
+    const key = LinkGroups.keyOf(record);
+    return key === null ? undefined : this.#groups.get(key);
+  }
+
+  /** Records `record` as the first member of its group (no-op for records that are not candidates). */
+  remember(record: CpioRecord, first: GroupFirst): void {
+    const key = LinkGroups.keyOf(record);
+    if (key !== null) this.#groups.set(key, first);
+  }
+}

@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import type { ExtractContext, Placed } from './context.js';
+import { entryError } from './errors.js';
+import type { GroupFirst } from './link-groups.js';
+import { makeNode, type SpecialType } from './make-node.js';
+import { symlinkTarget } from './normalize-name.js';
+import { clearLeaf, inspectParents, joinParts, lstatKey } from './walk.js';
+
+/** New files: never follow (O_NOFOLLOW), never reuse (O_EXCL) — the name was just cleared. */
+const CREATE_FLAGS =
+  fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let written = 0;
+  while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written);
+}
+
+/** The identity of what we just created at `full` (it must exist: we made it). */
+function createdKey(placed: Placed): { key: string; stats: fs.BigIntStats } {
+  const found = lstatKey(placed.full);
+  if (found === null) throw new Error(`${placed.full}: vanished right after it was created`);
+  return found;
+}
+
+/** A directory: an existing real directory is kept (its mode is applied at the end), anything else replaced. */
+export function writeDirectory(ctx: ExtractContext, placed: Placed): void {
+  const kept = clearLeaf(placed.full, placed.relative, placed.record, true);
+  // 0700 while filling; the archive's mode (maybe 0500) is applied at the end.
+  if (!kept) fs.mkdirSync(placed.full, { mode: 0o700 });
+  const { stats } = createdKey(placed);
+  ctx.ledger.created(stats, placed.record, placed.parts);
+  ctx.result.directories++;
+}
+
+/** A regular file with its data, created 0600 through O_EXCL|O_NOFOLLOW after clearing the name. */
+export function writeFile(ctx: ExtractContext, placed: Placed): void {
+  clearLeaf(placed.full, placed.relative, placed.record, false);
+  const fd = fs.openSync(placed.full, CREATE_FLAGS, 0o600);
+  let stats: fs.BigIntStats;
+  try {
+    writeAll(fd, placed.record.data);
+    stats = fs.fstatSync(fd, { bigint: true });
+  } finally {
+    fs.closeSync(fd);
+  }
+  ctx.ledger.created(stats, placed.record, placed.parts);
+  ctx.result.files++;
+}
+
+/** A symlink, target verbatim (absolute targets are normal in an initramfs); never followed afterwards. */
+export function writeSymlink(ctx: ExtractContext, placed: Placed): void {
+  const target = symlinkTarget(placed.record);
+  clearLeaf(placed.full, placed.relative, placed.record, false);
+  fs.symlinkSync(target, placed.full);
+  ctx.ledger.created(createdKey(placed).stats, placed.record, placed.parts);
+  ctx.result.symlinks++;
+}
+
+/** A device node, FIFO or socket (the caller decided it may be created). */
+export async function writeSpecial(ctx: ExtractContext, placed: Placed, type: SpecialType): Promise<void> {
+  clearLeaf(placed.full, placed.relative, placed.record, false);
+  await makeNode(placed.full, type, placed.record.info.rdevMajor, placed.record.info.rdevMinor);
+  ctx.ledger.created(createdKey(placed).stats, placed.record, placed.parts);
+  ctx.result.devices++;
+}
+
+/** The entry type an lstat result shows. */
+function typeOf(stats: fs.BigIntStats): string {
+  if (stats.isFile()) return 'file';
+  if (stats.isDirectory()) return 'directory';
+  if (stats.isSymbolicLink()) return 'symlink';
+  if (stats.isCharacterDevice()) return 'char-device';
+  if (stats.isBlockDevice()) return 'block-device';
+  if (stats.isFIFO()) return 'fifo';
+  return 'socket';
+}
+
+/**
+ * A later member of a hard-link group: `link(2)` to the first member's name, then its data (if any: GNU
+ * cpio puts it on the last link, others on the first) written into the shared inode. Like the kernel's
+ * `find_link()`, the first member is found by name: if a later record replaced it with another inode
+ * of the same type, that one is linked (it was created by this run, after unlinking whatever was there).
+ *
+ * Refuses: a first member whose path now goes through or is a symlink (`PATH_ESCAPE`: never follow);
+ * one that is gone or is now of another type, such as a directory (`EXTRACT_CONFLICT`).
+ */
+export function writeHardlink(ctx: ExtractContext, placed: Placed, first: GroupFirst): void {
+  const { record } = placed;
+  const firstRelative = first.parts.join('/');
+  const data = { path: placed.relative, linkTo: firstRelative };
+  const refuse = (code: 'PATH_ESCAPE' | 'EXTRACT_CONFLICT', expected: string, found: string) =>
+    entryError(code, record, `hard link to "${firstRelative}": expected ${expected}, got ${found}`, data);
+
+  const parents = inspectParents(ctx.root, first.parts);
+  if (!parents.ok) {
+    const parent = first.parts.slice(0, parents.index + 1).join('/');
+    const code = parents.found === 'symlink' ? 'PATH_ESCAPE' : 'EXTRACT_CONFLICT';
+    throw refuse(code, `directory "${parent}"`, `a ${parents.found}`);
+  }
+  const firstFull = joinParts(ctx.root, first.parts);
+  const found = lstatKey(firstFull);
+  if (found === null) throw refuse('EXTRACT_CONFLICT', `a ${record.info.type}`, 'nothing');
+  const foundType = typeOf(found.stats);
+  if (foundType === 'symlink') throw refuse('PATH_ESCAPE', `a ${record.info.type}`, 'a symlink');
+  if (foundType !== record.info.type)
+    throw refuse('EXTRACT_CONFLICT', `a ${record.info.type}`, `a ${foundType}`);
+
+  if (placed.full !== firstFull) {
+    clearLeaf(placed.full, placed.relative, record, false);
+    fs.linkSync(firstFull, placed.full);
+  }
+  if (record.info.type === 'file' && record.data.length > 0) {
+    // The name was just linked to our own inode; still never follow and never create here.
+    const fd = fs.openSync(
+      placed.full,
+      fs.constants.O_WRONLY | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW,
+    );
+    try {
+      writeAll(fd, record.data);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  ctx.ledger.linked(found.key, record, placed.parts);
+  ctx.result.hardlinks++;
+}

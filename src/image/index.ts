@@ -1,0 +1,16 @@
+export { collectTree } from './collect-tree.js';
+export {
+  type CreateImageOptions,
+  type CreateImageResult,
+  createImage,
+  type PackRootfsOptions,
+  type ProgressEvent,
+  packRootfs,
+} from './create-image.js';
+export type { ExtractOptions, ExtractResult, ExtractWarning } from './extract/index.js';
+export { extractRecords } from './extract/index.js';
+export { extractImage } from './extract-image.js';
+export { type ComponentFiles, type ContractInputs, layoutContract } from './layout-contract.js';
+export { formatLong, type ListedEntry, listImage, modeString } from './list-image.js';
+export { type PrepareOptions, prepareEntries } from './prepare-entries.js';
+export { writeArchive } from './write-archive.js';

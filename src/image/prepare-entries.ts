@@ -1,0 +1,33 @@
+import {
+  addMissingParents,
+  assignInodes,
+  dedupeLastWins,
+  makeReproducible,
+  normalizeName,
+  sortForArchive,
+  type WriteEntry,
+} from '../cpio/index.js';
+
+/** How entries become deterministic archive records. */
+export interface PrepareOptions {
+  /** Every record's mtime: SOURCE_DATE_EPOCH, default 0. */
+  mtime?: number;
+}
+
+/**
+ * Turns collected entries into the exact record list of a reproducible image:
+ * names normalised, the last of two equal names kept (the kernel's rule), missing parent
+ * directories added (the kernel creates none), entries sorted so parents come first, owners 0:0,
+ * mtimes fixed, inode numbers assigned in order with hard-link groups sharing one.
+ *
+ * The same inputs give the same list, whatever the host's uids, times or inode numbers were.
+ */
+export function prepareEntries(entries: WriteEntry[], options: PrepareOptions = {}): WriteEntry[] {
+  const mtime = options.mtime ?? 0;
+  const named = entries.map((e) => ({ ...e, info: { ...e.info, name: normalizeName(e.info.name) } }));
+  const unique = dedupeLastWins(named);
+  const complete = addMissingParents(unique, { perm: 0o755, mtime });
+  const sorted = sortForArchive(complete);
+  const fixed = makeReproducible(sorted, { mtime, uid: 0, gid: 0 });
+  return assignInodes(fixed, { first: 1 });
+}

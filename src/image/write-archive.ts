@@ -1,0 +1,48 @@
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createCompressor, NewcWriter, type WriteCompression, type WriteEntry } from '../cpio/index.js';
+
+/** Optional observers of {@link writeArchive}. */
+export interface WriteArchiveHooks {
+  /** Sees every entry just before it is written. */
+  onEntry?: (index: number, entry: WriteEntry) => void;
+  /** Sees every output byte (after compression), e.g. to hash the image while it is written. */
+  onBytes?: (chunk: Buffer) => void;
+}
+
+/**
+ * Streams prepared entries as one newc archive, compressed, into `out`, honouring backpressure all
+ * the way (file contents are read only as fast as the output drains). Resolves when `out` has
+ * finished; rejects with the writer's typed error (a file that changed size, a name too long, ...).
+ */
+export async function writeArchive(
+  entries: readonly WriteEntry[],
+  out: NodeJS.WritableStream,
+  compress: WriteCompression,
+  hooks: WriteArchiveHooks = {},
+): Promise<void> {
+  const compressor = createCompressor(compress);
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hooks.onBytes?.(chunk);
+      done(null, chunk);
+    },
+  });
+  const drained = pipeline(compressor, tap, out);
+  // Keep the pipeline's rejection observed while the writer is still producing.
+  drained.catch(() => undefined);
+  try {
+    const writer = new NewcWriter(compressor);
+    for (const [i, entry] of entries.entries()) {
+      hooks.onEntry?.(i, entry);
+      await writer.write(entry);
+    }
+    await writer.finish();
+    if (!compressor.writableEnded) compressor.end();
+  } catch (err) {
+    compressor.destroy(err as Error);
+    await drained.catch(() => undefined);
+    throw err;
+  }
+  await drained;
+}

@@ -1,0 +1,271 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { InputError } from '../errors/index.js';
+import type { BootOptions, BootStatus, BootVerdict } from './boot-types.js';
+import { ConsoleWatcher } from './console-classifier.js';
+import { ConsoleLineSplitter } from './console-lines.js';
+import { probeKvm } from './kvm.js';
+import { DEFAULT_CMDLINE, qemuArgs } from './qemu-args.js';
+
+const DEFAULT_QEMU = 'qemu-system-x86_64';
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MEMORY_MB = 256;
+/** Once decided, the VM gets this long to power off (or finish its panic report) by itself. */
+const GRACE_MS = 5_000;
+const LAST_LINES = 40;
+const STDERR_LIMIT = 8192;
+
+interface Resolved {
+  kernel: string;
+  image: string;
+  cmdline: string;
+  expect: string[];
+  timeoutMs: number;
+  memoryMb: number;
+  mac?: string;
+  logFile: string;
+  qemuBinary: string;
+  signal?: AbortSignal;
+  onLine?: (line: string, ms: number) => void;
+}
+
+function requireFile(file: string, field: 'kernel' | 'image'): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    const code = field === 'kernel' ? 'BOOT_KERNEL_MISSING' : 'BOOT_IMAGE_MISSING';
+    throw new InputError(code, `${file}: ${field}: expected an existing file, found nothing`, {
+      file,
+      field,
+    });
+  }
+  if (!stat.isFile()) {
+    throw new InputError(
+      'BOOT_NOT_A_FILE',
+      `${file}: ${field}: expected a regular file, found another type`,
+      {
+        file,
+        field,
+      },
+    );
+  }
+}
+
+function requireInteger(value: number, field: string, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InputError('BOOT_BAD_OPTION', `${field}: expected an integer in ${min}..${max}, got ${value}`, {
+      field,
+      expected: `${min}..${max}`,
+      actual: value,
+    });
+  }
+}
+
+function resolve(options: BootOptions): Resolved {
+  requireFile(options.kernel, 'kernel');
+  requireFile(options.image, 'image');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
+  requireInteger(timeoutMs, 'timeoutMs', 1, 24 * 3600 * 1000);
+  requireInteger(memoryMb, 'memoryMb', 16, 1024 * 1024);
+  const logFile =
+    options.logFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rock-boot-')), 'console.log');
+  return {
+    kernel: options.kernel,
+    image: options.image,
+    cmdline: options.cmdline ?? DEFAULT_CMDLINE,
+    expect: options.expect ?? [],
+    timeoutMs,
+    memoryMb,
+    logFile,
+    qemuBinary: options.qemuBinary ?? DEFAULT_QEMU,
+    ...(options.mac !== undefined ? { mac: options.mac } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onLine ? { onLine: options.onLine } : {}),
+  };
+}
+
+/** One QEMU run; `consoleLines` lets the caller tell "QEMU failed before the guest said anything". */
+interface RunResult {
+  verdict: BootVerdict;
+  consoleLines: number;
+}
+
+function runQemu(
+  opts: Resolved,
+  accel: 'kvm' | 'tcg',
+  accelReason: string,
+  budgetMs: number,
+): Promise<RunResult> {
+  const args = qemuArgs({ ...opts, accel });
+  const watcher = new ConsoleWatcher(opts.expect);
+  const markerMs: (number | null)[] = opts.expect.map(() => null);
+  const last: string[] = [];
+  const splitter = new ConsoleLineSplitter();
+  const log = fs.openSync(opts.logFile, 'w');
+  let lineCount = 0;
+  let stderr = '';
+  let timedOut = false;
+  let aborted = false;
+  let interruptedBy: NodeJS.Signals | undefined;
+  let spawnError: Error | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+
+  const start = performance.now();
+  const child = spawn(opts.qemuBinary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // QEMU reads the serial console's input from stdin: keep it open and silent.
+  child.stdin.on('error', () => {});
+
+  const kill = (): void => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+      child.kill('SIGKILL');
+  };
+  const onSignal = (sig: NodeJS.Signals): void => {
+    interruptedBy = sig;
+    kill();
+    removeListeners();
+    // Our listener suppressed Node's default action; restore it unless someone else handles the signal.
+    if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+  };
+  const onAbort = (): void => {
+    aborted = true;
+    kill();
+  };
+  const removeListeners = (): void => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    process.removeListener('exit', kill);
+    opts.signal?.removeEventListener('abort', onAbort);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', kill);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const timeout = setTimeout(() => {
+    timedOut = true;
+    kill();
+  }, budgetMs);
+
+  const onLineDone = (line: string): void => {
+    const ms = performance.now() - start;
+    fs.writeSync(log, `${line}\n`);
+    last.push(line);
+    if (last.length > LAST_LINES) last.shift();
+    lineCount += 1;
+    const before = watcher.seenCount;
+    const wasPending = watcher.status === 'pending';
+    const status = watcher.push(line);
+    for (let i = before; i < watcher.seenCount; i++) markerMs[i] = ms;
+    if (wasPending && status !== 'pending' && status !== 'unpack-failed' && !graceTimer) {
+      // Decided: a powered-off or panicked VM ends QEMU by itself (-no-reboot, panic=-1); give it
+      // a moment, then stop it (a command line without panic=-1 leaves a panicked VM spinning).
+      graceTimer = setTimeout(kill, GRACE_MS);
+    }
+    opts.onLine?.(line, ms);
+  };
+
+  child.stdout.on('data', (chunk: Buffer) => {
+    for (const line of splitter.push(chunk)) onLineDone(line);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < STDERR_LIMIT) stderr += chunk.toString('utf8');
+  });
+  child.on('error', (err) => {
+    spawnError = err;
+  });
+
+  return new Promise<RunResult>((resolvePromise, rejectPromise) => {
+    child.on('close', (code) => {
+      for (const line of splitter.end()) onLineDone(line);
+      const durationMs = performance.now() - start;
+      clearTimeout(timeout);
+      if (graceTimer) clearTimeout(graceTimer);
+      removeListeners();
+      fs.closeSync(log);
+      if (aborted) {
+        rejectPromise(opts.signal?.reason ?? new Error('boot aborted'));
+        return;
+      }
+
+      const onConsole = watcher.finish();
+      let status: BootStatus = onConsole.status;
+      let reason = onConsole.reason;
+      const stderrLine = stderr
+        .split('\n')
+        .find((l) => l.trim() !== '' && !l.includes('terminating on signal'));
+      if (spawnError) {
+        status = 'qemu-failed';
+        reason = `could not start ${opts.qemuBinary}: ${spawnError.message}`;
+      } else if (watcher.status === 'pending' && interruptedBy) {
+        status = 'qemu-failed';
+        reason = `boot interrupted by ${interruptedBy}, QEMU killed: ${watcher.progress()}`;
+      } else if (watcher.status === 'pending' && timedOut) {
+        status = 'timeout';
+        reason = `no verdict within ${opts.timeoutMs} ms, QEMU killed: ${watcher.progress()}`;
+      } else if (watcher.status === 'pending' && code !== 0) {
+        status = 'qemu-failed';
+        const detail = stderrLine?.trim() ?? (code === null ? 'killed by a signal' : 'no message');
+        reason = `${opts.qemuBinary} exited with ${code === null ? 'a signal' : `code ${code}`}: ${detail}`;
+      } else if (watcher.status === 'unpack-failed' && timedOut) {
+        reason += `; then no verdict within ${opts.timeoutMs} ms, QEMU killed`;
+      }
+      const passed = status === 'passed';
+      resolvePromise({
+        consoleLines: lineCount,
+        verdict: {
+          status,
+          passed,
+          reason,
+          accel,
+          accelReason,
+          durationMs: Math.round(durationMs),
+          markers: opts.expect.map((text, i) => ({
+            text,
+            ms: markerMs[i] === null || markerMs[i] === undefined ? null : Math.round(markerMs[i]!),
+          })),
+          ...(onConsole.panicLine !== undefined ? { panicLine: onConsole.panicLine } : {}),
+          lastLines: passed ? [] : last,
+          logFile: opts.logFile,
+          cmdline: opts.cmdline,
+          exitCode: spawnError ? null : code,
+          qemuPid: child.pid ?? null,
+        },
+      });
+    });
+  });
+}
+
+/**
+ * Boots `image` with `kernel` in QEMU and judges the serial console (see classifyConsole): the
+ * verdict says whether the boot passed, why not, and when each expectation appeared (ms since QEMU
+ * was spawned). The console is written to `logFile` as it arrives.
+ *
+ * QEMU is always gone when the promise settles: it is killed (SIGKILL) at `timeoutMs`, 5 s after
+ * a verdict if the VM has not ended by itself, on abort, and on SIGINT/SIGTERM of this process.
+ * With `accel: 'auto'` and a KVM that fails at start, the boot is retried under TCG.
+ *
+ * Throws InputError `BOOT_KERNEL_MISSING`, `BOOT_IMAGE_MISSING`, `BOOT_NOT_A_FILE`,
+ * `BOOT_BAD_OPTION` or `BOOT_BAD_MAC` before starting anything; rejects with the signal's reason
+ * when aborted. A QEMU that cannot start is a verdict (`qemu-failed`), not an exception.
+ */
+export async function bootImage(options: BootOptions): Promise<BootVerdict> {
+  options.signal?.throwIfAborted();
+  const opts = resolve(options);
+  const requested = options.accel ?? 'auto';
+  if (requested !== 'auto')
+    return (await runQemu(opts, requested, `${requested} requested`, opts.timeoutMs)).verdict;
+
+  const probe = probeKvm(opts.qemuBinary);
+  if (!probe.usable) return (await runQemu(opts, 'tcg', `tcg: ${probe.reason}`, opts.timeoutMs)).verdict;
+  const started = performance.now();
+  const first = await runQemu(opts, 'kvm', probe.reason, opts.timeoutMs);
+  if (first.verdict.status !== 'qemu-failed' || first.consoleLines > 0) return first.verdict;
+  const budget = Math.max(1, Math.round(opts.timeoutMs - (performance.now() - started)));
+  const why = `tcg: kvm probe passed but the boot under kvm failed (${first.verdict.reason})`;
+  return (await runQemu(opts, 'tcg', why, budget)).verdict;
+}

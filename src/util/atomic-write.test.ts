@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAtomicWriteStream, writeFileAtomic } from './atomic-write.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rock-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const listing = () => fs.readdirSync(dir).sort();
+
+describe('writeFileAtomic', () => {
+  it('writes a new file with the exact mode and leaves no temporary file', async () => {
+    const target = path.join(dir, 'out.bin');
+    await writeFileAtomic(target, new Uint8Array([0, 1, 2, 255]), { mode: 0o640 });
+    expect([...fs.readFileSync(target)]).toEqual([0, 1, 2, 255]);
+    expect(fs.statSync(target).mode & 0o777).toBe(0o640);
+    expect(listing()).toEqual(['out.bin']);
+  });
+
+  it('replaces an existing file (a new inode: readers of the old one keep the old bytes)', async () => {
+    const target = path.join(dir, 'config.json');
+    fs.writeFileSync(target, 'old');
+    const before = fs.statSync(target).ino;
+    await writeFileAtomic(target, '{"new":true}');
+    expect(fs.readFileSync(target, 'utf8')).toBe('{"new":true}');
+    expect(fs.statSync(target).ino).not.toBe(before);
+  });
+
+  it('replaces a symlink at the target instead of writing through it', async () => {
+    const victim = path.join(dir, 'victim');
+    fs.writeFileSync(victim, 'keep');
+    const target = path.join(dir, 'link');
+    fs.symlinkSync(victim, target);
+    await writeFileAtomic(target, 'new');
+    expect(fs.readFileSync(victim, 'utf8')).toBe('keep');
+    expect(fs.lstatSync(target).isFile()).toBe(true);
+  });
+
+  it('on failure keeps the existing target and removes the temporary file', async () => {
+    const target = path.join(dir, 'busy');
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, 'inside'), 'x');
+    await expect(writeFileAtomic(target, 'data')).rejects.toMatchObject({
+      code: expect.stringMatching(/EISDIR|ENOTEMPTY|EEXIST/),
+    });
+    expect(listing()).toEqual(['busy']);
+    expect(fs.readFileSync(path.join(target, 'inside'), 'utf8')).toBe('x');
+  });
+
+  it('fails at once in a missing directory, creating nothing', async () => {
+    await expect(writeFileAtomic(path.join(dir, 'no/such/file'), 'x')).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+    expect(listing()).toEqual([]);
+  });
+});
+
+describe('createAtomicWriteStream', () => {
+  it('writes to a hidden temporary file beside the target, visible only after commit', async () => {
+    const target = path.join(dir, 'image.cpio');
+    fs.writeFileSync(target, 'old');
+    const out = createAtomicWriteStream(target, { mode: 0o600 });
+    expect(path.dirname(out.tempPath)).toBe(dir);
+    expect(path.basename(out.tempPath)).toMatch(
+      new RegExp(`^\\.image\\.cpio\\.tmp-${process.pid}-[0-9a-f]+$`),
+    );
+    out.stream.write('new ');
+    out.stream.write(Buffer.from('bytes'));
+    expect(fs.readFileSync(target, 'utf8')).toBe('old');
+    await out.commit();
+    expect(fs.readFileSync(target, 'utf8')).toBe('new bytes');
+    expect(fs.statSync(target).mode & 0o777).toBe(0o600);
+    expect(listing()).toEqual(['image.cpio']);
+  });
+
+  it('commits a stream the writer already ended', async () => {
+    const target = path.join(dir, 'ended');
+    const out = createAtomicWriteStream(target);
+    await new Promise<void>((resolve) => out.stream.end('done', () => resolve()));
+    await out.commit();
+    expect(fs.readFileSync(target, 'utf8')).toBe('done');
+  });
+
+  it('abort removes the temporary file and keeps the old target', async () => {
+    const target = path.join(dir, 'keep');
+    fs.writeFileSync(target, 'good');
+    const out = createAtomicWriteStream(target);
+    out.stream.write('partial');
+    await out.abort();
+    expect(fs.readFileSync(target, 'utf8')).toBe('good');
+    expect(listing()).toEqual(['keep']);
+    await expect(out.commit()).rejects.toThrow('atomic write already committed or aborted');
+    expect(fs.readFileSync(target, 'utf8')).toBe('good');
+  });
+
+  it('a stream error makes commit reject, removes the temporary file, keeps the old target', async () => {
+    const target = path.join(dir, 'keep');
+    fs.writeFileSync(target, 'good');
+    const out = createAtomicWriteStream(target);
+    out.stream.write('partial');
+    out.stream.destroy(new Error('upstream failed'));
+    await expect(out.commit()).rejects.toThrow('upstream failed');
+    expect(fs.readFileSync(target, 'utf8')).toBe('good');
+    expect(listing()).toEqual(['keep']);
+  });
+
+  it('a failing rename rejects commit and leaves no temporary file', async () => {
+    const target = path.join(dir, 'dir');
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, 'x'), '');
+    const out = createAtomicWriteStream(target);
+    out.stream.write('data');
+    await expect(out.commit()).rejects.toMatchObject({
+      code: expect.stringMatching(/EISDIR|ENOTEMPTY|EEXIST/),
+    });
+    expect(listing()).toEqual(['dir']);
+  });
+});

@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Options of {@link writeFileAtomic} and {@link createAtomicWriteStream}. */
+export interface AtomicWriteOptions {
+  /** Exact permission bits of the new file (umask ignored); default `0o666` minus the umask. */
+  mode?: number;
+}
+
+/** A stream onto a temporary file that replaces the target only on {@link AtomicWriteStream.commit}. */
+export interface AtomicWriteStream {
+  stream: fs.WriteStream;
+  /** The temporary file being written (`.<base>.tmp-<pid>-<random>` beside the target), e.g. to verify it before committing. */
+  readonly tempPath: string;
+  /** Ends the stream, fsyncs, and renames the temporary file over the target. Rejects on any stream error. */
+  commit(): Promise<void>;
+  /** Discards everything written: destroys the stream and removes the temporary file. */
+  abort(): Promise<void>;
+}
+
+/** `.<base>.tmp-<pid>-<random>` beside the target: rename(2) is atomic only within one filesystem. */
+function tempPathFor(target: string): string {
+  const base = path.basename(target);
+  return path.join(path.dirname(target), `.${base}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/** Opens a new temporary file exclusively (never reusing or following an existing name). */
+function openTemp(target: string, mode: number | undefined): { tempPath: string; fd: number } {
+  const tempPath = tempPathFor(target);
+  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+  const fd = fs.openSync(tempPath, flags, mode ?? 0o666);
+  try {
+    if (mode !== undefined) fs.fchmodSync(fd, mode);
+  } catch (error) {
+    fs.closeSync(fd);
+    fs.rmSync(tempPath, { force: true });
+    throw error;
+  }
+  return { tempPath, fd };
+}
+
+/** fsyncs the directory so the rename itself survives a crash; some filesystems refuse, which is harmless. */
+function syncDirectory(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, fs.constants.O_RDONLY);
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Durability of the directory entry is best effort; the file content itself was fsynced.
+  }
+}
+
+/** Renames `tempPath` over `target` (removing it if that fails), then syncs the directory. */
+function renameOver(tempPath: string, target: string): void {
+  try {
+    fs.renameSync(tempPath, target);
+  } catch (error) {
+    fs.rmSync(tempPath, { force: true });
+    throw error;
+  }
+  syncDirectory(path.dirname(target));
+}
+
+/**
+ * Writes `data` to `target` atomically: a temporary file in the same directory is written, fsynced and
+ * renamed over `target`. Readers see the old content or the new one, never a mix; a failure (disk full,
+ * target is a directory, ...) removes the temporary file and leaves an existing `target` untouched.
+ *
+ * Resolves when the new content is durable. Rejects with the underlying `fs` error.
+ *
+ * @example
+ * await writeFileAtomic('out/config.json', JSON.stringify(config), { mode: 0o644 });
+ */
+export async function writeFileAtomic(
+  target: string,
+  data: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const { tempPath, fd } = openTemp(target, options.mode);
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  try {
+    try {
+      let written = 0;
+      while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (error) {
+    fs.rmSync(tempPath, { force: true });
+    throw error;
+  }
+  renameOver(tempPath, target);
+}
+
+/**
+ * Opens a write stream whose bytes replace `target` only when `commit()` succeeds. `abort()` (or any
+ * stream error before or during `commit()`) removes the temporary file and leaves `target` untouched.
+ * The temporary file is created synchronously, so this throws at once if the directory is unwritable.
+ *
+ * @example
+ * const out = createAtomicWriteStream('initrd.img');
+ * await pipeline(source, out.stream);
+ * await out.commit();
+ */
+export function createAtomicWriteStream(target: string, options: AtomicWriteOptions = {}): AtomicWriteStream {
+  const { tempPath, fd } = openTemp(target, options.mode);
+  const stream = fs.createWriteStream(tempPath, { fd, autoClose: false });
+  let streamError: Error | undefined;
+  stream.on('error', (error) => {
+    streamError = error;
+  });
+  let settled = false;
+
+  // The stream owns the fd: destroy() closes it (whatever autoClose says) once in-flight writes are
+  // done, so it is never closed twice or under a pending write.
+  const close = async (): Promise<void> => {
+    if (stream.closed) return;
+    await new Promise<void>((resolve) => {
+      stream.once('close', () => resolve());
+      if (!stream.destroyed) stream.destroy();
+    });
+  };
+
+  const discard = async (): Promise<void> => {
+    await close();
+    fs.rmSync(tempPath, { force: true });
+  };
+
+  const commit = async (): Promise<void> => {
+    if (settled) throw new Error(`${target}: atomic write already committed or aborted`);
+    settled = true;
+    try {
+      if (stream.destroyed) {
+        // 'error' is emitted after destroy() returns, before 'close': wait to report the real cause.
+        await close();
+        throw streamError ?? new Error(`${target}: stream was destroyed before commit`);
+      }
+      if (streamError !== undefined) throw streamError;
+      if (!stream.writableFinished) {
+        await new Promise<void>((resolve, reject) => {
+          stream.once('finish', () => resolve());
+          stream.once('error', reject);
+          if (!stream.writableEnded) stream.end();
+        });
+      }
+      fs.fsyncSync(fd);
+      await close();
+      if (streamError !== undefined) throw streamError;
+    } catch (error) {
+      await discard();
+      throw error;
+    }
+    renameOver(tempPath, target);
+  };
+
+  const abort = async (): Promise<void> => {
+    if (settled) return;
+    settled = true;
+    await discard();
+  };
+
+  return { stream, tempPath, commit, abort };
+}

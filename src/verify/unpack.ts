@@ -1,0 +1,340 @@
+/**
+ * Applies an image's records to an in-memory rootfs with the kernel's own rules (init/initramfs.c,
+ * do_header / do_name / do_symlink / maybe_link / clean_path), so the verifier checks the tree the
+ * kernel would really leave behind, not the list of records.
+ */
+import { type CpioRecord, TYPE_BITS } from '../cpio/types.js';
+import { hexOffset } from '../errors/index.js';
+import { BUILTIN_RECORDS, isBuiltinOrigin } from './kernel-builtin.js';
+import { NAME_MAX, PATH_MAX } from './path-walk.js';
+import { locateName, nameNotes, type Where } from './record-name.js';
+import { type Dirent, Rootfs } from './rootfs.js';
+import type { ImageTree, UnpackNote, UnpackNoteKind } from './types.js';
+
+const TRAILER = 'TRAILER!!!';
+
+/** Per-record context: the record and a note writer. */
+interface Job {
+  record: CpioRecord;
+  where: Where;
+  note(kind: UnpackNoteKind, detail: string, previous?: Dirent): void;
+}
+
+const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+class KernelUnpacker {
+  readonly fs = new Rootfs();
+  readonly notes: UnpackNote[] = [];
+  readonly segments = new Set<number>();
+  entries = 0;
+  /** find_link's hash: (major, minor, ino, S_IFMT) to the first name; reset at every TRAILER!!!. */
+  private readonly links = new Map<string, string>();
+  private lastSegment: number | undefined;
+
+  feed(record: CpioRecord): void {
+    const { info, origin } = record;
+    // A segment ends with TRAILER!!! (free_hash), so links never cross segments even when the
+    // reader does not hand the trailer over.
+    if (this.lastSegment !== undefined && origin.segment !== this.lastSegment) this.links.clear();
+    this.lastSegment = origin.segment;
+    if (info.name === TRAILER) {
+      this.links.clear();
+      return;
+    }
+    const quiet = isBuiltinOrigin(origin);
+    if (!quiet) {
+      this.entries += 1;
+      this.segments.add(origin.segment);
+    }
+    const where = locateName(this.fs.lookup, info.name);
+    const job: Job = {
+      record,
+      where,
+      note: (kind, detail, previous) => {
+        if (quiet) return;
+        const note: UnpackNote = { kind, path: where.path, detail, origin, info };
+        if (previous) note.previous = previous.origin;
+        this.notes.push(note);
+      },
+    };
+    // do_header: a name longer than PATH_MAX (NUL included) is skipped whole.
+    if (byteLength(info.name) + 1 > PATH_MAX) {
+      job.note(
+        'name-too-long',
+        `name is ${byteLength(info.name)} bytes; the kernel skips names over ${PATH_MAX - 1}`,
+      );
+      return;
+    }
+    if (info.type === 'symlink') {
+      const target = linkTarget(record);
+      // do_header: a symlink body over PATH_MAX is skipped whole.
+      if (byteLength(target) > PATH_MAX) {
+        job.note('name-too-long', `link target is ${byteLength(target)} bytes; the kernel skips it`);
+        return;
+      }
+    } else if (info.type !== 'file' && info.size > 0) {
+      // do_header reads the name only `if (S_ISREG(mode) || !body_len)`: anything else is skipped.
+      job.note('ignored-body', `a ${info.type} with a ${info.size}-byte body: the kernel skips the record`);
+      return;
+    }
+    if (!where.ok && where.why.startsWith('ENAMETOOLONG')) {
+      job.note(
+        'name-too-long',
+        `a component is longer than ${NAME_MAX} bytes (ENAMETOOLONG); the entry is dropped`,
+      );
+      return;
+    }
+    for (const [kind, detail] of nameNotes(info.name, where)) job.note(kind, detail);
+    switch (info.type) {
+      case 'file':
+        this.doFile(job);
+        return;
+      case 'directory':
+        this.doDirectory(job);
+        return;
+      case 'symlink':
+        this.doSymlink(job, linkTarget(record));
+        return;
+      default:
+        this.doNode(job);
+        return;
+    }
+  }
+
+  /** Notes a re-declared name; the built-in entries are expected to be re-declared, so not them. */
+  private noteDuplicate(job: Job, path: string): void {
+    const existing = this.fs.get(path);
+    if (existing && !isBuiltinOrigin(existing.origin)) {
+      job.note(
+        'duplicate',
+        `also declared at segment ${existing.origin.segment} offset ${hexOffset(existing.origin.offset)}; the last one wins`,
+        existing,
+      );
+    }
+  }
+
+  /**
+   * clean_path: an existing entry of another type is removed; rmdir fails on a non-empty directory,
+   * which then stays (returns true: blocked, and noted).
+   */
+  private cleanPath(job: Job, path: string, type: CpioRecord['info']['type'] | null): boolean {
+    const existing = this.fs.get(path);
+    if (!existing || existing.inode.type === type) return false;
+    if (existing.inode.type === 'directory' && this.fs.childCount(path) > 0) {
+      job.note(
+        'kept-existing',
+        `a non-empty directory is in the way (rmdir: ENOTEMPTY); the record is lost`,
+        existing,
+      );
+      return true;
+    }
+    this.fs.remove(path);
+    if (type !== null || existing.inode.type !== job.record.info.type) {
+      job.note(
+        'type-replaced',
+        `the ${existing.inode.type} there is removed for a ${job.record.info.type}`,
+        existing,
+      );
+    }
+    return false;
+  }
+
+  /** maybe_link: 0 not a later link, 1 linked, -1 linking failed (the record is then dropped). */
+  private maybeLink(job: Job): 0 | 1 | -1 {
+    const { info, origin } = job.record;
+    if (info.nlink < 2) return 0;
+    const key = `${info.devMajor}:${info.devMinor}:${info.ino}:${TYPE_BITS[info.type]}`;
+    const old = this.links.get(key);
+    if (old === undefined) {
+      this.links.set(key, info.name);
+      return 0;
+    }
+    const { where } = job;
+    if (where.ok && !where.itself) this.cleanPath(job, where.path, null);
+    // init_link(old, new) looks `old` up by name now, without following a final symlink.
+    const from = locateName(this.fs.lookup, old);
+    const source = from.ok && !from.itself ? this.fs.get(from.path) : undefined;
+    if (!source || source.inode.type === 'directory') {
+      job.note(
+        'link-failed',
+        `hard link to "${old}" fails: ${source ? 'it is a directory now' : 'it no longer exists'}`,
+      );
+      return -1;
+    }
+    if (!where.ok) {
+      job.note('dropped-no-parent', `no parent directory (${where.why})`);
+      return -1;
+    }
+    if (where.itself || this.fs.get(where.path)) {
+      job.note('link-failed', `hard link to "${old}" fails: the name is taken (EEXIST)`);
+      return -1;
+    }
+    this.fs.add(where.path, { inode: source.inode, origin, rawName: info.name });
+    job.note('hardlink', `hard link to ${from.path} (ino ${info.ino}); they share one file`);
+    return 1;
+  }
+
+  private doFile(job: Job): void {
+    const { info, origin, data } = job.record;
+    const { where } = job;
+    let blocked = false;
+    if (where.ok && !where.itself) {
+      this.noteDuplicate(job, where.path);
+      blocked = this.cleanPath(job, where.path, 'file');
+    }
+    const ml = this.maybeLink(job);
+    if (ml < 0 || (blocked && ml === 0)) return;
+    if (!where.ok) {
+      job.note('dropped-no-parent', `no parent directory (${where.why})`);
+      return;
+    }
+    if (where.itself || where.trailingSlash) {
+      job.note('kept-existing', 'names a directory; open fails (EISDIR)');
+      return;
+    }
+    let entry = this.fs.get(where.path);
+    if (entry && entry.inode.type !== 'file') {
+      job.note('kept-existing', `a ${entry.inode.type} stays there; open fails`, entry);
+      return;
+    }
+    if (!entry) {
+      entry = { inode: this.fs.newInode('file', info.perm, info.uid, info.gid), origin, rawName: info.name };
+      this.fs.add(where.path, entry);
+    } else if (ml !== 1) {
+      entry.inode.data = new Uint8Array(0); // O_TRUNC, except on a later hard link
+    }
+    entry.origin = origin;
+    entry.rawName = info.name;
+    // vfs_fchown / vfs_fchmod apply to the (possibly shared) inode; the body, if any, replaces its data.
+    Object.assign(entry.inode, { uid: info.uid, gid: info.gid, perm: info.perm });
+    if (info.size > 0) entry.inode.data = data;
+  }
+
+  private doDirectory(job: Job): void {
+    const { info, origin } = job.record;
+    const { where } = job;
+    if (!where.ok) {
+      job.note('dropped-no-parent', `no parent directory (${where.why})`);
+      return;
+    }
+    if (!where.itself) {
+      this.noteDuplicate(job, where.path);
+      this.cleanPath(job, where.path, 'directory');
+    }
+    let entry = this.fs.get(where.path);
+    if (!entry) {
+      entry = {
+        inode: this.fs.newInode('directory', info.perm, info.uid, info.gid),
+        origin,
+        rawName: info.name,
+      };
+      this.fs.add(where.path, entry);
+    }
+    if (entry.inode.type !== 'directory') return; // a non-empty directory can only be kept, so unreachable
+    // init_mkdir fails with EEXIST on an existing directory, but init_chown and init_chmod still run.
+    Object.assign(entry.inode, { uid: info.uid, gid: info.gid, perm: info.perm });
+    entry.origin = origin;
+    entry.rawName = info.name;
+  }
+
+  private doNode(job: Job): void {
+    const { info, origin } = job.record;
+    const { where } = job;
+    let blocked = false;
+    if (where.ok && !where.itself) {
+      this.noteDuplicate(job, where.path);
+      blocked = this.cleanPath(job, where.path, info.type);
+    }
+    if (this.maybeLink(job) !== 0) return;
+    if (!where.ok) {
+      job.note('dropped-no-parent', `no parent directory (${where.why})`);
+      return;
+    }
+    if (where.trailingSlash) {
+      job.note('kept-existing', `a ${info.type} name ends with "/"; mknod fails`);
+      return;
+    }
+    let entry = this.fs.get(where.path);
+    if (!entry) {
+      entry = {
+        inode: this.fs.newInode(info.type, info.perm, info.uid, info.gid),
+        origin,
+        rawName: info.name,
+      };
+      Object.assign(entry.inode, { rdevMajor: info.rdevMajor, rdevMinor: info.rdevMinor });
+      this.fs.add(where.path, entry);
+    } else {
+      // init_mknod fails with EEXIST; init_chown/init_chmod still apply to what is there, so the old
+      // device numbers stay (this is what happens to every image's /dev/console over the built-in one).
+      const { inode } = entry;
+      // When blocked (already noted), the non-empty directory still gets the record's owner and mode.
+      if (
+        !blocked &&
+        (inode.type !== info.type || inode.rdevMajor !== info.rdevMajor || inode.rdevMinor !== info.rdevMinor)
+      ) {
+        job.note(
+          'kept-existing',
+          `mknod fails (EEXIST): the ${inode.type} ${inode.rdevMajor}:${inode.rdevMinor} stays; the record's ${info.rdevMajor}:${info.rdevMinor} is ignored`,
+          entry,
+        );
+      }
+    }
+    Object.assign(entry.inode, { uid: info.uid, gid: info.gid, perm: info.perm });
+    entry.origin = origin;
+    entry.rawName = info.name;
+  }
+
+  private doSymlink(job: Job, target: string): void {
+    const { info, origin } = job.record;
+    const { where } = job;
+    let blocked = false;
+    if (where.ok && !where.itself) {
+      this.noteDuplicate(job, where.path);
+      blocked = this.cleanPath(job, where.path, null); // clean_path(collected, 0): any type goes
+    }
+    // init_symlink: getname_kernel refuses a target of PATH_MAX bytes or more (no room for the NUL).
+    if (byteLength(target) + 1 > PATH_MAX) {
+      job.note('name-too-long', `link target is ${byteLength(target)} bytes`);
+      return;
+    }
+    if (!where.ok) {
+      job.note('dropped-no-parent', `no parent directory (${where.why})`);
+      return;
+    }
+    const existing = where.itself || where.trailingSlash ? undefined : this.fs.get(where.path);
+    if (where.itself || where.trailingSlash || existing) {
+      if (existing) Object.assign(existing.inode, { uid: info.uid, gid: info.gid }); // init_chown still runs
+      if (!blocked) job.note('kept-existing', 'symlink fails (EEXIST); what is there stays', existing);
+      return;
+    }
+    const inode = this.fs.newInode('symlink', 0o777, info.uid, info.gid);
+    inode.linkTarget = target;
+    this.fs.add(where.path, { inode, origin, rawName: info.name });
+  }
+}
+
+function linkTarget(record: CpioRecord): string {
+  return record.info.linkTarget ?? Buffer.from(record.data).toString('utf8');
+}
+
+/**
+ * Unpacks records in memory exactly as the kernel would into rootfs, starting from the kernel's
+ * built-in `/dev`, `/dev/console` (c 5:1) and `/root` (origin segment -1). Returns the resulting
+ * tree and a note for everything worth a word: prefixed or unsafe names, duplicates, entries dropped
+ * for a missing parent, names too long, hard links, replaced types. Never throws on odd archives:
+ * the kernel does not either.
+ * @example const tree = await unpackLikeKernel(readRecords(file)); tree.nodes.get('/sbin/init')
+ */
+export async function unpackLikeKernel(
+  records: AsyncIterable<CpioRecord> | Iterable<CpioRecord>,
+): Promise<ImageTree> {
+  const unpacker = new KernelUnpacker();
+  for (const record of BUILTIN_RECORDS) unpacker.feed(record);
+  for await (const record of records) unpacker.feed(record);
+  return {
+    nodes: unpacker.fs.toNodes(),
+    notes: unpacker.notes,
+    segments: unpacker.segments.size,
+    entries: unpacker.entries,
+  };
+}

@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, from this file's location. */
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Result of running one of our built tools. */
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a built tool (`dist/cli/<tool>.js`) as a user would, with its own process, and returns its
+ * exit code and output. `npm test` builds before it runs the tests.
+ */
+export function runTool(
+  tool: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): CliRun {
+  const result = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli', `${tool}.js`), ...args], {
+    encoding: 'utf8',
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    timeout: 300_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}

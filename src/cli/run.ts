@@ -17,6 +17,7 @@ export const processIo: Io = {
 };
 
 interface Parsable {
+  readonly commands: readonly Parsable[];
   exitOverride(): unknown;
   parseAsync(argv: readonly string[], options?: { from: 'node' | 'user' }): Promise<unknown>;
 }
@@ -32,7 +33,7 @@ export async function runCli(
   argv: readonly string[],
   io: Io = processIo,
 ): Promise<number> {
-  program.exitOverride();
+  exitOverrideAll(program);
   const json = argv.includes('--json');
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -55,6 +56,12 @@ export async function runCli(
     );
     return EXIT.bug;
   }
+}
+
+/** commander copies settings to subcommands only when they are created: set it on every level. */
+function exitOverrideAll(command: Parsable): void {
+  command.exitOverride();
+  for (const sub of command.commands) exitOverrideAll(sub);
 }
 
 function jsonSafe(data: Readonly<Record<string, unknown>>): unknown {

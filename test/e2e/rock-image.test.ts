@@ -92,7 +92,9 @@ describe('rock-image create', () => {
       encoding: 'utf8',
     });
     const line = (name: string) =>
-      long.split('\n').find((l) => l.endsWith(` ${name}`) || l.includes(` ${name} -> `)) ?? '';
+      long
+        .split('\n')
+        .find((l) => (l.endsWith(` ${name}`) && !l.includes(' -> ')) || l.includes(` ${name} -> `)) ?? '';
     expect(line('sbin/init')).toMatch(/^-rwxr-xr-x\s+1 0\s+0 /);
     expect(line('config/CONFIG_KEY')).toMatch(/^-r-------- /);
     expect(line('config/node.yaml')).toMatch(/^-rw-r--r-- /);

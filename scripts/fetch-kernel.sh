@@ -3,7 +3,8 @@
 #   .cache/kernel/vmlinuz   the kernel image (stable name; what ROCK_TEST_KERNEL defaults to)
 #   .cache/kernel/config    its build configuration
 #   .cache/kernel/version   e.g. 6.1.0-56-cloud-amd64
-# Idempotent: does nothing when .cache/kernel/vmlinuz exists. Tests look for the kernel at
+#   .cache/kernel/linux-image-*.deb  the package itself (rock-kernel's store and module tests add it)
+# Idempotent: does nothing when .cache/kernel/vmlinuz and the .deb exist. Tests look for the kernel at
 # $ROCK_TEST_KERNEL, else at .cache/kernel/vmlinuz.
 set -euo pipefail
 
@@ -16,7 +17,7 @@ die() {
   exit 1
 }
 
-if [ -f "$dir/vmlinuz" ]; then
+if [ -f "$dir/vmlinuz" ] && compgen -G "$dir/linux-image-*.deb" >/dev/null; then
   echo "up-to-date $dir/vmlinuz ($(cat "$dir/version" 2>/dev/null || echo 'unknown version'))"
   exit 0
 fi
@@ -55,6 +56,8 @@ dpkg-deb -x "$deb" "$work/x" || die "dpkg-deb -x $deb failed"
 [ -f "$work/x/boot/vmlinuz-$version" ] || die "$deb holds no boot/vmlinuz-$version"
 [ -f "$work/x/boot/config-$version" ] || die "$deb holds no boot/config-$version"
 
+cp -f "$deb" "$dir/$(basename "$deb").tmp"
+mv -f "$dir/$(basename "$deb").tmp" "$dir/$(basename "$deb")"
 cp -f "$work/x/boot/config-$version" "$dir/config"
 echo "$version" >"$dir/version"
 # vmlinuz last: its presence is what marks the cache complete.

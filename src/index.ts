@@ -4,10 +4,15 @@
  * @example
  * import { createImage, verifyImage, bootImage } from 'rock-os-tools';
  */
+
+export * as config from './config/index.js';
 export * as contract from './contract/index.js';
 export * from './cpio/index.js';
 export * from './errors/index.js';
 export * from './image/index.js';
+export * as kernel from './kernel/index.js';
+export * as mac from './mac/index.js';
 export * from './qemu/index.js';
+export * as security from './security/index.js';
 export * from './verify/index.js';
 export { VERSION } from './version.js';

@@ -22,6 +22,8 @@ const EXAMPLES = `
 Examples:
   $ rock-image create --init rock-init --manager rock-manager --agent volcano-agent \\
       --busybox /bin/busybox --config-key CONFIG_KEY --node-config node.yaml -o rock.img
+  $ rock-image create ... --mac "$(rock-mac allocate --device node-7 | cut -d' ' -f3)" \\
+      --kernel 6.1.0-56-cloud-amd64 --modules virtio_net virtio_pci --sign rock-sign.key
   $ rock-image cpio create ./rootfs -o rock.img
   $ rock-image ls -l rock.img
   $ rock-image extract rock.img ./out
@@ -52,6 +54,19 @@ export function rockImageProgram(io: Io = processIo): Command {
     .option('--rootfs <dir>', 'overlay directory laid into the image (repeatable)', collect, [] as string[])
     .option('--config-key <file>', 'CONFIG_KEY, placed at /config/CONFIG_KEY with mode 0400')
     .option('--node-config <file>', 'node configuration, placed at /config/node.yaml with mode 0644')
+    .option(
+      '--config <file:dest>',
+      'config file to place under /config/ or /etc/rock/ (repeatable)',
+      collect,
+      [] as string[],
+    )
+    .option(
+      '--mac <mac>',
+      "write this MAC (e.g. from 'rock-mac allocate') into the node config as network.mac",
+    )
+    .option('--kernel <name>', 'check the image against this stored kernel (rock-kernel add) before writing')
+    .option('--modules <names...>', 'kernel modules to carry at /lib/modules/<release>/ (needs --kernel)')
+    .option('--sign <secret-key>', 'minisign secret key: also write IMAGE.minisig')
     .addOption(compressOption())
     .option('-o, --output <file>', 'image to write', 'rock-os.img')
     .option('--json', 'print the result as JSON on stdout')
@@ -64,6 +79,11 @@ export function rockImageProgram(io: Io = processIo): Command {
         rootfs: opts.rootfs,
         configKey: opts.configKey,
         nodeConfig: opts.nodeConfig,
+        configs: opts.config,
+        mac: opts.mac,
+        kernel: opts.kernel,
+        modules: opts.modules,
+        sign: opts.sign,
         compress: opts.compress as WriteCompression,
         output: opts.output,
         sourceDateEpoch: sourceDateEpoch(),
@@ -174,6 +194,7 @@ function printCreated(io: Io, result: CreateImageResult, json: boolean): void {
   io.out(
     `${result.output}: ${result.entries} entries, ${result.bytes} bytes (${result.compress}), sha256 ${result.sha256}`,
   );
+  if (result.signature) io.out(`signed: ${result.signature}`);
   io.out(formatReport(result.verify, result.output));
 }
 

@@ -12,6 +12,7 @@ const EXAMPLES = `
 Examples:
   $ rock-verify integration rock.img
   $ rock-verify integration rock.img --cmdline "console=ttyS0 init=/sbin/init"
+  $ rock-verify integration rock.img --pub rock-sign.pub
   $ rock-verify boot rock.img --kernel /boot/vmlinuz --expect "ROCK-INIT: started pid=1" --timeout 60
 
 Exit codes: 0 passed, 1 a check failed (or the boot did not pass), 2 unusable input or usage.`;
@@ -29,10 +30,11 @@ export function rockVerifyProgram(io: Io = processIo): Command {
     .description('check every contract item, reading the image as the kernel unpacks it (no extraction)')
     .argument('<image>', 'image file')
     .option('--cmdline <line>', 'also check that this kernel command line reaches rock-init')
+    .option('--pub <file>', 'minisign public key: IMAGE.minisig must verify with it')
     .option('--json', 'print the report as JSON on stdout')
     .addHelpText('after', EXAMPLES)
     .action(async (image, opts) => {
-      const report = await verifyImage(image, { cmdline: opts.cmdline });
+      const report = await verifyImage(image, { cmdline: opts.cmdline, publicKey: opts.pub });
       if (opts.json) io.out(JSON.stringify({ image, ...report }, null, 2));
       else io.out(colorVerdict(formatReport(report, image)));
       if (!report.passed) throw new ExitError(1);

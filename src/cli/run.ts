@@ -70,6 +70,13 @@ function jsonSafe(data: Readonly<Record<string, unknown>>): unknown {
 
 /** Runs a tool as the process entry point: the only place that sets the process's exit code. */
 export function main(tool: string, program: Parsable): void {
+  // `rock-x --help | head`: the reader went away; stop quietly like other Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   runCli(tool, program, process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

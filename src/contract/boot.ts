@@ -29,3 +29,9 @@ export const INIT_LINK = { path: KERNEL_DEFAULT_RDINIT, target: 'sbin/init' } as
 
 /** Parameters every generated kernel command line carries, in this order. */
 export const BOOT_PARAMS: readonly string[] = [`init=${INIT_PATH}`, `rdinit=${INIT_PATH}`];
+
+/**
+ * What the kernel tries, in order, when neither `rdinit=` nor `init=` gets a program running
+ * (init/main.c `kernel_init`): a kernel fact, listed here because `/sbin/init` is also ours.
+ */
+export const KERNEL_FALLBACK_INITS: readonly string[] = ['/sbin/init', '/etc/init', '/bin/init', '/bin/sh'];

@@ -107,7 +107,10 @@ describe('one module holds the contract', () => {
   it('has no contract path literal outside src/contract', () => {
     const offenders: string[] = [];
     for (const file of libraryFiles(src)) {
-      const text = readFileSync(file, 'utf8');
+      // Comments may name the paths (they explain the kernel's rules); code may not.
+      const text = readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
       for (const literal of literals) {
         if (text.includes(`'${literal}'`) || text.includes(`"${literal}"`) || text.includes(`\`${literal}`)) {
           offenders.push(`${relative(src, file)}: ${literal}`);

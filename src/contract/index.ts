@@ -1,4 +1,4 @@
-export { BOOT_PARAMS, INIT_LINK, KERNEL_DEFAULT_RDINIT } from './boot.js';
+export { BOOT_PARAMS, INIT_LINK, KERNEL_DEFAULT_RDINIT, KERNEL_FALLBACK_INITS } from './boot.js';
 export { DEVICE_NODES, type DeviceNode } from './devices.js';
 export {
   archiveName,

@@ -25,6 +25,11 @@ export interface Budget {
   total: number;
 }
 
+/** Archives ended so far over all segments (each TRAILER!!! ends one): numbers `origin.archive`. */
+export interface ArchiveCounter {
+  count: number;
+}
+
 /**
  * How one stream ends. `plain`: an uncompressed segment of the input; it ends right after its
  * TRAILER!!! record (what follows is the next segment). `compressed`: a whole decompressed segment;
@@ -47,6 +52,7 @@ export async function* readArchive(
   base: number,
   kind: StreamKind,
   budget?: Budget,
+  archives: ArchiveCounter = { count: 0 },
 ): AsyncGenerator<CpioRecord> {
   let records = 0;
   for (;;) {
@@ -124,6 +130,8 @@ export async function* readArchive(
     }
 
     if (type === undefined) {
+      // A trailer ends one archive: the kernel forgets its hard-link table here (init/initramfs.c).
+      archives.count += 1;
       if (kind === 'plain') return;
       // Inside a compressed segment: NUL padding, then the end or another archive (the kernel's Reset state).
       await src.skipZeros();
@@ -158,6 +166,7 @@ export async function* readArchive(
       data: type === 'file' ? data : new Uint8Array(0),
       origin: {
         segment: place.segment,
+        archive: archives.count,
         compression: place.compression,
         offset,
         segmentOffset: place.segmentOffset,

@@ -15,6 +15,13 @@ describe('decodeLz4Block', () => {
     expect(Buffer.from(decodeLz4Block(block, 100) as Uint8Array).toString()).toBe('abcabcabcabcZ');
   });
 
+  it('decodes a long periodic match by doubling (distance 3, length 100)', () => {
+    const block = Uint8Array.from([0x3f, 0x61, 0x62, 0x63, 0x03, 0x00, 81, 0x10, 0x5a]);
+    expect(Buffer.from(decodeLz4Block(block, 200) as Uint8Array).toString()).toBe(
+      `${'abc'.repeat(35).slice(0, 103)}Z`,
+    );
+  });
+
   it('refuses a match before the start, output over the limit, and truncated blocks', () => {
     expect(decodeLz4Block(Uint8Array.from([0x10, 0x61, 0x05, 0x00]), 100)).toBe(
       'match offset 5 points before the output start',

@@ -1,8 +1,12 @@
+/** Copies shorter than this are done inline. */
+const SHORT = 32;
+
 /**
  * Decodes one LZ4 block (the raw block format, no frame) into at most `maxOut` bytes, like the
  * kernel's LZ4_decompress_safe. Returns the output, or a string saying what is wrong.
- * Literals and non-overlapping matches are copied with set/copyWithin; an overlapping match (a
- * repeated pattern) is copied by doubling, so no loop runs once per output byte.
+ * Long literals and matches are copied with set/copyWithin (an overlapping match, a repeated
+ * pattern, by doubling); only copies shorter than {@link SHORT} bytes use a plain loop, where a
+ * call would cost more than the copy.
  */
 export function decodeLz4Block(src: Uint8Array, maxOut: number): Uint8Array | string {
   const out = new Uint8Array(maxOut);
@@ -22,7 +26,11 @@ export function decodeLz4Block(src: Uint8Array, maxOut: number): Uint8Array | st
     }
     if (ip + literals > end) return 'literals run past the block';
     if (op + literals > maxOut) return `output larger than ${maxOut} bytes`;
-    out.set(src.subarray(ip, ip + literals), op);
+    if (literals < SHORT) {
+      for (let i = 0; i < literals; i++) out[op + i] = src[ip + i]!;
+    } else {
+      out.set(src.subarray(ip, ip + literals), op);
+    }
     ip += literals;
     op += literals;
     if (ip === end) break; // the last sequence carries literals only
@@ -41,7 +49,10 @@ export function decodeLz4Block(src: Uint8Array, maxOut: number): Uint8Array | st
     }
     if (op + length > maxOut) return `output larger than ${maxOut} bytes`;
     const from = op - distance;
-    if (distance >= length) {
+    if (length < SHORT) {
+      // A forward byte copy is exactly LZ4's overlap semantics, and cheaper than a call for short runs.
+      for (let i = 0; i < length; i++) out[op + i] = out[from + i]!;
+    } else if (distance >= length) {
       out.copyWithin(op, from, from + length);
     } else {
       // The pattern of `distance` bytes repeats; copy whole periods from `from`, doubling each time.

@@ -104,6 +104,38 @@ describe('readRecords on concatenated segments', () => {
     }
   });
 
+  it('finds the end of a gzip member whatever the chunk boundaries (incl. exactly at the deflate end)', async () => {
+    const main = await writeAll([file('a', Buffer.alloc(5000, 9))]);
+    const gz = zlib.gzipSync(main);
+    const img = Buffer.concat([gz, gz]);
+    for (const cut of [gz.length - 8, gz.length - 7, gz.length, gz.length + 1, gz.length + 10]) {
+      async function* two() {
+        yield img.subarray(0, cut);
+        yield img.subarray(cut);
+      }
+      const segments: number[] = [];
+      for await (const r of readRecords(two())) segments.push(r.origin.segmentOffset);
+      expect(segments).toEqual([0, gz.length]);
+    }
+  });
+
+  it('skips the FNAME, FCOMMENT, FEXTRA and FHCRC fields of a gzip header', async () => {
+    const main = await writeAll([file('a', 'named')]);
+    const body = zlib.deflateRawSync(main);
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(zlib.crc32(main), 0);
+    trailer.writeUInt32LE(main.length, 4);
+    // FLG = FHCRC | FEXTRA | FNAME | FCOMMENT
+    const header = Buffer.concat([
+      Buffer.from([0x1f, 0x8b, 8, 0x1e, 1, 2, 3, 4, 0, 3, 4, 0]),
+      Buffer.from('xtra'),
+      Buffer.from('initrd.cpio\0a comment\0'),
+      Buffer.from([0xaa, 0xbb]),
+    ]);
+    const records = await readAll(Buffer.concat([header, body, trailer]), {}, 3);
+    expect(Buffer.from(records[0]!.data).toString()).toBe('named');
+  });
+
   it('stops early without leaking: breaking out of the loop closes the decoder', async () => {
     const main = await writeAll([file('a', 'x'), file('b', 'y')]);
     const img = Buffer.concat([zlib.gzipSync(main), zlib.gzipSync(main)]);
@@ -119,5 +151,21 @@ describe('readRecords on concatenated segments', () => {
     const a = Buffer.concat([rawRecord({ name: 'a' }), rawTrailer()]);
     const records = await readAll(Buffer.concat([Buffer.alloc(8), a, Buffer.alloc(512), a]));
     expect(records.map((r) => r.origin.segmentOffset)).toEqual([8, 8 + a.length + 512]);
+  });
+});
+
+describe('readRecords archive numbering', () => {
+  // The kernel resets its hard-link table at every TRAILER!!!, not per compressed segment: one gzip
+  // member may hold two complete archives, whose records must not link to each other.
+  it('counts archives by trailer, also inside one compressed segment', async () => {
+    const first = await writeAll([file('a', 'one')]);
+    const second = await writeAll([file('b', 'two')]);
+    const plain = await writeAll([file('c', 'three')]);
+    const image = Buffer.concat([plain, zlib.gzipSync(Buffer.concat([first, second]))]);
+    const origins: string[] = [];
+    for await (const r of readRecords(chunked(image, 7))) {
+      origins.push(`${r.info.name}:${r.origin.segment}:${r.origin.archive}`);
+    }
+    expect(origins).toEqual(['c:0:0', 'a:1:1', 'b:1:2']);
   });
 });

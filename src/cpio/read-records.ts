@@ -1,5 +1,5 @@
 import { hexOffset } from '../errors/index.js';
-import { type ArchiveLimits, type Budget, readArchive } from './archive-reader.js';
+import { type ArchiveCounter, type ArchiveLimits, type Budget, readArchive } from './archive-reader.js';
 import { ByteSource } from './byte-source.js';
 import { detectCompression } from './detect-compression.js';
 import { cpioError, hexBytes, type StreamPlace } from './errors.js';
@@ -68,6 +68,7 @@ export async function* readRecords(
   };
   const maxRatio = options.maxRatio ?? 2000;
   const budget: Budget = { total: 0 };
+  const archives: ArchiveCounter = { count: 0 };
   const src = new ByteSource(input);
   let segment = 0;
   for (;;) {
@@ -90,7 +91,7 @@ export async function* readRecords(
           `one at ${hexOffset(segmentOffset)} (misaligned)`,
         );
       }
-      yield* readArchive(src, place, limits, segmentOffset, 'plain', budget);
+      yield* readArchive(src, place, limits, segmentOffset, 'plain', budget, archives);
     } else {
       const place: StreamPlace = {
         source,
@@ -123,7 +124,7 @@ export async function* readRecords(
         capped(decoder(src, place), src, place, limits.maxTotalSize, maxRatio, budget),
       );
       try {
-        yield* readArchive(decoded, place, limits, 0, 'compressed');
+        yield* readArchive(decoded, place, limits, 0, 'compressed', undefined, archives);
       } finally {
         await decoded.close();
       }

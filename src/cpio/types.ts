@@ -49,6 +49,12 @@ export interface Info {
 export interface RecordOrigin {
   /** Index of the archive segment (0 for the first; early microcode is often segment 0). */
   segment: number;
+  /**
+   * Index of the archive (counted by TRAILER!!! records over the whole input). Usually equal to
+   * `segment`, but one compressed segment may hold several archives; the kernel resets its
+   * hard-link table at every trailer, so hard links never cross archives.
+   */
+  archive: number;
   /** Compression of that segment. */
   compression: Compression;
   /** Offset of the header within the segment's decompressed stream. */

@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
+import { configEntries } from '../config/index.js';
 import type { WriteCompression, WriteEntry } from '../cpio/index.js';
 import { CheckError, InputError } from '../errors/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
+import { rockHome } from '../util/rock-home.js';
 import { type VerifyReport, verifyImage } from '../verify/index.js';
 import { collectTree } from './collect-tree.js';
+import { kernelEntries } from './kernel-input.js';
 import { type ComponentFiles, layoutContract } from './layout-contract.js';
+import { nodeConfigInput } from './node-config-input.js';
 import { prepareEntries } from './prepare-entries.js';
+import { signImage } from './sign-image.js';
 import { writeArchive } from './write-archive.js';
 
 /** Options of {@link createImage}. Paths are resolved against `cwd`. */
@@ -17,12 +22,24 @@ export interface CreateImageOptions {
   rootfs?: string[];
   configKey?: string;
   nodeConfig?: string;
+  /** Further config files, `FILE:/etc/rock/NAME` (only under /config or /etc/rock), mode 0644. */
+  configs?: string[];
+  /** Written into the node configuration as `network.mac` (an address from `rock-mac allocate`). */
+  mac?: string;
+  /** A kernel of the store: the image is checked against its config before it is written. */
+  kernel?: string;
+  /** Modules of that kernel (with their dependencies) to carry at /lib/modules/<release>/. */
+  modules?: string[];
+  /** A minisign secret key: writes `<output>.minisig` beside the image. */
+  sign?: string;
   compress?: WriteCompression;
   /** The image to write (atomically). */
   output: string;
   /** Every mtime in the image (SOURCE_DATE_EPOCH); default 0. */
   sourceDateEpoch?: number;
   cwd?: string;
+  /** ROCK_HOME (kernel store); default `rockHome()`. */
+  home?: string;
   /** Called with progress: the entry being written, and the phase. */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -42,6 +59,8 @@ export interface CreateImageResult {
   sha256: string;
   compress: WriteCompression;
   verify: VerifyReport;
+  /** The signature file, when signed. */
+  signature?: string;
 }
 
 /**
@@ -72,10 +91,29 @@ export async function createImage(options: CreateImageOptions): Promise<CreateIm
       busybox: at(options.components.busybox),
     },
     configKey: options.configKey === undefined ? undefined : at(options.configKey),
-    nodeConfig: options.nodeConfig === undefined ? undefined : at(options.nodeConfig),
+    nodeConfig: nodeConfigInput(
+      options.nodeConfig === undefined ? undefined : at(options.nodeConfig),
+      options.mac,
+    ),
+  });
+  const mtime = checkEpoch(options.sourceDateEpoch);
+  const configs = configEntries(
+    (options.configs ?? []).map((spec) => resolveSpec(spec, at)),
+    { mtime },
+  );
+  const modules = await kernelEntries({
+    kernel: options.kernel,
+    modules: options.modules,
+    compress: options.compress ?? 'gzip',
+    mtime,
+    home: options.home ?? rockHome(),
   });
   // Overlays first, contract last: the explicit components win over anything an overlay carries.
-  return buildVerifiedImage([...overlays, ...contract], { ...options, output: at(options.output) });
+  return buildVerifiedImage([...overlays, ...modules, ...configs, ...contract], {
+    ...options,
+    output: at(options.output),
+    sign: options.sign === undefined ? undefined : at(options.sign),
+  });
 }
 
 /** Options of {@link packRootfs}. */
@@ -100,6 +138,7 @@ export async function packRootfs(options: PackRootfsOptions): Promise<CreateImag
 
 interface BuildOptions {
   output: string;
+  sign?: string;
   compress?: WriteCompression;
   sourceDateEpoch?: number;
   onProgress?: (event: ProgressEvent) => void;
@@ -137,7 +176,19 @@ async function buildVerifiedImage(
         { report },
       );
     }
-    await out.commit();
+    // Sign the verified bytes before they move into place, so an image never lands unsigned when a
+    // signature was asked for.
+    const signature =
+      options.sign === undefined
+        ? undefined
+        : await signImage(out.tempPath, options.output, options.sign, mtime);
+    try {
+      await out.commit();
+    } catch (err) {
+      await signature?.abort();
+      throw err;
+    }
+    await signature?.commit();
     progress({ phase: 'done', bytes });
     return {
       output: options.output,
@@ -146,11 +197,18 @@ async function buildVerifiedImage(
       sha256: hash.digest('hex'),
       compress,
       verify: report,
+      ...(signature ? { signature: signature.path } : {}),
     };
   } catch (err) {
     await out.abort();
     throw err;
   }
+}
+
+/** `FILE:/etc/rock/NAME`: the source is resolved against cwd, the destination stays as written. */
+function resolveSpec(spec: string, at: (p: string) => string): string {
+  const colon = spec.lastIndexOf(':');
+  return colon <= 0 ? spec : `${at(spec.slice(0, colon))}${spec.slice(colon)}`;
 }
 
 function checkEpoch(epoch: number | undefined): number {

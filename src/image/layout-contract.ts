@@ -23,8 +23,8 @@ export interface ContractInputs {
   components: ComponentFiles;
   /** The CONFIG_KEY file; placed at the contract path with mode 0400. */
   configKey?: string;
-  /** The node configuration; placed at the contract path with mode 0644. */
-  nodeConfig?: string;
+  /** The node configuration (a file, or its bytes); placed at the contract path with mode 0644. */
+  nodeConfig?: string | Uint8Array;
 }
 
 /**
@@ -56,9 +56,15 @@ export function layoutContract(inputs: ContractInputs): WriteEntry[] {
     const content = fileContent(inputs.configKey, `CONFIG_KEY (${inputs.configKey})`);
     entries.push({ info: info(CONFIG_KEY_PATH, 'file', 0o400, { size: content.size }), content });
   }
-  if (inputs.nodeConfig !== undefined) {
+  if (typeof inputs.nodeConfig === 'string') {
     const content = fileContent(inputs.nodeConfig, `node config (${inputs.nodeConfig})`);
     entries.push({ info: info(NODE_CONFIG_PATH, 'file', CONFIG_FILE_MODE, { size: content.size }), content });
+  } else if (inputs.nodeConfig !== undefined) {
+    const content = inputs.nodeConfig;
+    entries.push({
+      info: info(NODE_CONFIG_PATH, 'file', CONFIG_FILE_MODE, { size: content.length }),
+      content,
+    });
   }
   return entries;
 }

@@ -16,8 +16,8 @@ export interface PrepareOptions {
 
 /**
  * Turns collected entries into the exact record list of a reproducible image:
- * names normalised, the last of two equal names kept (the kernel's rule), missing parent
- * directories added (the kernel creates none), entries sorted so parents come first, owners 0:0,
+ * names normalised, missing parent directories added (the kernel creates none), the last of two
+ * equal names kept (the kernel's rule), entries sorted so parents come first, owners 0:0,
  * mtimes fixed, inode numbers assigned in order with hard-link groups sharing one.
  *
  * The same inputs give the same list, whatever the host's uids, times or inode numbers were.
@@ -25,9 +25,11 @@ export interface PrepareOptions {
 export function prepareEntries(entries: WriteEntry[], options: PrepareOptions = {}): WriteEntry[] {
   const mtime = options.mtime ?? 0;
   const named = entries.map((e) => ({ ...e, info: { ...e.info, name: normalizeName(e.info.name) } }));
-  const unique = dedupeLastWins(named);
-  const complete = addMissingParents(unique, { perm: 0o755, mtime });
-  const sorted = sortForArchive(complete);
+  // Parents first, then de-duplication: a parent added for an early entry is replaced by the
+  // directory's own entry when one comes later (the last entry of a name wins, as in the kernel).
+  const complete = addMissingParents(named, { perm: 0o755, mtime });
+  const unique = dedupeLastWins(complete);
+  const sorted = sortForArchive(unique);
   const fixed = makeReproducible(sorted, { mtime, uid: 0, gid: 0 });
   return assignInodes(fixed, { first: 1 });
 }

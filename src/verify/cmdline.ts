@@ -4,7 +4,7 @@
  * Parsing follows lib/cmdline.c next_arg and kernel/params.c parse_args; the choice of PID 1
  * follows init/main.c (rdinit_setup, init_setup, kernel_init_freeable, kernel_init).
  */
-import { INIT_LINK, INIT_PATH, KERNEL_DEFAULT_RDINIT } from '../contract/index.js';
+import { INIT_LINK, INIT_PATH, KERNEL_DEFAULT_RDINIT, KERNEL_FALLBACK_INITS } from '../contract/index.js';
 import { execOutcome, treeLookup } from './exec-model.js';
 import { walkPath } from './path-walk.js';
 import type { CmdlineVerdict, ImageTree } from './types.js';
@@ -23,9 +23,6 @@ export interface ParsedCmdline {
 
 /** The kernel's isspace() for ASCII (lib/ctype.c). */
 const isSpace = (c: string | undefined): boolean => c !== undefined && ' \t\n\v\f\r'.includes(c);
-
-/** The programs kernel_init tries, in order, when neither rdinit nor init= could run (init/main.c). */
-const KERNEL_FALLBACK_INITS = ['/sbin/init', '/etc/init', '/bin/init', '/bin/sh'];
 
 const VFS_PANIC = 'panic with "VFS: Unable to mount root fs on unknown-block(0,0)"';
 

@@ -17,4 +17,4 @@ export type {
 } from './types.js';
 export { unpackLikeKernel } from './unpack.js';
 export { checkContract, verifyRecords } from './verify.js';
-export { verifyImage } from './verify-image.js';
+export { type VerifyImageOptions, verifyImage } from './verify-image.js';

@@ -13,7 +13,13 @@
 import type { CpioRecord, Info, RecordOrigin } from '../cpio/types.js';
 
 /** Origin of the built-in records: segment -1, before the image's segment 0. */
-export const BUILTIN_ORIGIN: RecordOrigin = { segment: -1, compression: 'none', offset: 0, segmentOffset: 0 };
+export const BUILTIN_ORIGIN: RecordOrigin = {
+  segment: -1,
+  archive: -1,
+  compression: 'none',
+  offset: 0,
+  segmentOffset: 0,
+};
 
 function builtin(name: string, type: Info['type'], perm: number, rdevMajor = 0, rdevMinor = 0): CpioRecord {
   const info: Info = {

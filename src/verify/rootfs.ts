@@ -27,7 +27,13 @@ export interface Dirent {
 }
 
 /** Origin of what exists before any archive: the root directory itself. */
-export const ROOT_ORIGIN: RecordOrigin = { segment: -1, compression: 'none', offset: 0, segmentOffset: 0 };
+export const ROOT_ORIGIN: RecordOrigin = {
+  segment: -1,
+  archive: -1,
+  compression: 'none',
+  offset: 0,
+  segmentOffset: 0,
+};
 
 const EMPTY = new Uint8Array(0);
 

@@ -29,14 +29,14 @@ class KernelUnpacker {
   entries = 0;
   /** find_link's hash: (major, minor, ino, S_IFMT) to the first name; reset at every TRAILER!!!. */
   private readonly links = new Map<string, string>();
-  private lastSegment: number | undefined;
+  private lastArchive: number | undefined;
 
   feed(record: CpioRecord): void {
     const { info, origin } = record;
     // A segment ends with TRAILER!!! (free_hash), so links never cross segments even when the
     // reader does not hand the trailer over.
-    if (this.lastSegment !== undefined && origin.segment !== this.lastSegment) this.links.clear();
-    this.lastSegment = origin.segment;
+    if (this.lastArchive !== undefined && origin.archive !== this.lastArchive) this.links.clear();
+    this.lastArchive = origin.archive;
     if (info.name === TRAILER) {
       this.links.clear();
       return;

@@ -1,12 +1,24 @@
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readRecords } from '../cpio/index.js';
+import { CheckError } from '../errors/index.js';
+import { SIGNATURE_SUFFIX, verifySignature } from '../security/index.js';
 import { openInput } from '../util/open-input.js';
-import type { VerifyOptions, VerifyReport } from './index.js';
-import { verifyRecords } from './index.js';
+import type { CheckFailure, VerifyOptions, VerifyReport } from './types.js';
+import { verifyRecords } from './verify.js';
+
+/** Options of {@link verifyImage}: the record checks' options plus file-level ones. */
+export interface VerifyImageOptions extends VerifyOptions {
+  /** Name used in messages; default the file's base name. */
+  source?: string;
+  /** A minisign public key: the image's `<image>.minisig` must verify with it. */
+  publicKey?: string;
+}
 
 /**
  * Reads an image file with our own streaming reader (no extraction, no external cpio), applies the
- * kernel's unpacking rules in memory and checks every contract item.
+ * kernel's unpacking rules in memory and checks every contract item; with `publicKey`, also checks
+ * the image's minisign signature.
  *
  * Resolves with the report (its `passed` says whether the image can boot rock-init); rejects with
  * an InputError (exit 2) when the file is not a readable archive.
@@ -15,10 +27,32 @@ import { verifyRecords } from './index.js';
  * const report = await verifyImage('initrd.img', { cmdline: 'console=ttyS0 rdinit=/sbin/init' });
  * if (!report.passed) console.log(formatReport(report, 'initrd.img'));
  */
-export async function verifyImage(
-  path: string,
-  options: VerifyOptions & { source?: string } = {},
-): Promise<VerifyReport> {
+export async function verifyImage(path: string, options: VerifyImageOptions = {}): Promise<VerifyReport> {
   const source = options.source ?? basename(path);
-  return verifyRecords(readRecords(openInput(path), { source }), options);
+  const report = await verifyRecords(readRecords(openInput(path), { source }), options);
+  if (options.publicKey === undefined) return report;
+  const failure = await signatureFailure(path, options.publicKey);
+  const failures = failure ? [...report.failures, failure] : report.failures;
+  return { ...report, failures, passed: failures.length === 0, checked: report.checked + 1 };
+}
+
+async function signatureFailure(image: string, publicKey: string): Promise<CheckFailure | undefined> {
+  const signature = `${image}${SIGNATURE_SUFFIX}`;
+  if (!existsSync(signature)) {
+    const message = `${signature}: signature: expected a minisign signature beside the image, found nothing`;
+    return { rule: 'signature.missing', path: signature, expected: 'a signature', found: 'nothing', message };
+  }
+  try {
+    await verifySignature(image, publicKey);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof CheckError)) throw err;
+    return {
+      rule: 'signature.invalid',
+      path: signature,
+      expected: 'a valid signature',
+      found: err.code,
+      message: err.message,
+    };
+  }
 }

@@ -25,8 +25,9 @@ export class LinkGroups {
 
   /** The first member of `record`'s group in the current segment, if one was created. */
   find(record: CpioRecord): GroupFirst | undefined {
-    if (record.origin.segment !== this.#segment) {
-      this.#segment = record.origin.segment;
+    // The kernel resets its link table at every TRAILER!!!, i.e. per archive (init/initramfs.c).
+    if (record.origin.archive !== this.#segment) {
+      this.#segment = record.origin.archive;
       this.#groups.clear();
     }
     const key = LinkGroups.keyOf(record);

@@ -6,6 +6,7 @@ import type { Check } from '../types.js';
 import { checkBusybox } from './busybox.js';
 import { checkCmdline } from './cmdline.js';
 import { checkComponents } from './components.js';
+import { checkConfigContent } from './config-content.js';
 import { checkConfigFiles } from './config-key.js';
 import { checkConfigPlacement } from './config-placement.js';
 import { checkDevices } from './devices.js';
@@ -24,6 +25,7 @@ export const CHECKS: readonly { readonly name: string; readonly run: Check }[] =
   { name: 'directories', run: checkDirectories },
   { name: 'devices', run: checkDevices },
   { name: 'config-files', run: checkConfigFiles },
+  { name: 'config-content', run: checkConfigContent },
   { name: 'config-placement', run: checkConfigPlacement },
   { name: 'owners', run: checkOwners },
   { name: 'symlinks', run: checkSymlinks },
@@ -34,6 +36,7 @@ export {
   checkBusybox,
   checkCmdline,
   checkComponents,
+  checkConfigContent,
   checkConfigFiles,
   checkConfigPlacement,
   checkDevices,

@@ -72,7 +72,7 @@ export function buildRecords(specs: readonly Spec[]): CpioRecord[] {
     if (s.type === 'symlink') info.linkTarget = s.target ?? '';
     const offset = offsets.get(segment) ?? 0;
     offsets.set(segment, offset + pad4(110 + Buffer.byteLength(s.name) + 1) + pad4(data.length));
-    const origin: RecordOrigin = { segment, compression: 'none', offset, segmentOffset: 0 };
+    const origin: RecordOrigin = { segment, archive: segment, compression: 'none', offset, segmentOffset: 0 };
     return { info, data: s.type === 'file' ? data : new Uint8Array(0), origin };
   });
 }
@@ -101,8 +101,9 @@ export function goodSpecs(): Spec[] {
     });
   }
   specs.push({ name: archiveName(INIT_LINK.path), type: 'symlink', perm: 0o777, target: INIT_LINK.target });
-  specs.push({ name: archiveName(CONFIG_KEY_PATH), type: 'file', perm: 0o400, data: 'k'.repeat(32) });
-  specs.push({ name: archiveName(NODE_CONFIG_PATH), type: 'file', perm: 0o644, data: 'node: test\n' });
+  // 32 bytes, base64, newline: the shape rock-security keygen writes.
+  specs.push({ name: archiveName(CONFIG_KEY_PATH), type: 'file', perm: 0o400, data: `${'k'.repeat(43)}=\n` });
+  specs.push({ name: archiveName(NODE_CONFIG_PATH), type: 'file', perm: 0o644, data: GOOD_NODE_CONFIG });
   return specs;
 }
 
@@ -130,3 +131,16 @@ export function withExtra(extra: Spec[], edit?: (specs: Spec[]) => Spec[]): Cpio
   const specs = [...goodSpecs(), ...extra];
   return buildRecords(edit ? edit(specs) : specs);
 }
+
+/** A node configuration that validates against the node.yaml schema. */
+export const GOOD_NODE_CONFIG = [
+  'node_id: n1',
+  'hostname: n1',
+  'role: worker',
+  'network:',
+  '  interface: eth0',
+  'volcano:',
+  '  server_url: https://volcano.example.com:8443',
+  '  agent_id: n1',
+  '',
+].join('\n');

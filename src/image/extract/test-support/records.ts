@@ -45,6 +45,7 @@ function record(
     data,
     origin: {
       segment: options.segment ?? 0,
+      archive: options.segment ?? 0,
       compression: 'none',
       offset: options.offset ?? 0,
       segmentOffset: 0,

@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+import { Command, Option } from '@commander-js/extra-typings';
+import { CONFIG_KEY_PATH } from '../contract/index.js';
+import { ExitError } from '../errors/index.js';
+import {
+  checkKeys,
+  createConfigKey,
+  createSigningKeyPair,
+  decryptFile,
+  encryptFile,
+  formatDigest,
+  formatKeyReport,
+  HASH_ALGORITHMS,
+  type HashAlgorithm,
+  hashFile,
+  isExposed,
+  rotateKey,
+  signFile,
+  verifySignature,
+} from '../security/index.js';
+import { VERSION } from '../version.js';
+import { isEntryPoint } from './entry.js';
+import { type Io, main, processIo } from './run.js';
+import { sourceDateEpoch } from './source-date-epoch.js';
+
+const KEY_NAME = CONFIG_KEY_PATH.slice(CONFIG_KEY_PATH.lastIndexOf('/') + 1);
+
+const EXAMPLES = `
+Examples:
+  $ rock-security keygen --out ${KEY_NAME}
+  $ rock-security encrypt node.yaml -o node.yaml.enc --key ${KEY_NAME}
+  $ rock-security decrypt node.yaml.enc -o node.yaml --key ${KEY_NAME}
+  $ rock-security keygen --sign --out rock-sign.key        # also writes rock-sign.pub
+  $ rock-security sign rock.img --key rock-sign.key         # writes rock.img.minisig
+  $ rock-security verify rock.img --pub rock-sign.pub       # or: minisign -V -p rock-sign.pub -m rock.img
+  $ rock-security hash --algo sha512 rock.img
+  $ rock-security check ./rootfs        # or an image: rock-security check rock.img
+  $ rock-security rotate --key rootfs/config/${KEY_NAME} --dir rootfs/config --dir rootfs/etc/rock
+
+Keys are only ever read from and written to files: never on the command line, never printed.
+Exit codes: 0 ok, 1 a check or verification failed, 2 unusable input or usage.`;
+
+/** Builds the `rock-security` program; `io` receives its output (tests pass their own). */
+export function rockSecurityProgram(io: Io = processIo): Command {
+  const program = new Command('rock-security')
+    .description('Keys, encryption and signatures for ROCK-OS images and their configuration')
+    .version(VERSION)
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EXAMPLES);
+
+  const warnKey = (key: string, perm: number): void => {
+    if (isExposed(perm)) {
+      io.err(
+        `rock-security: warning: ${key}: mode 0${perm.toString(8)} lets group or others read the key (chmod 600 ${key})`,
+      );
+    }
+  };
+
+  program
+    .command('keygen')
+    .description(
+      'write a new CONFIG_KEY (32 random bytes, base64, mode 0600), or with --sign a minisign key pair',
+    )
+    .option('--out <file>', `key file to write (default ${KEY_NAME}, or rock-sign.key with --sign)`)
+    .option('--sign', 'make an Ed25519 signing key pair in minisign format instead')
+    .option('--pub <file>', 'with --sign: public key file (default: --out with .pub instead of .key)')
+    .option('--force', 'replace an existing key; the old one is kept as <file>.bak-<time>')
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-security keygen --out CONFIG_KEY\n  $ rock-security keygen --sign --out rock-sign.key',
+    )
+    .action(async (opts) => {
+      if (opts.sign) {
+        const secret = opts.out ?? 'rock-sign.key';
+        const pub = opts.pub ?? `${secret.replace(/\.key$/, '')}.pub`;
+        const result = await createSigningKeyPair(secret, pub, { force: opts.force });
+        if (opts.json) io.out(JSON.stringify(result, null, 2));
+        else {
+          io.out(`${result.secretKey}: minisign secret key ${result.keyId} (unencrypted, mode 0600)`);
+          io.out(`${result.publicKey}: public key`);
+          if (result.backup) io.out(`previous secret key kept as ${result.backup}`);
+        }
+        return;
+      }
+      const result = await createConfigKey(opts.out ?? KEY_NAME, { force: opts.force });
+      if (opts.json) io.out(JSON.stringify(result, null, 2));
+      else {
+        io.out(`${result.path}: new config key (32 bytes, mode 0600)`);
+        if (result.backup) io.out(`previous key kept as ${result.backup}`);
+      }
+    });
+
+  for (const direction of ['encrypt', 'decrypt'] as const) {
+    program
+      .command(direction)
+      .description(
+        direction === 'encrypt'
+          ? 'encrypt a file with AES-256-GCM into the ROCKENC envelope (streaming)'
+          : 'decrypt an envelope; nothing is written unless it authenticates',
+      )
+      .argument('<input>', direction === 'encrypt' ? 'file to encrypt' : 'envelope to decrypt')
+      .requiredOption('-o, --output <file>', 'file to write (atomically)')
+      .requiredOption('--key <file>', 'CONFIG_KEY file')
+      .option('--json', 'print the result as JSON on stdout')
+      .addHelpText(
+        'after',
+        `\nExample:\n  $ rock-security ${direction} node.yaml${direction === 'encrypt' ? '' : '.enc'} -o out --key CONFIG_KEY`,
+      )
+      .action(async (input, opts) => {
+        const fn = direction === 'encrypt' ? encryptFile : decryptFile;
+        const result = await fn(input, opts.output, opts.key);
+        warnKey(opts.key, result.keyPerm);
+        if (opts.json) io.out(JSON.stringify(result, null, 2));
+        else io.out(`${result.output}: ${direction}ed ${result.bytesIn} bytes into ${result.bytesOut}`);
+      });
+  }
+
+  program
+    .command('sign')
+    .description("sign a file with a minisign secret key (writes FILE.minisig; minisign's prehashed format)")
+    .argument('<file>', 'file to sign')
+    .requiredOption('--key <file>', 'minisign secret key (unencrypted)')
+    .option('-x, --signature <file>', 'signature file to write (default FILE.minisig)')
+    .option('--legacy', "sign the raw file ('Ed', minisign -l) instead of its BLAKE2b-512")
+    .option('-t, --trusted-comment <text>', 'trusted (signed) comment')
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ rock-security sign rock.img --key rock-sign.key\nSOURCE_DATE_EPOCH sets the timestamp of the default trusted comment.',
+    )
+    .action(async (file, opts) => {
+      const result = await signFile(file, opts.key, {
+        output: opts.signature,
+        legacy: opts.legacy,
+        trustedComment: opts.trustedComment,
+        timestamp: sourceDateEpoch(),
+      });
+      if (opts.json) io.out(JSON.stringify(result, null, 2));
+      else io.out(`${result.signatureFile}: signed ${result.file} with key ${result.keyId}`);
+    });
+
+  program
+    .command('verify')
+    .description('verify a minisign signature (ours or minisign’s), including its trusted comment')
+    .argument('<file>', 'signed file')
+    .requiredOption('--pub <file>', 'minisign public key')
+    .option('-x, --signature <file>', 'signature file (default FILE.minisig)')
+    .option('--require-prehashed', 'refuse legacy signatures (like minisign -H)')
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText('after', '\nExample:\n  $ rock-security verify rock.img --pub rock-sign.pub')
+    .action(async (file, opts) => {
+      const result = await verifySignature(file, opts.pub, {
+        signature: opts.signature,
+        requirePrehashed: opts.requirePrehashed,
+      });
+      if (opts.json) io.out(JSON.stringify({ verified: true, ...result }, null, 2));
+      else
+        io.out(
+          `${file}: signature verified (key ${result.keyId})\ntrusted comment: ${result.trustedComment}`,
+        );
+    });
+
+  program
+    .command('hash')
+    .description('print the digests of files, in sha256sum/sha512sum format')
+    .argument('<files...>', 'files to hash')
+    .addOption(new Option('--algo <name>', 'digest').choices(HASH_ALGORITHMS).default('sha256' as const))
+    .option('--json', 'print a JSON array on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-security hash rock.img\n  $ rock-security hash --algo sha512 rock.img | sha512sum -c',
+    )
+    .action(async (files, opts) => {
+      const digests = [];
+      for (const file of files) digests.push(await hashFile(file, opts.algo as HashAlgorithm));
+      if (opts.json) io.out(JSON.stringify(digests, null, 2));
+      else for (const d of digests) io.out(formatDigest(d));
+    });
+
+  program
+    .command('check')
+    .description("check key files' modes and sizes in a directory or inside an image (never prints keys)")
+    .argument('[target]', 'directory or image', '.')
+    .option('--strict', 'treat a group- or world-readable key as an error, as rock-verify does')
+    .option('--json', 'print the report as JSON on stdout')
+    .addHelpText('after', '\nExamples:\n  $ rock-security check ./rootfs\n  $ rock-security check rock.img')
+    .action(async (target, opts) => {
+      const report = await checkKeys(target, { strictModes: opts.strict });
+      if (opts.json) io.out(JSON.stringify(report, null, 2));
+      else io.out(formatKeyReport(report));
+      if (!report.passed) throw new ExitError(1);
+    });
+
+  program
+    .command('rotate')
+    .description(
+      'replace the key and re-encrypt every envelope under it; all or nothing, old key kept as a backup',
+    )
+    .requiredOption('--key <file>', 'CONFIG_KEY file to rotate')
+    .option(
+      '--dir <dir>',
+      'directory searched for envelopes (repeatable; default the key’s directory)',
+      collect,
+      [] as string[],
+    )
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ rock-security rotate --key rootfs/config/CONFIG_KEY --dir rootfs/config --dir rootfs/etc/rock',
+    )
+    .action(async (opts) => {
+      const result = await rotateKey(opts.key, { dirs: opts.dir.length > 0 ? opts.dir : undefined });
+      if (opts.json) io.out(JSON.stringify(result, null, 2));
+      else {
+        io.out(`${result.key}: new key; the old one is kept as ${result.backup}`);
+        io.out(`re-encrypted ${result.reencrypted.length} files${result.reencrypted.length > 0 ? ':' : ''}`);
+        for (const f of result.reencrypted) io.out(`  ${f}`);
+      }
+    });
+
+  return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+if (isEntryPoint(import.meta.url)) main('rock-security', rockSecurityProgram());

@@ -1,0 +1,34 @@
+export { type ConfigEntryOptions, configEntries } from './config-entries.js';
+export {
+  type ConfigReadOptions,
+  type ConfigText as ConfigFileText,
+  decryptConfig,
+  encryptConfig,
+  type FileValidation,
+  mergeConfigFiles,
+  readConfigText,
+  showConfig,
+  validateConfigFile,
+  writeConfigText,
+  writeStarter,
+} from './config-files.js';
+export { type GenerateOptions, generateNodeConfig } from './generate.js';
+export { NODE_SCHEMA_FILE, nodeConfigJsonSchema, nodeConfigJsonSchemaText } from './json-schema.js';
+export { type ConfigText, type MergeResult, mergeConfigs } from './merge.js';
+export {
+  type ConfigIssue,
+  formatIssue,
+  type ParsedYaml,
+  parseYaml,
+  type ValidationResult,
+  validateNodeConfig,
+} from './parse.js';
+export { REDACTED, redactYaml } from './redact.js';
+export {
+  type NodeConfig,
+  type NodeConfigInput,
+  nodeConfigSchema,
+  SECRET_KEYS,
+} from './schema.js';
+export { setNodeMac } from './set-mac.js';
+export { STARTER_NODE_CONFIG } from './starter.js';

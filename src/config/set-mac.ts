@@ -1,0 +1,33 @@
+import { parseDocument } from 'yaml';
+import { InputError } from '../errors/index.js';
+import { formatIssue, validateNodeConfig } from './parse.js';
+
+/**
+ * Writes a hardware address into a node configuration as `network.mac` (lower case), keeping the
+ * file's comments and layout, and returns the new text. This is how `rock-image create --mac` puts
+ * an address from `rock-mac allocate` into the image's node.yaml.
+ *
+ * Refuses (InputError CONFIG_INVALID, exit 2) a configuration that does not validate before or
+ * after the change (a malformed MAC among the reasons), naming the file, line:column and field.
+ */
+export function setNodeMac(text: string, mac: string, source: string): string {
+  const before = validateNodeConfig(text, source);
+  if (!before.ok) throw invalid(source, before.errors);
+  const doc = parseDocument(text);
+  doc.setIn(['network', 'mac'], mac.toLowerCase());
+  const updated = doc.toString();
+  const after = validateNodeConfig(updated, source);
+  if (!after.ok) throw invalid(source, after.errors, mac);
+  return updated;
+}
+
+function invalid(source: string, errors: Parameters<typeof formatIssue>[1][], mac?: string): InputError {
+  const first = errors[0];
+  const where = first ? formatIssue(source, first) : `${source}: invalid`;
+  const message =
+    mac === undefined ? where : `--mac ${mac}: ${first?.path ?? 'network.mac'}: ${first?.message ?? ''}`;
+  return new InputError('CONFIG_INVALID', message, {
+    source,
+    errors: errors.map((e) => formatIssue(source, e)),
+  });
+}

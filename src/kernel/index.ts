@@ -1,0 +1,56 @@
+/**
+ * Kernels: the store (`<ROCK_HOME>/kernels`), adding from bzImage/.deb/.apk files and URLs, the
+ * config check a ROCK-OS boot needs, command lines, module closures for images, and booting.
+ */
+export { type AddOptions, addKernel, sha256File, sourceKind } from './add.js';
+export { type BootKernelOptions, bootKernel } from './boot.js';
+export { type BzImageInfo, parseBzImage } from './bzimage.js';
+export {
+  availableModes,
+  BUILTIN_MODES,
+  buildCmdline,
+  type CmdlineOptions,
+  COMMAND_LINE_SIZE,
+  COMMON_PARAMS,
+  loadModesFile,
+  validateMac,
+} from './cmdline.js';
+export {
+  assertKernelSupports,
+  type CheckKernelOptions,
+  type ConfigCheckItem,
+  type ConfigCheckOptions,
+  type ConfigCheckReport,
+  checkConfig,
+  checkKernel,
+  type ImageCompression,
+  NET_DRIVERS,
+  type NetDriver,
+  parseKernelConfig,
+  RD_OPTION,
+} from './config-check.js';
+export { type FetchOptions, fetchKernel } from './fetch.js';
+export { type ModInfo, readModInfo } from './modinfo.js';
+export {
+  kernelFrom,
+  type ModuleClosure,
+  type ModuleEntriesOptions,
+  type ModuleFile,
+  type ModulesOptions,
+  moduleClosure,
+  moduleEntries,
+} from './modules.js';
+export { generateModulesDep, loadOrder, normalizeModuleName, parseModulesDep } from './modules-dep.js';
+export { safeMemberName } from './package-extract.js';
+export {
+  checkKernelName,
+  getDefaultKernel,
+  type KernelMeta,
+  type KernelSource,
+  kernelsDir,
+  listKernels,
+  removeKernel,
+  resolveKernel,
+  type StoredKernel,
+  setDefaultKernel,
+} from './store.js';

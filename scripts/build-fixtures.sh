@@ -26,9 +26,9 @@ fi
 
 mkdir -p "$out_dir"
 
-# The static stand-ins that run inside the image (programs linked against OpenSSL are built below).
+# The static stand-ins that run inside the image (volcano-agent, linked against OpenSSL, is below).
 sources=()
-for name in rock-init rock-manager volcano-agent; do
+for name in rock-init rock-manager; do
   [ -f "$src_dir/$name.c" ] || die "missing $src_dir/$name.c"
   sources+=("$src_dir/$name.c")
 done
@@ -45,6 +45,21 @@ for src in "${sources[@]}"; do
   mv -f "$out.tmp" "$out"
   echo "built      $out (${cc[0]}, $(stat -c %s "$out") bytes)"
 done
+
+# volcano-agent: dynamically linked against glibc and OpenSSL (libssl.so.3, libcrypto.so.3), like the
+# real agent, so a boot proves the image carries the interpreter and every library.
+command -v gcc >/dev/null 2>&1 || die "no gcc: apt-get install gcc libc6-dev"
+[ -f /usr/include/openssl/ssl.h ] || die "no OpenSSL headers: apt-get install libssl-dev"
+agent="$out_dir/volcano-agent"
+agent_src=("$src_dir/volcano-agent.c" "$src_dir/rock-envelope.c" "$src_dir/rock-envelope.h")
+if [ -x "$agent" ] && [ -z "$(find "${agent_src[@]}" -newer "$agent")" ]; then
+  echo "up-to-date $agent"
+else
+  gcc -O2 -Wall -Wextra -Werror -o "$agent.tmp" "$src_dir/volcano-agent.c" "$src_dir/rock-envelope.c" -lssl -lcrypto ||
+    die "compiling volcano-agent failed (gcc)"
+  mv -f "$agent.tmp" "$agent"
+  echo "built      $agent (gcc, dynamic: libssl.so.3 libcrypto.so.3, $(stat -c %s "$agent") bytes)"
+fi
 
 # busybox: must be a static ELF, since the image carries no libc.
 [ -f "$busybox_src" ] || die "$busybox_src not found: apt-get install busybox-static"

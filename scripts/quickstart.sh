@@ -17,12 +17,20 @@ cat > "$out/node.yaml" <<'YAML'
 node_id: quickstart-node-1
 hostname: quickstart
 role: worker
+network:
+  interface: eth0
+volcano:
+  server_url: https://volcano.example.com:8443
+  agent_id: quickstart-node-1
 YAML
+# The agent proves it can read secrets: an encrypted copy of the node config, under CONFIG_KEY.
+node dist/cli/rock-security.js encrypt "$out/node.yaml" -o "$out/node.yaml.enc" --key "$out/CONFIG_KEY" >/dev/null
 
 echo "== rock-image create"
 node dist/cli/rock-image.js create \
   --init "$fx/rock-init" --manager "$fx/rock-manager" --agent "$fx/volcano-agent" --busybox "$fx/busybox" \
-  --config-key "$out/CONFIG_KEY" --node-config "$out/node.yaml" -o "$out/rock.img"
+  --config-key "$out/CONFIG_KEY" --node-config "$out/node.yaml" \
+  --config "$out/node.yaml.enc:/etc/rock/node.yaml.enc" -o "$out/rock.img"
 
 echo "== rock-verify integration"
 node dist/cli/rock-verify.js integration "$out/rock.img" --cmdline "console=ttyS0 init=/sbin/init rdinit=/sbin/init"
@@ -31,4 +39,5 @@ echo "== rock-verify boot"
 node dist/cli/rock-verify.js boot "$out/rock.img" --kernel .cache/kernel/vmlinuz --timeout 120 \
   --log "$out/console.log" \
   --expect "ROCK-INIT: started pid=1" --expect "ROCK-INIT: config-key ok" \
-  --expect "ROCK-MANAGER: started" --expect "VOLCANO-AGENT: started" --expect "ROCK-INIT: all services started"
+  --expect "ROCK-MANAGER: started" --expect "VOLCANO-AGENT: openssl OpenSSL 3." \
+  --expect "VOLCANO-AGENT: config decrypted node_id=quickstart-node-1" --expect "ROCK-INIT: all services started"

@@ -8,6 +8,8 @@
 export * as config from './config/index.js';
 export * as contract from './contract/index.js';
 export * from './cpio/index.js';
+export * as deps from './deps/index.js';
+export * as elf from './elf/index.js';
 export * from './errors/index.js';
 export * from './image/index.js';
 export * as kernel from './kernel/index.js';

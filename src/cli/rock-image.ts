@@ -67,6 +67,7 @@ export function rockImageProgram(io: Io = processIo): Command {
     .option('--kernel <name>', 'check the image against this stored kernel (rock-kernel add) before writing')
     .option('--modules <names...>', 'kernel modules to carry at /lib/modules/<release>/ (needs --kernel)')
     .option('--sign <secret-key>', 'minisign secret key: also write IMAGE.minisig')
+    .option('--no-deps', "don't add the interpreter and libraries of dynamically linked components")
     .addOption(compressOption())
     .option('-o, --output <file>', 'image to write', 'rock-os.img')
     .option('--json', 'print the result as JSON on stdout')
@@ -84,6 +85,7 @@ export function rockImageProgram(io: Io = processIo): Command {
         kernel: opts.kernel,
         modules: opts.modules,
         sign: opts.sign,
+        noDeps: !opts.deps,
         compress: opts.compress as WriteCompression,
         output: opts.output,
         sourceDateEpoch: sourceDateEpoch(),

@@ -7,6 +7,7 @@ import { createAtomicWriteStream } from '../util/atomic-write.js';
 import { rockHome } from '../util/rock-home.js';
 import { type VerifyReport, verifyImage } from '../verify/index.js';
 import { collectTree } from './collect-tree.js';
+import { depsEntries } from './deps-input.js';
 import { kernelEntries } from './kernel-input.js';
 import { type ComponentFiles, layoutContract } from './layout-contract.js';
 import { nodeConfigInput } from './node-config-input.js';
@@ -32,6 +33,8 @@ export interface CreateImageOptions {
   modules?: string[];
   /** A minisign secret key: writes `<output>.minisig` beside the image. */
   sign?: string;
+  /** Leave out the interpreter and libraries of dynamically linked components (default: add them). */
+  noDeps?: boolean;
   compress?: WriteCompression;
   /** The image to write (atomically). */
   output: string;
@@ -83,13 +86,14 @@ export async function createImage(options: CreateImageOptions): Promise<CreateIm
   const cwd = options.cwd ?? process.cwd();
   const at = (p: string) => resolve(cwd, p);
   const overlays = (options.rootfs ?? []).flatMap((dir) => collectTree(at(dir)));
+  const components = {
+    init: at(options.components.init),
+    manager: at(options.components.manager),
+    agent: at(options.components.agent),
+    busybox: at(options.components.busybox),
+  };
   const contract = layoutContract({
-    components: {
-      init: at(options.components.init),
-      manager: at(options.components.manager),
-      agent: at(options.components.agent),
-      busybox: at(options.components.busybox),
-    },
+    components,
     configKey: options.configKey === undefined ? undefined : at(options.configKey),
     nodeConfig: nodeConfigInput(
       options.nodeConfig === undefined ? undefined : at(options.nodeConfig),
@@ -108,8 +112,12 @@ export async function createImage(options: CreateImageOptions): Promise<CreateIm
     mtime,
     home: options.home ?? rockHome(),
   });
+  // Every library and the interpreter a dynamically linked component needs, at their loader paths.
+  const deps = options.noDeps
+    ? []
+    : depsEntries(Object.entries(components).map(([role, path]) => ({ path, label: `--${role} ${path}` })));
   // Overlays first, contract last: the explicit components win over anything an overlay carries.
-  return buildVerifiedImage([...overlays, ...modules, ...configs, ...contract], {
+  return buildVerifiedImage([...overlays, ...modules, ...configs, ...deps, ...contract], {
     ...options,
     output: at(options.output),
     sign: options.sign === undefined ? undefined : at(options.sign),

@@ -7,6 +7,7 @@ import {
   sortForArchive,
   type WriteEntry,
 } from '../cpio/index.js';
+import { resolveParentSymlinks } from './resolve-parent-symlinks.js';
 
 /** How entries become deterministic archive records. */
 export interface PrepareOptions {
@@ -27,7 +28,10 @@ export function prepareEntries(entries: WriteEntry[], options: PrepareOptions = 
   const named = entries.map((e) => ({ ...e, info: { ...e.info, name: normalizeName(e.info.name) } }));
   // Parents first, then de-duplication: a parent added for an early entry is replaced by the
   // directory's own entry when one comes later (the last entry of a name wins, as in the kernel).
-  const complete = addMissingParents(named, { perm: 0o755, mtime });
+  // Entries below a directory symlink of the image (Debian's `lib -> usr/lib`) move to where it
+  // leads, after a first de-duplication has settled which of a symlink and a directory won.
+  const settled = resolveParentSymlinks(dedupeLastWins(named));
+  const complete = addMissingParents(settled, { perm: 0o755, mtime });
   const unique = dedupeLastWins(complete);
   const sorted = sortForArchive(unique);
   const fixed = makeReproducible(sorted, { mtime, uid: 0, gid: 0 });

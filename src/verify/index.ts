@@ -5,6 +5,7 @@
  */
 export { analyzeCmdline, type KernelParam, type ParsedCmdline, parseKernelCmdline } from './cmdline.js';
 export { formatReport } from './format.js';
+export { imageDeps } from './image-deps.js';
 export type {
   CheckFailure,
   CmdlineVerdict,

@@ -19,14 +19,41 @@ const MARKERS = [
   'ROCK-INIT: config-key ok',
   'ROCK-MANAGER: started',
   'VOLCANO-AGENT: started',
+  // The dynamically linked agent found its interpreter, libssl and libcrypto in the image...
+  'VOLCANO-AGENT: openssl OpenSSL 3.',
+  // ...and read the encrypted config with /config/CONFIG_KEY through the shared envelope.
+  'VOLCANO-AGENT: config decrypted node_id=boot-1',
+  'ROCK-INIT: volcano-agent exited status=0',
   'ROCK-INIT: all services started',
 ];
+
+const NODE_YAML = [
+  'node_id: boot-1',
+  'hostname: boot-1',
+  'role: worker',
+  'network:',
+  '  interface: eth0',
+  'volcano:',
+  '  server_url: https://volcano.example.com:8443',
+  '  agent_id: boot-1',
+  '',
+].join('\n');
 
 beforeAll(() => {
   const fx = fixturesDir();
   kernel = testKernelPath();
   work = mkdtempSync(join(tmpdir(), 'rock-boot-'));
   writeFileSync(join(work, 'CONFIG_KEY'), 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n', { mode: 0o600 });
+  writeFileSync(join(work, 'node.yaml'), NODE_YAML);
+  const enc = runTool('rock-security', [
+    'encrypt',
+    join(work, 'node.yaml'),
+    '-o',
+    join(work, 'node.yaml.enc'),
+    '--key',
+    join(work, 'CONFIG_KEY'),
+  ]);
+  if (enc.status !== 0) throw new Error(`rock-security encrypt failed: ${enc.stderr}`);
   image = join(work, 'rock.img');
   const run = runTool('rock-image', [
     'create',
@@ -40,6 +67,10 @@ beforeAll(() => {
     join(fx, 'busybox'),
     '--config-key',
     join(work, 'CONFIG_KEY'),
+    '--node-config',
+    join(work, 'node.yaml'),
+    '--config',
+    `${join(work, 'node.yaml.enc')}:/etc/rock/node.yaml.enc`,
     '-q',
     '-o',
     image,

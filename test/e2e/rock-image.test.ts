@@ -37,7 +37,10 @@ beforeAll(() => {
   fx = fixturesDir();
   work = mkdtempSync(join(tmpdir(), 'rock-e2e-'));
   writeFileSync(join(work, 'CONFIG_KEY'), 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n', { mode: 0o600 });
-  writeFileSync(join(work, 'node.yaml'), 'node_id: e2e-1\n');
+  writeFileSync(
+    join(work, 'node.yaml'),
+    'node_id: e2e-1\nhostname: e2e-1\nrole: worker\nnetwork:\n  interface: eth0\nvolcano:\n  server_url: https://volcano.example.com:8443\n  agent_id: e2e-1\n',
+  );
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));

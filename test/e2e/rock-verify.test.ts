@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WriteEntry } from '../../src/cpio/index.js';
-import { layoutContract, prepareEntries, writeArchive } from '../../src/image/index.js';
+import { depsEntries, layoutContract, prepareEntries, writeArchive } from '../../src/image/index.js';
 import { fixturesDir } from '../../src/qemu/test-support/test-kernel.js';
 import { runTool } from '../support/cli.js';
 
@@ -25,14 +25,16 @@ async function writeImage(name: string, edit: (entries: WriteEntry[]) => WriteEn
 beforeAll(() => {
   const fx = fixturesDir();
   work = mkdtempSync(join(tmpdir(), 'rock-verify-e2e-'));
-  contract = layoutContract({
-    components: {
-      init: join(fx, 'rock-init'),
-      manager: join(fx, 'rock-manager'),
-      agent: join(fx, 'volcano-agent'),
-      busybox: join(fx, 'busybox'),
-    },
-  });
+  const components = {
+    init: join(fx, 'rock-init'),
+    manager: join(fx, 'rock-manager'),
+    agent: join(fx, 'volcano-agent'),
+    busybox: join(fx, 'busybox'),
+  };
+  contract = [
+    ...depsEntries([{ path: components.agent, label: 'volcano-agent' }]),
+    ...layoutContract({ components }),
+  ];
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -11,6 +11,7 @@ import { checkConfigFiles } from './config-key.js';
 import { checkConfigPlacement } from './config-placement.js';
 import { checkDevices } from './devices.js';
 import { checkDirectories } from './directories.js';
+import { checkElfDeps } from './elf-deps.js';
 import { checkInitLink } from './init-link.js';
 import { checkNames } from './names.js';
 import { checkOwners } from './owners.js';
@@ -29,6 +30,7 @@ export const CHECKS: readonly { readonly name: string; readonly run: Check }[] =
   { name: 'config-placement', run: checkConfigPlacement },
   { name: 'owners', run: checkOwners },
   { name: 'symlinks', run: checkSymlinks },
+  { name: 'elf-deps', run: checkElfDeps },
   { name: 'cmdline', run: checkCmdline },
 ];
 
@@ -41,6 +43,7 @@ export {
   checkConfigPlacement,
   checkDevices,
   checkDirectories,
+  checkElfDeps,
   checkInitLink,
   checkNames,
   checkOwners,

@@ -1,0 +1,13 @@
+/**
+ * A reader of the ELF facts the dynamic loader acts on: class, byte order, machine, type, PT_INTERP and
+ * the dynamic section (DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH, DT_FLAGS_1). It reads headers and
+ * strings only, never executes anything, and turns any malformed input into a typed {@link ElfError}.
+ */
+export { type ByteSource, bufferSource, pagedSource } from './byte-source.js';
+export { DF_1 } from './dynamic.js';
+export { hasElfMagic } from './elf-header.js';
+export { ELF_LIMITS, ElfError, type ElfErrorCode } from './errors.js';
+export { type FileIdentity, identifyFile, identifySource } from './identify.js';
+export { loadSegmentProblem } from './load-segments.js';
+export { type ElfType, EM, machineName } from './machines.js';
+export { type ElfInfo, type ElfKind, readElfFile, readElfInfo, readElfSource } from './read-elf.js';

@@ -1,0 +1,26 @@
+import { type DepsResult, type MemoryEntry, memoryFs, resolveDeps } from '../deps/index.js';
+import { hasElfMagic } from '../elf/index.js';
+import type { ImageTree } from './types.js';
+
+/**
+ * The dynamic-loader view of an image: every ELF file in the tree resolved the way the image's own
+ * loader would resolve it at boot (its ld.so.cache when it has one, else the loader's built-in
+ * trusted directories), inside the image only. Nothing on the build host is consulted.
+ */
+export function imageDeps(tree: ImageTree): DepsResult {
+  const entries = new Map<string, MemoryEntry>();
+  const elves: string[] = [];
+  for (const node of tree.nodes.values()) {
+    if (node.type === 'file') {
+      entries.set(node.path, { type: 'file', data: node.data, mode: node.perm });
+      if (hasElfMagic(node.data)) elves.push(node.path);
+    } else if (node.type === 'symlink') {
+      entries.set(node.path, { type: 'symlink', target: node.linkTarget ?? '', mode: node.perm });
+    } else if (node.type === 'directory') {
+      entries.set(node.path, { type: 'directory', mode: node.perm });
+    } else {
+      entries.set(node.path, { type: 'other', mode: node.perm });
+    }
+  }
+  return resolveDeps(elves.sort(), memoryFs(entries));
+}

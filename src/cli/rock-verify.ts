@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { Command } from '@commander-js/extra-typings';
+import { formatScan } from '../deps/index.js';
 import { ExitError, InputError } from '../errors/index.js';
 import { type BootVerdict, bootImage } from '../qemu/index.js';
-import { formatReport, verifyImage } from '../verify/index.js';
+import { formatReport, imageDepsOf, verifyImage } from '../verify/index.js';
 import { VERSION } from '../version.js';
 import { isEntryPoint } from './entry.js';
 import { type Io, main, processIo } from './run.js';
@@ -13,6 +14,7 @@ Examples:
   $ rock-verify integration rock.img
   $ rock-verify integration rock.img --cmdline "console=ttyS0 init=/sbin/init"
   $ rock-verify integration rock.img --pub rock-sign.pub
+  $ rock-verify deps rock.img
   $ rock-verify boot rock.img --kernel /boot/vmlinuz --expect "ROCK-INIT: started pid=1" --timeout 60
 
 Exit codes: 0 passed, 1 a check failed (or the boot did not pass), 2 unusable input or usage.`;
@@ -38,6 +40,21 @@ export function rockVerifyProgram(io: Io = processIo): Command {
       if (opts.json) io.out(JSON.stringify({ image, ...report }, null, 2));
       else io.out(colorVerdict(formatReport(report, image)));
       if (!report.passed) throw new ExitError(1);
+    });
+
+  program
+    .command('deps')
+    .description(
+      "print the interpreter and libraries of every ELF file, resolved inside the image by the loader's rules",
+    )
+    .argument('<image>', 'image file')
+    .option('--json', 'print the closure as JSON on stdout')
+    .addHelpText('after', '\nExample:\n  $ rock-verify deps rock.img')
+    .action(async (image, opts) => {
+      const result = await imageDepsOf(image);
+      if (opts.json) io.out(JSON.stringify({ image, ...result }, null, 2));
+      else io.out(formatScan(result));
+      if (!result.ok) throw new ExitError(1);
     });
 
   program

@@ -6,6 +6,7 @@
 export { analyzeCmdline, type KernelParam, type ParsedCmdline, parseKernelCmdline } from './cmdline.js';
 export { formatReport } from './format.js';
 export { imageDeps } from './image-deps.js';
+export { imageDepsOf } from './image-deps-file.js';
 export type {
   CheckFailure,
   CmdlineVerdict,

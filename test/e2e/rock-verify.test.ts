@@ -90,4 +90,23 @@ describe('rock-verify integration', () => {
     expect(runTool('rock-verify', ['integration']).status).toBe(2);
     expect(runTool('rock-verify', ['frobnicate']).status).toBe(2);
   });
+
+  it('prints the loader closure with `deps`, and exits 1 when a library is missing', async () => {
+    const good = await writeImage('deps-good.img', (e) => e);
+    const run = runTool('rock-verify', ['deps', good]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^\/usr\/bin\/volcano-agent: dynamic 64-bit x86_64 \(glibc\)$/m);
+    expect(run.stdout).toMatch(/^ {2}libssl\.so\.3 => \/lib\/x86_64-linux-gnu\/libssl\.so\.3 /m);
+    const broken = await writeImage('deps-broken.img', (entries) =>
+      entries.filter((e) => !e.info.name.endsWith('/libcrypto.so.3')),
+    );
+    const bad = runTool('rock-verify', ['deps', broken, '--json']);
+    expect(bad.status).toBe(1);
+    const result = JSON.parse(bad.stdout) as { ok: boolean; binaries: { path: string; ok: boolean }[] };
+    expect(result.ok).toBe(false);
+    expect(result.binaries.find((b) => b.path === '/usr/bin/volcano-agent')?.ok).toBe(false);
+    const verify = runTool('rock-verify', ['integration', broken]);
+    expect(verify.status).toBe(1);
+    expect(verify.stdout).toContain('/usr/bin/volcano-agent: library libcrypto.so.3: expected in the image');
+  });
 });

@@ -7,7 +7,7 @@ import {
   CONFIG_KEY_PATH,
   NODE_CONFIG_PATH,
 } from '../contract/index.js';
-import type { WriteEntry } from '../cpio/index.js';
+import { newInfo, type WriteEntry } from '../cpio/index.js';
 import { InputError } from '../errors/index.js';
 
 /** Largest config file accepted (configs are small; this keeps a wrong argument from filling memory). */
@@ -57,21 +57,10 @@ export function configEntries(specs: readonly string[], options: ConfigEntryOpti
     seen.add(dest);
     const data = readSource(spec, source);
     return {
-      info: {
-        name: archiveName(dest),
-        type: 'file',
-        perm: CONFIG_FILE_MODE,
-        uid: 0,
-        gid: 0,
+      info: newInfo(archiveName(dest), 'file', CONFIG_FILE_MODE, {
         mtime: options.mtime ?? 0,
-        ino: 0,
-        nlink: 1,
-        devMajor: 0,
-        devMinor: 0,
-        rdevMajor: 0,
-        rdevMinor: 0,
         size: data.length,
-      },
+      }),
       content: data,
     };
   });

@@ -4,6 +4,7 @@ export { createCompressor, type WriteCompression } from './create-compressor.js'
 export { dedupeLastWins } from './dedupe-last-wins.js';
 export { detectCompression } from './detect-compression.js';
 export { makeReproducible } from './make-reproducible.js';
+export { newInfo } from './new-info.js';
 export { NewcWriter, type NewcWriterOptions } from './newc-writer.js';
 export { normalizeName } from './normalize-name.js';
 export { type ReadOptions, readRecords } from './read-records.js';

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import type { EntryType, Info, WriteEntry } from '../cpio/index.js';
+import { type EntryType, newInfo, type WriteEntry } from '../cpio/index.js';
 import { InputError } from '../errors/index.js';
 import { fileContent } from './file-content.js';
 
@@ -46,21 +46,12 @@ export function collectTree(root: string): WriteEntry[] {
 
 function entryFor(name: string, abs: string, st: Stats): WriteEntry | null {
   const type = entryType(st);
-  const info: Info = {
-    name,
-    type,
-    perm: st.mode & 0o7777,
+  const info = newInfo(name, type, st.mode & 0o7777, {
     uid: st.uid,
     gid: st.gid,
     mtime: Math.max(0, Math.floor(st.mtimeMs / 1000)),
-    ino: 0,
     nlink: 1,
-    devMajor: 0,
-    devMinor: 0,
-    rdevMajor: 0,
-    rdevMinor: 0,
-    size: 0,
-  };
+  });
   switch (type) {
     case 'file': {
       const entry: WriteEntry = { info: { ...info, size: st.size }, content: fileContent(abs) };

@@ -1,5 +1,5 @@
 import { lstatSync, readlinkSync } from 'node:fs';
-import type { Info, WriteEntry } from '../cpio/index.js';
+import { type Info, newInfo, type WriteEntry } from '../cpio/index.js';
 import { hostFs, resolveDeps } from '../deps/index.js';
 import { InputError } from '../errors/index.js';
 import { fileContent } from './file-content.js';
@@ -50,20 +50,5 @@ function chainEntry(path: string): WriteEntry {
 }
 
 function info(path: string, type: Info['type'], perm: number, extra: Partial<Info>): Info {
-  return {
-    name: path.replace(/^\/+/, ''),
-    type,
-    perm,
-    uid: 0,
-    gid: 0,
-    mtime: 0,
-    ino: 0,
-    nlink: 1,
-    devMajor: 0,
-    devMinor: 0,
-    rdevMajor: 0,
-    rdevMinor: 0,
-    size: 0,
-    ...extra,
-  };
+  return newInfo(path.replace(/^\/+/, ''), type, perm, extra);
 }

@@ -12,7 +12,7 @@ import {
   INIT_LINK,
   NODE_CONFIG_PATH,
 } from '../contract/index.js';
-import type { EntryType, Info, WriteEntry } from '../cpio/index.js';
+import { type EntryType, type Info, newInfo, type WriteEntry } from '../cpio/index.js';
 import { fileContent } from './file-content.js';
 
 /** The component binaries to lay at their contract paths, keyed by contract role. */
@@ -78,20 +78,5 @@ function record(path: string, type: EntryType, perm: number, extra: Partial<Info
 }
 
 function info(path: string, type: EntryType, perm: number, extra: Partial<Info>): Info {
-  return {
-    name: archiveName(path),
-    type,
-    perm,
-    uid: 0,
-    gid: 0,
-    mtime: 0,
-    ino: 0,
-    nlink: 1,
-    devMajor: 0,
-    devMinor: 0,
-    rdevMajor: 0,
-    rdevMinor: 0,
-    size: 0,
-    ...extra,
-  };
+  return newInfo(archiveName(path), type, perm, { nlink: 1, ...extra });
 }

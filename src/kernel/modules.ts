@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Info, WriteEntry } from '../cpio/types.js';
+import { type Info, newInfo, type WriteEntry } from '../cpio/index.js';
 import { InputError } from '../errors/index.js';
 import { type Codec, decompressBuffer } from './decompress.js';
 import {
@@ -192,21 +192,7 @@ export async function moduleEntries(
 }
 
 function info(name: string, type: 'file' | 'directory', perm: number, mtime: number): Info {
-  return {
-    name,
-    type,
-    perm,
-    uid: 0,
-    gid: 0,
-    mtime,
-    ino: 0,
-    nlink: type === 'directory' ? 2 : 1,
-    devMajor: 0,
-    devMinor: 0,
-    rdevMajor: 0,
-    rdevMinor: 0,
-    size: 0,
-  };
+  return newInfo(name, type, perm, { mtime });
 }
 
 function stripExtension(name: string): string {

@@ -10,7 +10,7 @@
  * These names are the kernel's, not the ROCK-OS contract's, so they are spelled here as that file
  * spells them (gen_init_cpio stores them without the leading `/`).
  */
-import type { CpioRecord, Info, RecordOrigin } from '../cpio/types.js';
+import { type CpioRecord, type Info, newInfo, type RecordOrigin } from '../cpio/index.js';
 
 /** Origin of the built-in records: segment -1, before the image's segment 0. */
 export const BUILTIN_ORIGIN: RecordOrigin = {
@@ -22,21 +22,7 @@ export const BUILTIN_ORIGIN: RecordOrigin = {
 };
 
 function builtin(name: string, type: Info['type'], perm: number, rdevMajor = 0, rdevMinor = 0): CpioRecord {
-  const info: Info = {
-    name,
-    type,
-    perm,
-    uid: 0,
-    gid: 0,
-    mtime: 0,
-    ino: 0,
-    nlink: type === 'directory' ? 2 : 1,
-    devMajor: 0,
-    devMinor: 0,
-    rdevMajor,
-    rdevMinor,
-    size: 0,
-  };
+  const info = newInfo(name, type, perm, { rdevMajor, rdevMinor });
   return { info, data: new Uint8Array(0), origin: BUILTIN_ORIGIN };
 }
 

@@ -48,11 +48,11 @@ describe('bootImage (real QEMU boots)', () => {
   let good: string;
   let corrupt: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     kernel = testKernelPath();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rock-'));
     const root = path.join(tmp, 'root');
-    layoutTestRoot(root);
+    await layoutTestRoot(root);
     good = packWithGnuCpio(root, path.join(tmp, 'good.img'));
     const bytes = fs.readFileSync(good);
     corrupt = path.join(tmp, 'corrupt.img');

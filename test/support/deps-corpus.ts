@@ -6,8 +6,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Info, WriteEntry } from '../../src/cpio/index.js';
-import { headersEnd, loadedEnd, withClass32, withMachine, withNeededVersion } from './elf-edit.js';
+import { type Info, newInfo, type WriteEntry } from '../../src/cpio/index.js';
+import {
+  headersEnd,
+  loadedEnd,
+  withClass32,
+  withMachine,
+  withNeededVersion,
+} from '../../src/elf/test-support/elf-edit.js';
 
 /** What one case expects. */
 export interface DiffCase {
@@ -68,31 +74,12 @@ function moved(entries: WriteEntry[], name: string, to: string): WriteEntry[] {
   return entries.map((e) => (e.info.name === name ? { ...e, info: { ...e.info, name: to } } : e));
 }
 
-function info(name: string, type: Info['type'], perm: number, extra: Partial<Info> = {}): Info {
-  return {
-    name,
-    type,
-    perm,
-    uid: 0,
-    gid: 0,
-    mtime: 0,
-    ino: 0,
-    nlink: 1,
-    devMajor: 0,
-    devMinor: 0,
-    rdevMajor: 0,
-    rdevMinor: 0,
-    size: 0,
-    ...extra,
-  };
-}
-
 function file(name: string, data: Uint8Array, perm = 0o644): WriteEntry {
-  return { info: info(name, 'file', perm, { size: data.length }), content: data };
+  return { info: newInfo(name, 'file', perm, { size: data.length }), content: data };
 }
 
 function symlink(name: string, target: string): WriteEntry {
-  return { info: info(name, 'symlink', 0o777, { linkTarget: target, size: Buffer.byteLength(target) }) };
+  return { info: newInfo(name, 'symlink', 0o777, { linkTarget: target, size: Buffer.byteLength(target) }) };
 }
 
 function dirOf(name: string): string {

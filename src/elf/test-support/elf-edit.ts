@@ -121,9 +121,15 @@ export function elfHash(name: string): number {
 /**
  * A copy of a binary whose DT_VERNEED asks for version `to` wherever it asked for `from` (same
  * length; the string and every vna_hash naming it are patched), as if it had been linked against a
- * newer library than the one the image carries. Throws when it needs no version `from`.
+ * newer library than the one the image carries; with `weak`, those references are also marked
+ * VER_FLG_WEAK. Throws when it needs no version `from`.
  */
-export function withNeededVersion(bytes: Uint8Array, from: string, to: string): Uint8Array {
+export function withNeededVersion(
+  bytes: Uint8Array,
+  from: string,
+  to: string,
+  options: { weak?: boolean } = {},
+): Uint8Array {
   if (from.length !== to.length) throw new Error('version names must have the same length');
   const copy = Uint8Array.from(bytes);
   const v = view(copy);
@@ -140,6 +146,7 @@ export function withNeededVersion(bytes: Uint8Array, from: string, to: string): 
       if (name === `${from}\0` || name === `${to}\0`) {
         copy.set(Buffer.from(to, 'latin1'), nameAt);
         v.setUint32(aux, elfHash(to), true);
+        if (options.weak) v.setUint16(aux + 4, v.getUint16(aux + 4, true) | 2, true);
         patched++;
       }
       aux += v.getUint32(aux + 12, true);

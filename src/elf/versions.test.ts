@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { elfHash, withNeededVersion } from './test-support/elf-edit.js';
+import { elfHash, versionNeedOffset, withNeededVersion } from './test-support/elf-edit.js';
 import { missingVersions, readElfVersions } from './versions.js';
 
 // Real objects of the Debian host: glibc's libc defines its GLIBC_* versions, coreutils' true needs
@@ -31,10 +31,19 @@ describe('readElfVersions', () => {
     expect(readElfVersions(readFileSync('/bin/busybox'), 'busybox')).toEqual({ needs: [], defs: null });
   });
 
-  it('throws a typed error for records past the end of the file', () => {
-    // The headers and PT_DYNAMIC of true are at its start and end; cut inside .gnu.version_r.
-    const cut = trueBin.subarray(0, 0xbe8);
-    expect(() => readElfVersions(cut, 'true')).toThrow(/true:0x[0-9a-f]+: /);
+  it('throws a typed error for a Vernaux record past the end of the file', () => {
+    const hostile = Uint8Array.from(trueBin);
+    const at = versionNeedOffset(hostile);
+    new DataView(hostile.buffer).setUint32(at + 8, 0x7fff_ffff, true); // vn_aux
+    expect(() => readElfVersions(hostile, 'true')).toThrow(
+      /^true:0x[0-9a-f]+: Vernaux: record ends past the file size \d+$/,
+    );
+  });
+
+  it('throws a typed error for a Verneed record of another revision', () => {
+    const hostile = Uint8Array.from(trueBin);
+    new DataView(hostile.buffer).setUint16(versionNeedOffset(hostile), 2, true); // vn_version
+    expect(() => readElfVersions(hostile, 'true')).toThrow(/vn_version: expected 1, got 2$/);
   });
 });
 

@@ -14,7 +14,11 @@ import { fixturesDir, testKernelPath } from '../../src/qemu/test-support/test-ke
 import { type VerifyReport, verifyImage } from '../../src/verify/index.js';
 import { CASES, type DiffCase, type EditContext } from '../support/deps-corpus.js';
 
-const EXPECT = ['ROCK-INIT: started pid=1', 'VOLCANO-AGENT: openssl OpenSSL 3.', 'ROCK-INIT: all services started'];
+const EXPECT = [
+  'ROCK-INIT: started pid=1',
+  'VOLCANO-AGENT: openssl OpenSSL 3.',
+  'ROCK-INIT: all services started',
+];
 /** Two cores: at most two VMs at a time. */
 const CONCURRENCY = 2;
 const BOOT_TIMEOUT_MS = 60_000;
@@ -47,13 +51,17 @@ function rules(report: VerifyReport): string[] {
 /** The console line that says why a failed boot failed: a loader error, an exec failure, a signal. */
 function bootReason(o: Pick<Outcome, 'boot' | 'console'>): string {
   if (o.boot.passed) return 'all services started';
-  const line = o.console.split('\n').find((l) =>
-    /error while loading|exec failed|killed signal|exited status=[1-9]|not found/.test(l),
-  );
+  const line = o.console
+    .split('\n')
+    .find((l) => /error while loading|exec failed|killed signal|exited status=[1-9]|not found/.test(l));
   return (line ?? o.boot.reason).trim();
 }
 
-async function runPool<T>(items: readonly T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
+async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  job: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {

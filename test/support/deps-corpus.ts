@@ -4,7 +4,7 @@
  * with what rock-verify must say and what the boot must show.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type Info, newInfo, type WriteEntry } from '../../src/cpio/index.js';
 import {
@@ -98,11 +98,19 @@ function ldconfigCache(scratch: string, libs: Record<string, Uint8Array>, dirs: 
     writeFileSync(join(root, name), data);
   }
   writeFileSync(join(root, 'etc/ld.so.conf'), `${dirs.join('\n')}\n`);
-  execFileSync('ldconfig', ['-r', root, '-X'], { stdio: 'pipe' });
+  const ldconfig = existsSync('/sbin/ldconfig') ? '/sbin/ldconfig' : 'ldconfig';
+  execFileSync(ldconfig, ['-r', root, '-X'], { stdio: 'pipe' });
   return readFileSync(join(root, 'etc/ld.so.cache'));
 }
 
-const NOT_FOUND = /error while loading shared libraries: lib\S+: cannot open shared object file/;
+/** The loader's words when no candidate of a library could be opened. */
+function notFound(lib: string): RegExp {
+  return new RegExp(
+    `error while loading shared libraries: ${lib.replaceAll('.', '\\.')}: cannot open shared object file`,
+  );
+}
+/** A truncated library is mapped anyway; the first touch past its end is SIGBUS (7), before main. */
+const SIGBUS = /ROCK-INIT: volcano-agent killed signal=7/;
 
 /** The corpus, the good image first. */
 export const CASES: DiffCase[] = [
@@ -116,9 +124,9 @@ export const CASES: DiffCase[] = [
   {
     id: 'crypto-half',
     change: 'libcrypto.so.3 truncated to half its size',
-    verify: ['deps.unloadable'],
+    verify: ['elf.corrupt'],
     boot: 'fail',
-    console: /libcrypto\.so\.3|volcano-agent (killed|exited)/,
+    console: SIGBUS,
     edit: (e) => {
       const name = named(e, 'libcrypto.so.3');
       const data = hostBytes(name);
@@ -130,7 +138,7 @@ export const CASES: DiffCase[] = [
     change: 'libcrypto.so.3 cut just past its headers, dynamic section and strings (segments do not fit)',
     verify: ['elf.truncated'],
     boot: 'fail',
-    console: /volcano-agent killed signal=7|libcrypto\.so\.3/,
+    console: SIGBUS,
     edit: (e) => {
       const name = named(e, 'libcrypto.so.3');
       const data = hostBytes(name);
@@ -142,7 +150,7 @@ export const CASES: DiffCase[] = [
     change: "libssl.so.3's path holds the host's libz.so.1",
     verify: ['deps.soname'],
     boot: 'fail',
-    console: /libssl\.so\.3/,
+    console: /libssl\.so\.3: version `OPENSSL_3\.0\.0' not found/,
     edit: (e, ctx) => withContent(e, named(e, 'libssl.so.3'), readFileSync(ctx.zlib)),
   },
   {
@@ -150,7 +158,7 @@ export const CASES: DiffCase[] = [
     change: 'libssl.so.3 left out',
     verify: ['deps.missing'],
     boot: 'fail',
-    console: NOT_FOUND,
+    console: notFound('libssl.so.3'),
     edit: (e) => without(e, named(e, 'libssl.so.3')),
   },
   {
@@ -171,10 +179,10 @@ export const CASES: DiffCase[] = [
   },
   {
     id: 'libc-aarch64',
-    change: "libc.so.6 with e_machine patched to EM_AARCH64 (183)",
+    change: 'libc.so.6 with e_machine patched to EM_AARCH64 (183)',
     verify: ['deps.missing'],
     boot: 'fail',
-    console: /libc\.so\.6/,
+    console: /libc\.so\.6: cannot open shared object file: No such file or directory/,
     edit: (e) => {
       const name = named(e, 'libc.so.6');
       return withContent(e, name, withMachine(hostBytes(name), 183));
@@ -185,7 +193,7 @@ export const CASES: DiffCase[] = [
     change: 'libc.so.6 with EI_CLASS patched to ELFCLASS32',
     verify: ['deps.missing'],
     boot: 'fail',
-    console: /libc\.so\.6/,
+    console: /libc\.so\.6: wrong ELF class: ELFCLASS32/,
     edit: (e) => {
       const name = named(e, 'libc.so.6');
       return withContent(e, name, withClass32(hostBytes(name)));
@@ -196,14 +204,10 @@ export const CASES: DiffCase[] = [
     change: 'libc.so.6 replaced by a symlink loop (libc.so.6 -> libc.so.6.loop -> libc.so.6)',
     verify: ['deps.missing'],
     boot: 'fail',
-    console: NOT_FOUND,
+    console: notFound('libc.so.6'),
     edit: (e) => {
       const name = named(e, 'libc.so.6');
-      return [
-        ...without(e, name),
-        symlink(name, 'libc.so.6.loop'),
-        symlink(`${name}.loop`, 'libc.so.6'),
-      ];
+      return [...without(e, name), symlink(name, 'libc.so.6.loop'), symlink(`${name}.loop`, 'libc.so.6')];
     },
   },
   {
@@ -211,7 +215,7 @@ export const CASES: DiffCase[] = [
     change: 'libssl.so.3 only in /opt/lib (not searched), with an /etc/ld.so.conf naming it but no cache',
     verify: ['deps.missing'],
     boot: 'fail',
-    console: NOT_FOUND,
+    console: notFound('libssl.so.3'),
     edit: (e) => [
       ...moved(e, named(e, 'libssl.so.3'), 'opt/lib/libssl.so.3'),
       file('etc/ld.so.conf', Buffer.from('/opt/lib\n')),
@@ -282,7 +286,8 @@ export const CASES: DiffCase[] = [
   },
   {
     id: 'version-newer',
-    change: 'volcano-agent needing version OPENSSL_3.2.0 (built against a newer OpenSSL than the image carries)',
+    change:
+      'volcano-agent needing version OPENSSL_3.2.0 (built against a newer OpenSSL than the image carries)',
     verify: ['deps.version'],
     boot: 'fail',
     console: /version `OPENSSL_3\.2\.0' not found/,
@@ -290,4 +295,3 @@ export const CASES: DiffCase[] = [
       withContent(e, AGENT, withNeededVersion(readFileSync(ctx.agent), 'OPENSSL_3.0.0', 'OPENSSL_3.2.0')),
   },
 ];
-

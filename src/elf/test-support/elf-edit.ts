@@ -49,7 +49,8 @@ function phdrs(bytes: Uint8Array): Phdr[] {
 
 function fileOffset(bytes: Uint8Array, vaddr: number): number {
   for (const p of phdrs(bytes)) {
-    if (p.type === PT_LOAD && vaddr >= p.vaddr && vaddr < p.vaddr + p.filesz) return p.offset + vaddr - p.vaddr;
+    if (p.type === PT_LOAD && vaddr >= p.vaddr && vaddr < p.vaddr + p.filesz)
+      return p.offset + vaddr - p.vaddr;
   }
   throw new Error(`address 0x${vaddr.toString(16)} is in no PT_LOAD`);
 }
@@ -104,6 +105,13 @@ export function withClass32(bytes: Uint8Array): Uint8Array {
   const copy = Uint8Array.from(bytes);
   copy[4] = 1;
   return copy;
+}
+
+/** File offset of the first Verneed record (DT_VERNEED); throws when there is none. */
+export function versionNeedOffset(bytes: Uint8Array): number {
+  const vaddr = dynamicTags(bytes).get(DT_VERNEED);
+  if (vaddr === undefined) throw new Error('no DT_VERNEED');
+  return fileOffset(bytes, vaddr);
 }
 
 /** The System V ELF hash, as vna_hash and vd_hash hold it. */

@@ -4,12 +4,13 @@
  * resolver over the image's tree), each library found is loadable (right class and machine, its
  * segments inside the file: a truncated library dies with SIGBUS), and the file at a library's path
  * is that library (its DT_SONAME is the name asked for; another library there fails with undefined
- * symbols at run time).
+ * symbols at run time) and defines every symbol version asked of it (see `elf-versions.ts`).
  */
 import type { BinaryDeps, DepLibrary } from '../../deps/index.js';
 import { loadSegmentProblem } from '../../elf/index.js';
 import { imageDeps } from '../image-deps.js';
 import type { CheckResult, ImageTree } from '../types.js';
+import { VersionCheck } from './elf-versions.js';
 import { failure, Tally } from './helpers.js';
 
 /** Runs the dynamic-loading checks over every ELF file of the image. */
@@ -17,6 +18,7 @@ export function checkElfDeps(tree: ImageTree): CheckResult {
   const t = new Tally();
   const result = imageDeps(tree);
   const checkedFiles = new Set<string>();
+  const versions = new VersionCheck(tree);
   // Programs first: what they load is checked as a failure before the same file comes round again
   // as a stray library (a warning).
   const ordered = [...result.binaries].sort((a, b) => rank(a) - rank(b));
@@ -38,6 +40,7 @@ export function checkElfDeps(tree: ImageTree): CheckResult {
     }
     checkSegments(t, tree, binary.path, checkedFiles, severityOf(binary));
     for (const lib of binary.libraries) checkLibrary(t, tree, binary, lib, checkedFiles);
+    if (binary.identity === 'elf') versions.check(t, binary, severityOf(binary));
   }
   return t.result();
 }

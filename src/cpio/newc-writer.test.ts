@@ -105,6 +105,16 @@ describe('NewcWriter determinism and backpressure', () => {
     dir('etc'),
     file('etc/big', Buffer.alloc(300_000, 7)),
     {
+      // Large chunks go to the output as they come (small writes are gathered into blocks).
+      info: info('etc/stream', 'file'),
+      content: {
+        size: 6 * 300_000,
+        open: async function* () {
+          for (let i = 0; i < 6; i++) yield Buffer.alloc(300_000, i);
+        },
+      },
+    },
+    {
       info: info('etc/lazy', 'file'),
       content: {
         size: 5,

@@ -46,6 +46,9 @@ export class NewcWriter {
   readonly #source: string;
   #bytesWritten = 0;
   #finished = false;
+  /** Small writes (headers, names, padding, small files) gathered into one block before `out`. */
+  readonly #pending = new Uint8Array(COALESCE_BYTES);
+  #pendingLength = 0;
   #queue: Promise<void> = Promise.resolve();
 
   constructor(out: NodeJS.WritableStream, options: NewcWriterOptions = {}) {
@@ -69,6 +72,7 @@ export class NewcWriter {
       await this.#emitRecord(trailerHeader(), TRAILER_NAME);
       const tail = (BLOCK - (this.#bytesWritten % BLOCK)) % BLOCK;
       if (tail > 0) await this.#emit(ZEROS.subarray(0, tail));
+      await this.#flush();
       this.#finished = true;
     });
   }
@@ -223,9 +227,31 @@ export class NewcWriter {
 
   async #emit(bytes: Uint8Array): Promise<void> {
     this.#bytesWritten += bytes.length;
+    // Thousands of tiny writes through a stream pipeline cost far more than the bytes: gather them.
+    if (this.#pendingLength + bytes.length <= COALESCE_BYTES) {
+      this.#pending.set(bytes, this.#pendingLength);
+      this.#pendingLength += bytes.length;
+      return;
+    }
+    await this.#flush();
+    if (bytes.length < COALESCE_BYTES) {
+      this.#pending.set(bytes, 0);
+      this.#pendingLength = bytes.length;
+      return;
+    }
     if (!this.#out.write(bytes)) await drained(this.#out);
   }
+
+  /** Hands the gathered bytes to `out` (a copy: the block is reused) and waits if it is full. */
+  async #flush(): Promise<void> {
+    if (this.#pendingLength === 0) return;
+    const block = this.#pending.slice(0, this.#pendingLength);
+    this.#pendingLength = 0;
+    if (!this.#out.write(block)) await drained(this.#out);
+  }
 }
+
+const COALESCE_BYTES = 256 * 1024;
 
 function trailerHeader(): RawHeader {
   // As GNU cpio and gen_init_cpio write it: all zero but nlink 1.

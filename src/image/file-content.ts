@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors/index.js';
 
 /** A file's content, read lazily: the size now, the bytes when opened. */
@@ -34,8 +34,16 @@ export function fileContent(path: string, label = path): FileContent {
   }
   return {
     size,
-    open: () => createReadStream(path, { highWaterMark: 1 << 20 }),
+    // Small files in one read: a stream per file costs more than the bytes (most of an image is
+    // small files); large ones stream, so memory stays bounded.
+    open: () => (size <= SMALL_FILE ? readWhole(path) : createReadStream(path, { highWaterMark: 1 << 20 })),
   };
+}
+
+const SMALL_FILE = 1 << 20;
+
+async function* readWhole(path: string): AsyncGenerator<Uint8Array> {
+  yield readFileSync(path);
 }
 
 function kind(st: { isDirectory(): boolean; isSymbolicLink(): boolean }): string {

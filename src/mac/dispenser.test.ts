@@ -108,7 +108,11 @@ describe.each(BACKENDS)('dispenser on %s', (backend) => {
     // A clock that moves one second per reading: two releases never share a timestamp, so
     // "longest ago" is decided by time and not by the lower-address tie-break.
     let tick = Date.parse('2026-01-01T00:00:00Z');
-    const d = t.dispenser({ pools: TINY, now: () => new Date((tick += 1000)) });
+    const clock = () => {
+      tick += 1000;
+      return new Date(tick);
+    };
+    const d = t.dispenser({ pools: TINY, now: clock });
     for (let i = 0; i < 15; i++) await d.allocate({ pool: 'tiny' });
     await d.reserve({ pool: 'tiny', deviceId: 'switch' });
     await d.release('a4:58:0f:10:00:09');

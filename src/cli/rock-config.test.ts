@@ -3,14 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rockConfigProgram } from './rock-config.js';
-import { type Io, runCli } from './run.js';
+import { type Captured, runInProcess } from './test-support/run-in-process.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await runCli('rock-config', rockConfigProgram(io), argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
+function cli(...argv: string[]): Promise<Captured> {
+  return runInProcess('rock-config', rockConfigProgram, argv);
 }
 
 const dirs: string[] = [];

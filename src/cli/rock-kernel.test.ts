@@ -4,20 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTemp, repoRoot, tempHome, testKernelDeb } from '../kernel/test-support/kernel-deb.js';
 import { rockKernelProgram } from './rock-kernel.js';
-import { type Io, runCli } from './run.js';
+import { type Captured, runInProcess } from './test-support/run-in-process.js';
 
-interface Captured {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(...argv: string[]): Promise<Captured> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await runCli('rock-kernel', rockKernelProgram(io), argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
+function cli(...argv: string[]): Promise<Captured> {
+  return runInProcess('rock-kernel', rockKernelProgram, argv);
 }
 
 describe('rock-kernel', () => {

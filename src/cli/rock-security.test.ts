@@ -5,20 +5,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot, runTool } from '../../test/support/cli.js';
 import { rockSecurityProgram } from './rock-security.js';
-import { type Io, runCli } from './run.js';
+import { type Captured, runInProcess } from './test-support/run-in-process.js';
 
-interface Captured {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(...argv: string[]): Promise<Captured> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await runCli('rock-security', rockSecurityProgram(io), argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
+function cli(...argv: string[]): Promise<Captured> {
+  return runInProcess('rock-security', rockSecurityProgram, argv);
 }
 
 const dirs: string[] = [];

@@ -24,6 +24,7 @@ Examples:
       --busybox /bin/busybox --config-key CONFIG_KEY --node-config node.yaml -o rock.img
   $ rock-image create ... --mac "$(rock-mac allocate --device node-7 | cut -d' ' -f3)" \\
       --kernel 6.1.0-56-cloud-amd64 --modules virtio_net virtio_pci --sign rock-sign.key
+  $ rock-image create ... --compress zstd -o rock.img   # kernel needs CONFIG_RD_ZSTD
   $ rock-image cpio create ./rootfs -o rock.img
   $ rock-image ls -l rock.img
   $ rock-image extract rock.img ./out
@@ -32,8 +33,12 @@ Exit codes: 0 ok, 1 the built image failed verification, 2 unusable input or usa
 Environment: SOURCE_DATE_EPOCH sets every mtime in the image (default 0); NO_COLOR disables colour.`;
 
 const compressOption = () =>
-  new Option('--compress <codec>', 'compression of the image')
-    .choices(['gzip', 'none'] as const)
+  new Option(
+    '--compress <codec>',
+    'compression of the image: gzip -6 (any kernel), zstd -19 (RD_ZSTD, kernel >= 5.9), ' +
+      'xz -6 with CRC32 and a 1 MiB dictionary (RD_XZ), or none',
+  )
+    .choices(['gzip', 'zstd', 'xz', 'none'] as const)
     .default('gzip' as const);
 
 /** Builds the `rock-image` program; `io` receives its output (tests pass their own). */

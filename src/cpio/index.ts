@@ -10,3 +10,4 @@ export { normalizeName } from './normalize-name.js';
 export { type ReadOptions, readRecords } from './read-records.js';
 export { sortForArchive } from './sort-for-archive.js';
 export * from './types.js';
+export { XZ_HEADER_PREFIX, type XzStreamCheck, xzStreamCheck } from './xz-check.js';

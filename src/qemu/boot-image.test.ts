@@ -105,6 +105,31 @@ describe('bootImage (real QEMU boots)', () => {
     );
   });
 
+  it('leaves no console log behind after a passing boot it chose the log file for', async () => {
+    // A private TMPDIR (os.tmpdir() reads it on each call), so other test files' boots don't count.
+    const privateTmp = fs.mkdtempSync(path.join(tmp, 'tmpdir-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = privateTmp;
+    try {
+      const v = await bootImage({
+        kernel,
+        image: good,
+        expect: ['ROCK-INIT: started pid=1'],
+        timeoutMs: 60_000,
+      });
+      expect(v.status).toBe('passed');
+      expect(v.logFile).toBe('');
+      expect(fs.readdirSync(privateTmp)).toEqual([]);
+      const failed = await bootImage({ kernel, image: good, expect: ['never printed'], timeoutMs: 60_000 });
+      expect(failed.passed).toBe(false);
+      expect(failed.logFile.startsWith(privateTmp)).toBe(true);
+      expect(fs.readFileSync(failed.logFile, 'utf8')).toContain('ROCK-INIT: started pid=1');
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
+
   it('panics with the VFS line when only init=/sbin/init is given and the image has no /init', async () => {
     let panicMs = -1;
     const v = await bootImage({

@@ -256,6 +256,17 @@ function runQemu(
 export async function bootImage(options: BootOptions): Promise<BootVerdict> {
   options.signal?.throwIfAborted();
   const opts = resolve(options);
+  const verdict = await bootWithAccel(options, opts);
+  // A log we chose the place of is kept only when it explains a failure; a passing boot leaves
+  // nothing behind in the temp directory.
+  if (options.logFile === undefined && verdict.passed) {
+    fs.rmSync(path.dirname(opts.logFile), { recursive: true, force: true });
+    return { ...verdict, logFile: '' };
+  }
+  return verdict;
+}
+
+async function bootWithAccel(options: BootOptions, opts: Resolved): Promise<BootVerdict> {
   const requested = options.accel ?? 'auto';
   if (requested !== 'auto')
     return (await runQemu(opts, requested, `${requested} requested`, opts.timeoutMs)).verdict;

@@ -58,6 +58,10 @@ export interface BootVerdict {
   panicLine?: string;
   /** The last 40 console lines when the boot did not pass; empty when it passed. */
   lastLines: string[];
+  /**
+   * The serial console log. Empty when no `logFile` was asked for and the boot passed: the
+   * temporary log is then removed (a failed boot keeps it, for reading).
+   */
   logFile: string;
   cmdline: string;
   /** QEMU's exit code; `null` when it was killed (timeout, grace period over) or never started. */

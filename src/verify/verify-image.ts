@@ -4,6 +4,7 @@ import { readRecords } from '../cpio/index.js';
 import { CheckError } from '../errors/index.js';
 import { SIGNATURE_SUFFIX, verifySignature } from '../security/index.js';
 import { openInput } from '../util/open-input.js';
+import { noteXzSegments, xzCheckFailures } from './compression.js';
 import type { CheckFailure, VerifyOptions, VerifyReport } from './types.js';
 import { verifyRecords } from './verify.js';
 
@@ -17,8 +18,9 @@ export interface VerifyImageOptions extends VerifyOptions {
 
 /**
  * Reads an image file with our own streaming reader (no extraction, no external cpio), applies the
- * kernel's unpacking rules in memory and checks every contract item; with `publicKey`, also checks
- * the image's minisign signature.
+ * kernel's unpacking rules in memory and checks every contract item and that the kernel's xz
+ * decoder accepts every xz segment's integrity check; with `publicKey`, also checks the image's
+ * minisign signature.
  *
  * Resolves with the report (its `passed` says whether the image can boot rock-init); rejects with
  * an InputError (exit 2) when the file is not a readable archive.
@@ -29,11 +31,19 @@ export interface VerifyImageOptions extends VerifyOptions {
  */
 export async function verifyImage(path: string, options: VerifyImageOptions = {}): Promise<VerifyReport> {
   const source = options.source ?? basename(path);
-  const report = await verifyRecords(readRecords(openInput(path), { source }), options);
+  const xzStarts = new Map<number, number>();
+  const records = noteXzSegments(readRecords(openInput(path), { source }), xzStarts);
+  const contract = await verifyRecords(records, options);
+  const xz = await xzCheckFailures(path, source, xzStarts);
+  const report = withFailures(contract, xz.failures, xz.checked);
   if (options.publicKey === undefined) return report;
   const failure = await signatureFailure(path, options.publicKey);
-  const failures = failure ? [...report.failures, failure] : report.failures;
-  return { ...report, failures, passed: failures.length === 0, checked: report.checked + 1 };
+  return withFailures(report, failure ? [failure] : [], 1);
+}
+
+function withFailures(report: VerifyReport, more: CheckFailure[], checked: number): VerifyReport {
+  const failures = [...report.failures, ...more];
+  return { ...report, failures, passed: failures.length === 0, checked: report.checked + checked };
 }
 
 async function signatureFailure(image: string, publicKey: string): Promise<CheckFailure | undefined> {

@@ -1,0 +1,62 @@
+/**
+ * File-level compression check: the records say which segments are xz and where they start, but
+ * not the Stream Header's check type, which only the file's bytes hold.
+ */
+import { open } from 'node:fs/promises';
+import { type CpioRecord, XZ_HEADER_PREFIX, xzStreamCheck } from '../cpio/index.js';
+import { hexOffset } from '../errors/index.js';
+import type { CheckFailure } from './types.js';
+
+/**
+ * Passes `records` through unchanged, noting in `starts` the file offset of every xz segment a
+ * record came from (keyed by segment index).
+ */
+export async function* noteXzSegments(
+  records: AsyncIterable<CpioRecord>,
+  starts: Map<number, number>,
+): AsyncGenerator<CpioRecord> {
+  for await (const record of records) {
+    const { compression, segment, segmentOffset } = record.origin;
+    if (compression === 'xz' && !starts.has(segment)) starts.set(segment, segmentOffset);
+    yield record;
+  }
+}
+
+/**
+ * Reads the Stream Header of each xz segment of the file at `path` (offsets from
+ * {@link noteXzSegments}) and returns a `compression.xz-check` failure for each one whose check
+ * the kernel's xz decoder refuses (anything but CRC32 or none, e.g. `xz`'s default CRC64), and the
+ * number of segments checked. `source` names the image in messages.
+ */
+export async function xzCheckFailures(
+  path: string,
+  source: string,
+  starts: ReadonlyMap<number, number>,
+): Promise<{ failures: CheckFailure[]; checked: number }> {
+  const failures: CheckFailure[] = [];
+  if (starts.size === 0) return { failures, checked: 0 };
+  const file = await open(path, 'r');
+  try {
+    for (const offset of [...starts.values()].sort((a, b) => a - b)) {
+      const header = new Uint8Array(XZ_HEADER_PREFIX);
+      await file.read(header, 0, header.length, offset);
+      const check = xzStreamCheck(header);
+      if (check === undefined || check.kernelDecodes) continue;
+      const where = `${source}:${hexOffset(offset)}`;
+      const expected = 'CRC32 or none (xz --check=crc32)';
+      failures.push({
+        rule: 'compression.xz-check',
+        path: where,
+        expected,
+        found: check.name,
+        message:
+          `${where}: xz integrity check: expected ${expected}, found ${check.name}; ` +
+          'the kernel fails with "Initramfs unpacking failed: Input was encoded with settings that are ' +
+          'not supported by this XZ decoder"',
+      });
+    }
+  } finally {
+    await file.close();
+  }
+  return { failures, checked: starts.size };
+}

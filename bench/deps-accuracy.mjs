@@ -5,12 +5,13 @@
 // Uses the build: run `npx tsc -p tsconfig.json` first.
 //   node bench/deps-accuracy.mjs [--dirs /usr/bin,/usr/sbin,/usr/lib] [--jobs 4] [--out bench/deps-accuracy.json]
 // Compared: real paths of every object loaded (interpreter included, linux-vdso.so.1 excluded: the
-// kernel maps it, no file), and the names reported "not found". Exit 1 when anything mismatches.
+// kernel maps it, no file), the names reported "not found", and the symbol versions reported
+// "version `X' not found" (our checkVersions against the loader's own check). Exit 1 when anything mismatches.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { hostFs, resolveDeps } from '../dist/deps/index.js';
+import { checkVersions, hostFs, resolveDeps } from '../dist/deps/index.js';
 import { readElfFile } from '../dist/elf/index.js';
 
 const { values } = parseArgs({
@@ -58,8 +59,12 @@ function ldd(file) {
       (err, stdout, stderr) => {
         const paths = new Set();
         const missing = new Set();
+        const versions = new Set();
         let listed = false;
         for (const line of stdout.split('\n')) {
+          // The loader's fatal version check (a weak one says "weak version" and only warns).
+          const version = /: version `([^']+)' not found \(required by /.exec(line);
+          if (version) versions.add(version[1]);
           const found = /^\s+(\S+) => (\/.*) \(0x[0-9a-f]+\)$/.exec(line);
           const notFound = /^\s+(\S+) => not found$/.exec(line);
           const bare = /^\s+(\/\S+) \(0x[0-9a-f]+\)$/.exec(line);
@@ -79,7 +84,7 @@ function ldd(file) {
           else resolve({ error: (stderr || stdout || String(err)).trim().split('\n')[0] });
           return;
         }
-        resolve({ paths, missing, stderr: stderr.trim() });
+        resolve({ paths, missing, versions, stderr: stderr.trim() });
       },
     );
   });
@@ -128,9 +133,13 @@ for (const file of candidates) {
   objects.push({ file, info });
 }
 const tScan = performance.now();
-const result = resolveDeps(
-  objects.map((o) => o.file),
-  hostFs(),
+const host = hostFs();
+const result = checkVersions(
+  resolveDeps(
+    objects.map((o) => o.file),
+    host,
+  ),
+  host,
 );
 const tResolve = performance.now();
 const answers = await pool(objects, Number(values.jobs), (o) => ldd(o.file));
@@ -170,9 +179,24 @@ for (const [i, o] of objects.entries()) {
   const onlyLdd = [...theirs.paths].filter((p) => !ourPaths.has(p));
   const missOurs = [...ourMissing].filter((n) => !theirs.missing.has(n));
   const missLdd = [...theirs.missing].filter((n) => !ourMissing.has(n));
+  const ourVersions = new Set(
+    (ours.versionProblems ?? []).flatMap((p) =>
+      p.kind === 'missing' ? p.missing : [`unreadable: ${p.message}`],
+    ),
+  );
+  const versionsOurs = [...ourVersions].filter((v) => !theirs.versions.has(v));
+  const versionsLdd = [...theirs.versions].filter((v) => !ourVersions.has(v));
   compared++;
-  if (onlyOurs.length + onlyLdd.length + missOurs.length + missLdd.length > 0) {
-    mismatches.push({ file: o.file, onlyOurs, onlyLdd, missingOnlyOurs: missOurs, missingOnlyLdd: missLdd });
+  if ([onlyOurs, onlyLdd, missOurs, missLdd, versionsOurs, versionsLdd].some((l) => l.length > 0)) {
+    mismatches.push({
+      file: o.file,
+      onlyOurs,
+      onlyLdd,
+      missingOnlyOurs: missOurs,
+      missingOnlyLdd: missLdd,
+      versionsOnlyOurs: versionsOurs,
+      versionsOnlyLdd: versionsLdd,
+    });
   }
 }
 
@@ -183,6 +207,7 @@ const report = {
   objectsResolved: objects.length,
   compared,
   staticAgree,
+  versionProblems: result.binaries.filter((b) => b.versionProblems).length,
   mismatches: mismatches.length,
   mismatchList: mismatches,
   exceptionCount: exceptions.length,
@@ -196,7 +221,9 @@ const report = {
 };
 fs.writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`ELF files: ${candidates.length}; executables and libraries compared with ldd: ${compared}`);
-console.log(`mismatches: ${mismatches.length}; exceptions: ${exceptions.length}`);
+console.log(
+  `mismatches: ${mismatches.length}; exceptions: ${exceptions.length}; objects with a missing symbol version: ${report.versionProblems}`,
+);
 for (const [reason, n] of byReason) console.log(`  ${n} × ${reason}`);
 for (const m of mismatches.slice(0, 20)) console.log(`MISMATCH ${JSON.stringify(m)}`);
 console.log(

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildElf } from '../deps/test-support/elf-builder.js';
+import { withNeededVersion } from '../elf/test-support/elf-edit.js';
 import { rockDepsProgram } from './rock-deps.js';
 import { type Io, runCli } from './run.js';
 
@@ -95,6 +96,31 @@ describe('rock-deps (in process)', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('dependencies do not all resolve; nothing copied');
     expect(fs.existsSync(refused)).toBe(false);
+  });
+
+  it('scan and check exit 1 naming the library and the symbol version it lacks', async () => {
+    const stale = path.join(tmp, 'needs-glibc-9.34');
+    fs.writeFileSync(stale, withNeededVersion(fs.readFileSync('/usr/bin/true'), 'GLIBC_2.34', 'GLIBC_9.34'), {
+      mode: 0o755,
+    });
+    const line = `libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6: version GLIBC_9.34 not found (required by ${stale})`;
+    const scan = await run('scan', stale);
+    expect(scan.code).toBe(1);
+    expect(scan.out).toContain(`  ERROR: ${line}`);
+    expect(scan.out).toContain('FAILED: 1 of 1 cannot start');
+    const check = await run('check', stale, 'libc.so.6');
+    expect(check.code).toBe(1);
+    expect(check.out).toContain(`VERSION  ${line}`);
+    const json = await run('scan', stale, '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out).binaries[0].versionProblems).toMatchObject([
+      { kind: 'missing', file: 'libc.so.6', missing: ['GLIBC_9.34'] },
+    ]);
+    // Positive twin: the same binary unpatched.
+    const fresh = path.join(tmp, 'true-copy');
+    fs.copyFileSync('/usr/bin/true', fresh);
+    expect((await run('scan', fresh)).code).toBe(0);
+    expect((await run('check', fresh, 'libc.so.6')).code).toBe(0);
   });
 
   it('exits 2 for unusable input and usage errors', async () => {

@@ -6,6 +6,7 @@ import {
   type DepsResult,
   formatScan,
   formatTree,
+  formatVersionProblem,
   type ScanOptions,
   scanBinaries,
 } from '../deps/index.js';
@@ -77,7 +78,7 @@ export function rockDepsProgram(io: Io = processIo): Command {
     program
       .command('scan')
       .description(
-        'the interpreter and every library needed, with the path each resolves to, or what was searched',
+        'the interpreter and every library needed, with the path each resolves to or what was searched, and any symbol version a library lacks',
       )
       .argument('<bin...>', 'binaries or #! scripts'),
   )
@@ -128,7 +129,9 @@ export function rockDepsProgram(io: Io = processIo): Command {
   common(
     program
       .command('check')
-      .description('fail unless every named library is in the closure of BIN and everything resolves')
+      .description(
+        'fail unless every named library is in the closure of BIN, everything resolves and every symbol version needed is defined',
+      )
       .argument('<bin>', 'binary or #! script')
       .argument('<lib...>', 'library names (soname, file name or path)'),
   )
@@ -143,6 +146,7 @@ export function rockDepsProgram(io: Io = processIo): Command {
           io.out(
             `MISSING  ${u.soname} (needed by ${u.requiredBy.join(', ')})${u.error ? `: ${u.error}` : ''}`,
           );
+        for (const v of check.versionProblems) io.out(`VERSION  ${formatVersionProblem(v)}`);
         io.out(colorize(check.ok ? `ok: ${bin} has ${libs.join(', ')}` : `FAILED: ${bin}`));
       }
       if (!check.ok) throw new ExitError(1);
@@ -157,7 +161,7 @@ function colorize(text: string): string {
     .split('\n')
     .map((line) => {
       if (line.startsWith('ok:')) return paint(line, 'green', color);
-      if (line.startsWith('FAILED') || line.includes('=> not found')) return paint(line, 'red', color);
+      if (line.startsWith('FAILED') || line.includes(' not found')) return paint(line, 'red', color);
       return line;
     })
     .join('\n');

@@ -13,11 +13,13 @@ import {
 } from './newc-header.js';
 import type { CpioRecord, Info } from './types.js';
 
-/** Limits one archive is read under (see ReadOptions). */
+/** Limits one archive is read under, and whether file data is kept (see ReadOptions). */
 export interface ArchiveLimits {
   maxNameSize: number;
   maxEntrySize: number;
   maxTotalSize: number;
+  /** Consume file data chunk by chunk without assembling it; records then carry empty `data`. */
+  skipData: boolean;
 }
 
 /** Bytes of cpio stream read so far over all segments, for the total cap. */
@@ -39,6 +41,7 @@ export interface ArchiveCounter {
 export type StreamKind = 'plain' | 'compressed';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const EMPTY = new Uint8Array(0);
 
 /**
  * Reads the records of one cpio stream from `src`. Offsets are `src.position - base`. Refuses every
@@ -102,18 +105,31 @@ export async function* readArchive(
         String(header.filesize),
       );
     }
-    const padded = await takeOrThrow(
-      src,
-      pad4(header.filesize),
-      header.filesize,
-      place,
-      offset,
-      kind,
-      'data',
-    );
-    const data = padded.subarray(0, header.filesize);
     // The kernel checks the sum of regular file data only (do_copy); GNU cpio writes 0 for symlinks.
-    if (header.magic === '070702' && type === 'file') verifySum(data, header.check, place, offset);
+    const summed = header.magic === '070702' && type === 'file';
+    let data: Uint8Array = EMPTY;
+    if (limits.skipData && type === 'file') {
+      let sum = 0;
+      const visit = summed
+        ? (bytes: Uint8Array) => {
+            sum = addBytes(sum, bytes);
+          }
+        : undefined;
+      await discardOrThrow(src, header.filesize, place, offset, kind, visit);
+      if (summed) verifySum(sum, header.check, place, offset);
+    } else {
+      const padded = await takeOrThrow(
+        src,
+        pad4(header.filesize),
+        header.filesize,
+        place,
+        offset,
+        kind,
+        'data',
+      );
+      data = padded.subarray(0, header.filesize);
+      if (summed) verifySum(addBytes(0, data), header.check, place, offset);
+    }
     records++;
     if (budget) {
       budget.total += src.position - start;
@@ -163,7 +179,7 @@ export async function* readArchive(
     }
     yield {
       info: toInfo(header, name, type, data, place, offset),
-      data: type === 'file' ? data : new Uint8Array(0),
+      data: type === 'file' ? data : EMPTY,
       origin: {
         segment: place.segment,
         archive: archives.count,
@@ -234,6 +250,30 @@ async function takeOrThrow(
   return got;
 }
 
+/**
+ * Consumes `size` data bytes and their padding without assembling them: each piece is a view into one
+ * decoded chunk, handed to `visit` and dropped, so memory stays at one chunk whatever `size` says.
+ * Throws the same error as {@link takeOrThrow} when the stream ends first.
+ */
+async function discardOrThrow(
+  src: ByteSource,
+  size: number,
+  place: StreamPlace,
+  offset: number,
+  kind: StreamKind,
+  visit?: (bytes: Uint8Array) => void,
+): Promise<void> {
+  let got = 0;
+  const total = pad4(size);
+  while (got < total) {
+    const piece = await src.nextChunk(total - got);
+    if (piece === undefined) throw truncated(place, offset, kind, 'data', size, Math.min(got, size));
+    // Only the first `size` bytes are data; the rest is NUL padding.
+    if (visit && got < size) visit(piece.subarray(0, size - got));
+    got += piece.length;
+  }
+}
+
 function truncated(
   place: StreamPlace,
   offset: number,
@@ -287,10 +327,15 @@ function decodeName(bytes: Uint8Array, namesize: number, place: StreamPlace, off
   }
 }
 
-function verifySum(data: Uint8Array, check: number, place: StreamPlace, offset: number): void {
+/** Adds the bytes to a running 32-bit sum (070702's check field). */
+function addBytes(sum: number, bytes: Uint8Array): number {
+  let s = sum;
+  for (let i = 0; i < bytes.length; i++) s = (s + bytes[i]!) >>> 0;
+  return s;
+}
+
+function verifySum(sum: number, check: number, place: StreamPlace, offset: number): void {
   // 070702: the check field is the 32-bit sum of the data bytes (init/initramfs.c do_copy).
-  let sum = 0;
-  for (let i = 0; i < data.length; i++) sum = (sum + data[i]!) >>> 0;
   if (sum !== check) {
     throw cpioError(
       'CPIO_BAD_CHECKSUM',

@@ -26,6 +26,13 @@ export interface ReadOptions {
    * caps only; zstd and xz bombs (10^4 to 10^6:1 on zeros) stop here after 16 MiB.
    */
   maxRatio?: number;
+  /**
+   * Skip file data instead of assembling it (default false): records carry empty `data`, memory stays
+   * at one decoded chunk whatever the file sizes. Sizes, truncation and 070702 sums are still checked
+   * (the sum over the skipped chunks), and symlink targets are still read into `info.linkTarget`.
+   * For listings.
+   */
+  skipData?: boolean;
 }
 
 const GiB = 1024 * 1024 * 1024;
@@ -65,6 +72,7 @@ export async function* readRecords(
     maxNameSize: options.maxNameSize ?? 4096,
     maxEntrySize: options.maxEntrySize ?? GiB,
     maxTotalSize: options.maxTotalSize ?? 8 * GiB,
+    skipData: options.skipData ?? false,
   };
   const maxRatio = options.maxRatio ?? 2000;
   const budget: Budget = { total: 0 };

@@ -1,4 +1,4 @@
-import type { BinaryDeps, DepLibrary } from './types.js';
+import type { BinaryDeps, DepLibrary, VersionProblem } from './types.js';
 
 /** Whether named libraries are in a binary's closure. */
 export interface CheckResult {
@@ -9,6 +9,8 @@ export interface CheckResult {
   absent: string[];
   /** Libraries the binary needs that do not resolve (it would not start, whatever was asked). */
   unresolved: DepLibrary[];
+  /** Symbol versions the loader would refuse (it would not start either). */
+  versionProblems: VersionProblem[];
   ok: boolean;
 }
 
@@ -20,7 +22,8 @@ function basename(p: string): string {
  * Checks that every name is in the closure of `b` (a script counts through its interpreter). A name
  * matches a library found by any name it answered to (DT_NEEDED string, DT_SONAME), by its path, real
  * path or any path of its symlink chain, or by the file name of one of those. `ok` needs every name
- * present and nothing unresolved.
+ * present, nothing unresolved and no symbol-version problem (when the result went through
+ * `checkVersions`, as `rock-deps check` does).
  */
 export function checkDeps(b: BinaryDeps, names: readonly string[]): CheckResult {
   let node = b;
@@ -42,6 +45,7 @@ export function checkDeps(b: BinaryDeps, names: readonly string[]): CheckResult 
     present,
     absent,
     unresolved,
+    versionProblems: node.versionProblems ?? [],
     ok: absent.length === 0 && unresolved.length === 0 && node.ok,
   };
 }

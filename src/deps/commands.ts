@@ -5,6 +5,7 @@ import { type CopyReport, copyDeps } from './copy-deps.js';
 import { hostFs } from './fs-view.js';
 import { resolveDeps } from './resolve-deps.js';
 import type { DepsResult, ResolveOptions } from './types.js';
+import { checkVersions } from './version-check.js';
 
 /** Options shared by the `rock-deps` commands: a sysroot plus the loader's environment. */
 export interface ScanOptions extends ResolveOptions {
@@ -24,14 +25,19 @@ export function pathInRoot(file: string, root: string | undefined): string {
   return path.posix.resolve('/', file);
 }
 
-/** Resolves binaries on the host or inside `options.root` ({@link resolveDeps} over {@link hostFs}). */
+/**
+ * Resolves binaries on the host or inside `options.root` ({@link resolveDeps} over {@link hostFs}) and
+ * checks the symbol versions their closures need ({@link checkVersions}).
+ */
 export function scanBinaries(files: readonly string[], options: ScanOptions = {}): DepsResult {
   const { root, ...resolve } = options;
-  return resolveDeps(
+  const fs = hostFs(root);
+  const result = resolveDeps(
     files.map((f) => pathInRoot(f, root)),
-    hostFs(root),
+    fs,
     resolve,
   );
+  return checkVersions(result, fs);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { BinaryDeps, DepLibrary, DepsResult } from './types.js';
+import type { BinaryDeps, DepLibrary, DepsResult, VersionProblem } from './types.js';
 
 function describe(b: BinaryDeps): string {
   if (b.identity === 'script' && b.script)
@@ -13,6 +13,16 @@ function libLine(l: DepLibrary): string {
   const real = l.realPath !== null && l.realPath !== l.path ? ` -> ${l.realPath}` : '';
   const err = l.error === undefined ? '' : `  ERROR: ${l.error}`;
   return `${l.soname} => ${l.path}${real} (${l.via})${err}`;
+}
+
+/**
+ * One line for a symbol-version problem, worded like glibc's loader:
+ * `libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6: version GLIBC_9.34 not found (required by /usr/bin/true)`.
+ */
+export function formatVersionProblem(p: VersionProblem): string {
+  if (p.kind === 'unreadable') return `version records unreadable: ${p.message}`;
+  const versions = p.missing.length === 1 ? 'version' : 'versions';
+  return `${p.file} => ${p.library}: ${versions} ${p.missing.join(', ')} not found (required by ${p.object})`;
 }
 
 function scanLines(b: BinaryDeps, indent: string, out: string[]): void {
@@ -32,6 +42,7 @@ function scanLines(b: BinaryDeps, indent: string, out: string[]): void {
       if (l.hint !== undefined) out.push(`${indent}      hint: ${l.hint}`);
     }
   }
+  for (const p of b.versionProblems ?? []) out.push(`${indent}  ERROR: ${formatVersionProblem(p)}`);
 }
 
 /** The plain-text report of `rock-deps scan`: per binary, its interpreter and libraries, misses explained. */

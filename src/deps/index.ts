@@ -7,7 +7,7 @@ export { type CheckResult, checkDeps } from './check-deps.js';
 export { checkBinary, copyBinaries, pathInRoot, type ScanOptions, scanBinaries } from './commands.js';
 export { type CopyAction, type CopyReport, copyDeps } from './copy-deps.js';
 export { expandDst } from './dst.js';
-export { formatScan, formatTree } from './format.js';
+export { formatScan, formatTree, formatVersionProblem } from './format.js';
 export { type FsStat, type FsView, hostFs } from './fs-view.js';
 export {
   indexLdSoCache,
@@ -22,4 +22,13 @@ export { type MemoryEntry, memoryFs } from './memory-fs.js';
 export { isMuslReserved } from './musl-search.js';
 export { resolveDeps } from './resolve-deps.js';
 export { MAX_SYMLINK_HOPS, type Resolved, resolveIn } from './resolve-path.js';
-export type { BinaryDeps, DepEdge, DepLibrary, DepsResult, FoundVia, ResolveOptions } from './types.js';
+export type {
+  BinaryDeps,
+  DepEdge,
+  DepLibrary,
+  DepsResult,
+  FoundVia,
+  ResolveOptions,
+  VersionProblem,
+} from './types.js';
+export { checkVersions, VersionChecker } from './version-check.js';

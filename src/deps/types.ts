@@ -90,9 +90,24 @@ export interface BinaryDeps {
   /** For a `#!` script: its interpreter line and that interpreter resolved in turn. */
   script?: { interpreter: string; args: string; target: BinaryDeps };
   error?: { code: string; message: string };
-  /** Nothing missing, no load error, and it can be run. */
+  /**
+   * Symbol versions glibc's loader would refuse (set by `checkVersions` when there are any):
+   * the binary would stop before main with "version `X' not found".
+   */
+  versionProblems?: VersionProblem[];
+  /** Nothing missing, no load error, no missing symbol version, and it can be run. */
   ok: boolean;
 }
+
+/**
+ * A symbol-version failure in a binary's closure: `missing`, an object (`object`, a real path) needs
+ * versions from the library it names `file` (DT_VERNEED) that the library loaded for it (`library`, the
+ * path the loader opened) does not define (`defined`, its DT_VERDEF names); or `unreadable`, the
+ * object's version records cannot be read (`message`).
+ */
+export type VersionProblem =
+  | { kind: 'missing'; object: string; file: string; library: string; missing: string[]; defined: string[] }
+  | { kind: 'unreadable'; object: string; message: string };
 
 /** What {@link resolveDeps} returns. */
 export interface DepsResult {

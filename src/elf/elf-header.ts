@@ -34,19 +34,24 @@ export class FieldReader {
     this.little = endian === 'little';
   }
 
+  // Byte arithmetic rather than a DataView per field: the resolver and the version check read tens of
+  // thousands of fields per scan. Out-of-range reads still throw a RangeError, as a DataView does.
   u16(b: Uint8Array, at: number): number {
-    return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint16(at, this.little);
+    inBounds(b, at, 2);
+    return this.little ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!;
   }
 
   u32(b: Uint8Array, at: number): number {
-    return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at, this.little);
+    inBounds(b, at, 4);
+    return this.little
+      ? (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0
+      : ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
   }
 
   /** A 64-bit field as a number; `Infinity` when it does not fit in 2^53 (every offset check then fails). */
   u64(b: Uint8Array, at: number): number {
-    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    const lo = view.getUint32(at + (this.little ? 0 : 4), this.little);
-    const hi = view.getUint32(at + (this.little ? 4 : 0), this.little);
+    const lo = this.u32(b, at + (this.little ? 0 : 4));
+    const hi = this.u32(b, at + (this.little ? 4 : 0));
     return hi >= 0x200000 ? Number.POSITIVE_INFINITY : hi * 0x1_0000_0000 + lo;
   }
 
@@ -54,6 +59,11 @@ export class FieldReader {
   word(b: Uint8Array, at: number): number {
     return this.elfClass === 64 ? this.u64(b, at) : this.u32(b, at);
   }
+}
+
+function inBounds(b: Uint8Array, at: number, size: number): void {
+  if (!(at >= 0 && at + size <= b.length))
+    throw new RangeError(`offset ${at} is outside the bounds of ${b.length} bytes`);
 }
 
 /** True when the bytes start with the ELF magic `\x7fELF`. */

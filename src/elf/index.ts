@@ -16,6 +16,7 @@ export {
   type ElfVersions,
   missingVersions,
   readElfVersions,
+  readElfVersionsSource,
   type VersionName,
   type VersionNeed,
 } from './versions.js';

@@ -5,7 +5,7 @@
  * A needed version the library does not define stops the program with
  * "version `OPENSSL_3.2.0' not found (required by ...)" before main.
  */
-import { bufferSource } from './byte-source.js';
+import { type ByteSource, bufferSource } from './byte-source.js';
 import type { FieldReader } from './elf-header.js';
 import { readElfHeader } from './elf-header.js';
 import { ELF_LIMITS, ElfError } from './errors.js';
@@ -48,13 +48,21 @@ export interface ElfVersions {
  * past the end of the file, ELF_LIMIT for a chain longer than any real object's.
  */
 export function readElfVersions(bytes: Uint8Array, source: string): ElfVersions {
-  const src = bufferSource(bytes);
+  return readElfVersionsSource(bufferSource(bytes), source);
+}
+
+/**
+ * {@link readElfVersions} over any byte source: reads only the headers, PT_DYNAMIC, the version
+ * records and the strings they name (a few pages of a file, never the whole of a 100 MB library).
+ * Throws the same errors.
+ */
+export function readElfVersionsSource(src: ByteSource, source: string): ElfVersions {
   const { header, fields: f } = readElfHeader(src, source);
   const phdrs = readProgramHeaders(src, header, f, source);
   const loads = phdrs.filter((p) => p.type === PT.LOAD);
   const dyn = phdrs.find((p) => p.type === PT.DYNAMIC);
   if (dyn === undefined) return { needs: [], defs: null };
-  const tags = dynamicTags(bytes, f, header.class, dyn.offset, dyn.filesz, source);
+  const tags = dynamicTags(src, f, header.class, dyn.offset, dyn.filesz, source);
   const at = (tag: number, field: string): number | undefined => {
     const vaddr = tags.get(tag);
     if (vaddr === undefined) return undefined;
@@ -82,8 +90,10 @@ export function readElfVersions(bytes: Uint8Array, source: string): ElfVersions 
         `string offset 0x${off.toString(16)} is outside DT_STRTAB`,
       );
     }
-    const end = bytes.indexOf(0, strtab + off);
-    if (end < 0 || end - (strtab + off) > ELF_LIMITS.maxStringLength) {
+    // A window of PATH_MAX + 1 bytes holds any acceptable string and its NUL.
+    const window = src.read(strtab + off, ELF_LIMITS.maxStringLength + 1);
+    const end = window.indexOf(0);
+    if (end < 0) {
       throw new ElfError(
         'ELF_TRUNCATED',
         source,
@@ -92,7 +102,7 @@ export function readElfVersions(bytes: Uint8Array, source: string): ElfVersions 
         'string has no NUL before the end of the file',
       );
     }
-    return Buffer.from(bytes.subarray(strtab + off, end)).toString('utf8');
+    return Buffer.from(window.buffer, window.byteOffset, end).toString('utf8');
   };
   const record = (offset: number, size: number, field: string): Uint8Array => {
     const b = src.read(offset, size);
@@ -102,7 +112,7 @@ export function readElfVersions(bytes: Uint8Array, source: string): ElfVersions 
         source,
         offset,
         field,
-        `record ends past the file size ${bytes.length}`,
+        `record ends past the file size ${src.size}`,
       );
     }
     return b;
@@ -177,7 +187,7 @@ function checkRecordVersion(version: number, offset: number, field: string, sour
 
 /** The first value of each dynamic tag of PT_DYNAMIC (the loader keeps the first, too). */
 function dynamicTags(
-  bytes: Uint8Array,
+  src: ByteSource,
   f: FieldReader,
   elfClass: 32 | 64,
   offset: number,
@@ -186,21 +196,21 @@ function dynamicTags(
 ): Map<number, number> {
   const entsize = elfClass === 64 ? 16 : 8;
   const count = Math.min(Math.floor(size / entsize), ELF_LIMITS.maxDynamicEntries);
-  if (!(offset + count * entsize <= bytes.length)) {
-    throw new ElfError(
-      'ELF_TRUNCATED',
-      source,
-      offset,
-      'PT_DYNAMIC',
-      `ends past the file size ${bytes.length}`,
-    );
+  if (!(offset + count * entsize <= src.size)) {
+    throw new ElfError('ELF_TRUNCATED', source, offset, 'PT_DYNAMIC', `ends past the file size ${src.size}`);
   }
   const tags = new Map<number, number>();
-  for (let i = 0; i < count; i++) {
-    const at = offset + i * entsize;
-    const tag = elfClass === 64 ? f.u64(bytes, at) : f.u32(bytes, at);
-    if (tag === DT_NULL) break;
-    if (!tags.has(tag)) tags.set(tag, elfClass === 64 ? f.u64(bytes, at + 8) : f.u32(bytes, at + 4));
+  // Read in chunks, stopping at DT_NULL: a lying p_filesz costs no large allocation.
+  const chunkEntries = 256;
+  for (let first = 0; first < count; first += chunkEntries) {
+    const n = Math.min(chunkEntries, count - first);
+    const b = src.read(offset + first * entsize, n * entsize);
+    for (let i = 0; i < n; i++) {
+      const at = i * entsize;
+      const tag = elfClass === 64 ? f.u64(b, at) : f.u32(b, at);
+      if (tag === DT_NULL) return tags;
+      if (!tags.has(tag)) tags.set(tag, elfClass === 64 ? f.u64(b, at + 8) : f.u32(b, at + 4));
+    }
   }
   return tags;
 }

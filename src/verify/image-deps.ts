@@ -1,11 +1,12 @@
-import { type DepsResult, type MemoryEntry, memoryFs, resolveDeps } from '../deps/index.js';
+import { checkVersions, type DepsResult, type MemoryEntry, memoryFs, resolveDeps } from '../deps/index.js';
 import { hasElfMagic } from '../elf/index.js';
 import type { ImageTree } from './types.js';
 
 /**
  * The dynamic-loader view of an image: every ELF file in the tree resolved the way the image's own
  * loader would resolve it at boot (its ld.so.cache when it has one, else the loader's built-in
- * trusted directories), inside the image only. Nothing on the build host is consulted.
+ * trusted directories), inside the image only, with the symbol versions each closure needs checked
+ * (`versionProblems`). Nothing on the build host is consulted.
  */
 export function imageDeps(tree: ImageTree): DepsResult {
   const entries = new Map<string, MemoryEntry>();
@@ -22,5 +23,6 @@ export function imageDeps(tree: ImageTree): DepsResult {
       entries.set(node.path, { type: 'other', mode: node.perm });
     }
   }
-  return resolveDeps(elves.sort(), memoryFs(entries));
+  const fs = memoryFs(entries);
+  return checkVersions(resolveDeps(elves.sort(), fs), fs);
 }

@@ -18,7 +18,7 @@ export function checkElfDeps(tree: ImageTree): CheckResult {
   const t = new Tally();
   const result = imageDeps(tree);
   const checkedFiles = new Set<string>();
-  const versions = new VersionCheck(tree);
+  const versions = new VersionCheck();
   // Programs first: what they load is checked as a failure before the same file comes round again
   // as a stray library (a warning).
   const ordered = [...result.binaries].sort((a, b) => rank(a) - rank(b));

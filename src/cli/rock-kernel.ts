@@ -21,6 +21,7 @@ import {
 import type { BootVerdict } from '../qemu/index.js';
 import { VERSION } from '../version.js';
 import { isEntryPoint } from './entry.js';
+import { printBootVerdict } from './print-boot-verdict.js';
 import { type Io, main, processIo } from './run.js';
 import { Progress, paint, useColor } from './terminal.js';
 
@@ -342,18 +343,7 @@ function printCheck(io: Io, report: ConfigCheckReport & { kernel: string }): voi
 
 function printVerdict(io: Io, verdict: BootVerdict & { kernel: string }): void {
   io.out(`kernel ${verdict.kernel}, cmdline: ${verdict.cmdline}`);
-  for (const m of verdict.markers) {
-    io.out(`${m.ms === null ? 'missing' : `${(m.ms / 1000).toFixed(2)}s`.padStart(7)}  ${m.text}`);
-  }
-  if (!verdict.passed) {
-    io.out(`--- last ${verdict.lastLines.length} console lines (${verdict.logFile}) ---`);
-    for (const line of verdict.lastLines) io.out(line);
-  }
-  const color = useColor();
-  const head = verdict.passed ? paint('PASSED', 'green', color) : paint('FAILED', 'red', color);
-  io.out(
-    `${head}: ${verdict.status}: ${verdict.reason} (${verdict.accel}, ${(verdict.durationMs / 1000).toFixed(1)}s)`,
-  );
+  printBootVerdict(io, verdict);
 }
 
 function bar(pct: number): string {

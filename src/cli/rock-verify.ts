@@ -2,10 +2,11 @@
 import { Command } from '@commander-js/extra-typings';
 import { formatScan } from '../deps/index.js';
 import { ExitError, InputError } from '../errors/index.js';
-import { type BootVerdict, bootImage } from '../qemu/index.js';
+import { bootImage } from '../qemu/index.js';
 import { formatReport, imageDepsOf, verifyImage } from '../verify/index.js';
 import { VERSION } from '../version.js';
 import { isEntryPoint } from './entry.js';
+import { printBootVerdict } from './print-boot-verdict.js';
 import { type Io, main, processIo } from './run.js';
 import { paint, useColor } from './terminal.js';
 
@@ -90,27 +91,11 @@ export function rockVerifyProgram(io: Io = processIo): Command {
         logFile: opts.log,
       });
       if (opts.json) io.out(JSON.stringify(verdict, null, 2));
-      else printVerdict(io, verdict);
+      else printBootVerdict(io, verdict);
       if (!verdict.passed) throw new ExitError(1);
     });
 
   return program;
-}
-
-function printVerdict(io: Io, verdict: BootVerdict): void {
-  for (const m of verdict.markers) {
-    io.out(`${m.ms === null ? 'missing' : `${(m.ms / 1000).toFixed(2)}s`.padStart(7)}  ${m.text}`);
-  }
-  if (!verdict.passed) {
-    io.out(`--- last ${verdict.lastLines.length} console lines (${verdict.logFile}) ---`);
-    for (const line of verdict.lastLines) io.out(line);
-  }
-  const head = verdict.passed ? 'PASSED' : 'FAILED';
-  io.out(
-    colorVerdict(
-      `${head}: ${verdict.status}: ${verdict.reason} (${verdict.accel}, ${(verdict.durationMs / 1000).toFixed(1)}s)`,
-    ),
-  );
 }
 
 function colorVerdict(text: string): string {

@@ -19,13 +19,13 @@ function split(p: string): string[] {
  * `followLast` false a final symlink is returned itself. Never throws for missing entries or loops.
  */
 export function resolveIn(view: FsView, input: string, followLast: boolean, cwd = '/'): Resolved {
-  const todo = split(input.startsWith('/') ? input : `${cwd}/${input}`);
+  const pending = split(input.startsWith('/') ? input : `${cwd}/${input}`);
   const cur: string[] = [];
   const links: string[] = [];
   let hops = 0;
   let stat: FsStat = { type: 'directory', size: 0 };
-  while (todo.length > 0) {
-    const c = todo.shift() as string;
+  while (pending.length > 0) {
+    const c = pending.shift() as string;
     if (c === '..') {
       cur.pop();
       stat = { type: 'directory', size: 0 };
@@ -34,7 +34,7 @@ export function resolveIn(view: FsView, input: string, followLast: boolean, cwd 
     const here = `/${[...cur, c].join('/')}`;
     const st = view.lstat(here);
     if (st === null) return { ok: false, reason: 'ENOENT', at: here, links };
-    const last = todo.length === 0;
+    const last = pending.length === 0;
     if (st.type === 'symlink' && (!last || followLast)) {
       if (++hops > MAX_SYMLINK_HOPS) return { ok: false, reason: 'ELOOP', at: here, links };
       links.push(here);
@@ -45,7 +45,7 @@ export function resolveIn(view: FsView, input: string, followLast: boolean, cwd 
         return { ok: false, reason: 'ENOENT', at: here, links };
       }
       if (target.startsWith('/')) cur.length = 0;
-      todo.unshift(...split(target));
+      pending.unshift(...split(target));
       // A link to "/" or "." leaves nothing to walk: its result is the directory reached so far.
       stat = { type: 'directory', size: 0 };
       continue;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { makeDirs } from '../util/make-dirs.js';
 import { type FsView, hostFs } from './fs-view.js';
 import { resolveIn } from './resolve-path.js';
 import type { BinaryDeps, DepsResult } from './types.js';
@@ -61,7 +62,7 @@ export async function copyDeps(
   rootfs: string,
 ): Promise<CopyReport> {
   const root = path.resolve(rootfs);
-  fs.mkdirSync(root, { recursive: true });
+  makeDirs(root);
   const target = hostFs(root);
   const report: CopyReport = { rootfs: root, actions: [], files: 0, symlinks: 0 };
   const done = new Set<string>();

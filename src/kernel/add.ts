@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../errors/index.js';
+import { makeDirs } from '../util/make-dirs.js';
 import { rockHome } from '../util/rock-home.js';
 import { extractApk } from './apk.js';
 import { AR_MAGIC } from './ar.js';
@@ -82,7 +83,7 @@ export async function addKernel(source: string, options: AddOptions = {}): Promi
   // Known before reading the package: say so at once (commitKernel checks again at the end).
   if (options.name !== undefined && !options.force) refuseExisting(options.name, home);
   const step = options.onStep ?? (() => {});
-  fs.mkdirSync(kernelsDir(home), { recursive: true });
+  makeDirs(kernelsDir(home));
   const temp = fs.mkdtempSync(path.join(kernelsDir(home), '.add-'));
   try {
     const kind = sourceKind(source);

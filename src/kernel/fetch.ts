@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { CheckError, InputError } from '../errors/index.js';
+import { makeDirs } from '../util/make-dirs.js';
 import { rockHome } from '../util/rock-home.js';
 import { type AddOptions, addKernel } from './add.js';
 import { kernelsDir, type StoredKernel } from './store.js';
@@ -45,7 +46,7 @@ export async function fetchKernel(
   }
   const parsed = parseUrl(url);
   const home = options.home ?? rockHome();
-  fs.mkdirSync(kernelsDir(home), { recursive: true });
+  makeDirs(kernelsDir(home));
   const temp = fs.mkdtempSync(path.join(kernelsDir(home), '.fetch-'));
   try {
     const file = path.join(temp, 'download');

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { hexOffset, InputError } from '../errors/index.js';
+import { makeDirs } from '../util/make-dirs.js';
 import { moduleNameOfPath } from './modules-dep.js';
 import { readTar, type TarMember } from './tar.js';
 
@@ -114,7 +115,7 @@ export async function extractKernelFiles(
   };
   for await (const item of readTar(source, file, want)) {
     if (!item.data || out === undefined) continue;
-    fs.mkdirSync(path.dirname(out), { recursive: true });
+    makeDirs(path.dirname(out));
     await pipeline(item.data, fs.createWriteStream(out, { mode: 0o644 }));
   }
   found.kernelMember = slotMember.vmlinuz;

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ToolError } from '../errors/index.js';
+import { makeDirs } from '../util/make-dirs.js';
 import { CREATE_SCHEMA_MIGRATIONS, pendingMigrations, SCHEMA_VERSION } from './migrations.js';
 import { SqliteTx } from './sqlite-tx.js';
 import type { MacStore, StoreTx } from './store.js';
@@ -18,7 +18,7 @@ const BUSY_TIMEOUT_MS = 60_000;
 export async function openSqliteStore(file: string): Promise<MacStore> {
   let db: Database.Database;
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    makeDirs(dirname(file));
     db = new Database(file);
     // busy_timeout first: switching to WAL itself needs a lock another process may hold.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -106,7 +106,16 @@ function runQemu(
   const markerMs: (number | null)[] = opts.expect.map(() => null);
   const last: string[] = [];
   const splitter = new ConsoleLineSplitter();
-  const log = fs.openSync(opts.logFile, 'w');
+  let log: number;
+  try {
+    log = fs.openSync(opts.logFile, 'w');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new InputError('BOOT_LOG_NOT_WRITABLE', `${opts.logFile}: console log: cannot write: ${code}`, {
+      file: opts.logFile,
+      errno: code,
+    });
+  }
   let lineCount = 0;
   let stderr = '';
   let timedOut = false;

@@ -1,6 +1,6 @@
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { InputError } from '../errors/index.js';
+import { InputError, ToolError } from '../errors/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
 import { openInput } from '../util/open-input.js';
 import { decryptChunks, encryptChunks } from './envelope.js';
@@ -78,6 +78,8 @@ async function transformFile(
   try {
     out = createAtomicWriteStream(output, { mode });
   } catch (err) {
+    // Our atomic writer already says what is wrong with the output, in one line.
+    if (err instanceof ToolError) throw err;
     throw new InputError('OUTPUT_WRITE_FAILED', `${output}: cannot write: ${errnoCode(err)}`, {
       path: output,
     });
@@ -101,6 +103,8 @@ async function transformFile(
   } catch (err) {
     await out.abort();
     if (err instanceof InputError) throw err;
+    // Our atomic writer already says what is wrong with the output, in one line.
+    if (err instanceof ToolError) throw err;
     throw new InputError('OUTPUT_WRITE_FAILED', `${output}: cannot write: ${errnoCode(err)}`, {
       path: output,
     });
@@ -108,6 +112,8 @@ async function transformFile(
   try {
     await out.commit();
   } catch (err) {
+    // Our atomic writer already says what is wrong with the output, in one line.
+    if (err instanceof ToolError) throw err;
     throw new InputError('OUTPUT_WRITE_FAILED', `${output}: cannot write: ${errnoCode(err)}`, {
       path: output,
     });

@@ -1,5 +1,5 @@
 import { lstatSync } from 'node:fs';
-import { InputError } from '../errors/index.js';
+import { InputError, ToolError } from '../errors/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { backupFile } from './backup.js';
 import { errnoCode, formatKey, generateKeyBytes } from './key-file.js';
@@ -46,6 +46,8 @@ async function writeSecret(path: string, text: string, mode: number): Promise<vo
   try {
     await writeFileAtomic(path, text, { mode });
   } catch (err) {
+    // Our atomic writer already says what is wrong with the output, in one line.
+    if (err instanceof ToolError) throw err;
     throw new InputError('OUTPUT_WRITE_FAILED', `${path}: cannot write: ${errnoCode(err)}`, { path });
   }
 }

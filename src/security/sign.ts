@@ -1,7 +1,7 @@
 import { createHash, sign, verify } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CheckError, InputError } from '../errors/index.js';
+import { CheckError, InputError, ToolError } from '../errors/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { openInput } from '../util/open-input.js';
 import { errnoCode } from './key-file.js';
@@ -129,6 +129,8 @@ export async function signFile(
   try {
     await writeFileAtomic(signatureFile, formatSignature(sig), { mode: 0o644 });
   } catch (err) {
+    // Our atomic writer already says what is wrong with the output, in one line.
+    if (err instanceof ToolError) throw err;
     throw new InputError('OUTPUT_WRITE_FAILED', `${signatureFile}: cannot write: ${errnoCode(err)}`, {
       path: signatureFile,
     });

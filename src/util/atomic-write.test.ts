@@ -45,7 +45,8 @@ describe('writeFileAtomic', () => {
     fs.mkdirSync(target);
     fs.writeFileSync(path.join(target, 'inside'), 'x');
     await expect(writeFileAtomic(target, 'data')).rejects.toMatchObject({
-      code: expect.stringMatching(/EISDIR|ENOTEMPTY|EEXIST/),
+      code: 'OUTPUT_IS_DIRECTORY',
+      exitCode: 2,
     });
     expect(listing()).toEqual(['busy']);
     expect(fs.readFileSync(path.join(target, 'inside'), 'utf8')).toBe('x');
@@ -53,7 +54,9 @@ describe('writeFileAtomic', () => {
 
   it('fails at once in a missing directory, creating nothing', async () => {
     await expect(writeFileAtomic(path.join(dir, 'no/such/file'), 'x')).rejects.toMatchObject({
-      code: 'ENOENT',
+      code: 'OUTPUT_NOT_WRITABLE',
+      message: `${path.join(dir, 'no/such/file')}: cannot write: no directory ${path.join(dir, 'no/such')}`,
+      data: { errno: 'ENOENT' },
     });
     expect(listing()).toEqual([]);
   });
@@ -110,13 +113,28 @@ describe('createAtomicWriteStream', () => {
 
   it('a failing rename rejects commit and leaves no temporary file', async () => {
     const target = path.join(dir, 'dir');
+    const out = createAtomicWriteStream(target);
+    // The target turns into a non-empty directory while the image is being written.
     fs.mkdirSync(target);
     fs.writeFileSync(path.join(target, 'x'), '');
-    const out = createAtomicWriteStream(target);
     out.stream.write('data');
     await expect(out.commit()).rejects.toMatchObject({
-      code: expect.stringMatching(/EISDIR|ENOTEMPTY|EEXIST/),
+      code: 'OUTPUT_NOT_WRITABLE',
+      exitCode: 2,
+      data: { errno: expect.stringMatching(/EISDIR|ENOTEMPTY|EEXIST/) },
     });
     expect(listing()).toEqual(['dir']);
+  });
+
+  it('refuses a target that is a directory before writing anything', () => {
+    const target = path.join(dir, 'adir');
+    fs.mkdirSync(target);
+    expect(() => createAtomicWriteStream(target)).toThrow(
+      expect.objectContaining({
+        code: 'OUTPUT_IS_DIRECTORY',
+        message: `${target}: output: expected a file path, found a directory`,
+      }),
+    );
+    expect(listing()).toEqual(['adir']);
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { InputError } from '../errors/index.js';
 
 /** Options of {@link writeFileAtomic} and {@link createAtomicWriteStream}. */
 export interface AtomicWriteOptions {
@@ -25,11 +26,60 @@ function tempPathFor(target: string): string {
   return path.join(path.dirname(target), `.${base}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
 }
 
+/**
+ * The one-line error a user gets for an output that cannot be written (exit 2): the target path, what
+ * went wrong in words, and the errno in `data`. Errors that are not the filesystem's pass through.
+ */
+function outputError(target: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code !== 'string' || !code.startsWith('E') || error instanceof InputError) return error;
+  const dir = path.dirname(target);
+  const why: Record<string, string> = {
+    ENOENT: `no directory ${dir}`,
+    ENOTDIR: `${dir} is not a directory`,
+    EACCES: `no permission to write in ${dir}`,
+    EROFS: `${dir} is on a read-only filesystem`,
+    ENOSPC: 'no space left on the device',
+    EISDIR: 'it is a directory',
+    ENOTEMPTY: 'it is a directory',
+    EEXIST: 'it is a directory',
+  };
+  return new InputError('OUTPUT_NOT_WRITABLE', `${target}: cannot write: ${why[code] ?? code}`, {
+    path: target,
+    errno: code,
+  });
+}
+
+/** Refuses a target that is a directory before any byte is written. */
+function checkTarget(target: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = fs.statSync(target).isDirectory();
+  } catch {
+    // Absent (the usual case) or unreadable: the temporary file's creation says what is wrong.
+  }
+  if (isDirectory) {
+    throw new InputError(
+      'OUTPUT_IS_DIRECTORY',
+      `${target}: output: expected a file path, found a directory`,
+      {
+        path: target,
+      },
+    );
+  }
+}
+
 /** Opens a new temporary file exclusively (never reusing or following an existing name). */
 function openTemp(target: string, mode: number | undefined): { tempPath: string; fd: number } {
+  checkTarget(target);
   const tempPath = tempPathFor(target);
   const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
-  const fd = fs.openSync(tempPath, flags, mode ?? 0o666);
+  let fd: number;
+  try {
+    fd = fs.openSync(tempPath, flags, mode ?? 0o666);
+  } catch (error) {
+    throw outputError(target, error);
+  }
   try {
     if (mode !== undefined) fs.fchmodSync(fd, mode);
   } catch (error) {
@@ -60,7 +110,7 @@ function renameOver(tempPath: string, target: string): void {
     fs.renameSync(tempPath, target);
   } catch (error) {
     fs.rmSync(tempPath, { force: true });
-    throw error;
+    throw outputError(target, error);
   }
   syncDirectory(path.dirname(target));
 }
@@ -70,7 +120,8 @@ function renameOver(tempPath: string, target: string): void {
  * renamed over `target`. Readers see the old content or the new one, never a mix; a failure (disk full,
  * target is a directory, ...) removes the temporary file and leaves an existing `target` untouched.
  *
- * Resolves when the new content is durable. Rejects with the underlying `fs` error.
+ * Resolves when the new content is durable. Rejects with InputError OUTPUT_IS_DIRECTORY or
+ * OUTPUT_NOT_WRITABLE (exit 2, the errno in `data.errno`).
  *
  * @example
  * await writeFileAtomic('out/config.json', JSON.stringify(config), { mode: 0o644 });
@@ -92,7 +143,7 @@ export async function writeFileAtomic(
     }
   } catch (error) {
     fs.rmSync(tempPath, { force: true });
-    throw error;
+    throw outputError(target, error);
   }
   renameOver(tempPath, target);
 }
@@ -153,7 +204,7 @@ export function createAtomicWriteStream(target: string, options: AtomicWriteOpti
       if (streamError !== undefined) throw streamError;
     } catch (error) {
       await discard();
-      throw error;
+      throw outputError(target, error);
     }
     renameOver(tempPath, target);
   };

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { InputError } from '../../errors/index.js';
+import { makeDirs } from '../../util/make-dirs.js';
 import type { ExtractWarning } from './types.js';
 
 /**
@@ -12,7 +13,7 @@ import type { ExtractWarning } from './types.js';
  * is never followed, only replaced.
  */
 export function prepareRoot(dir: string, warn: (warning: ExtractWarning) => void): string {
-  if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  if (!fs.existsSync(dir)) makeDirs(dir, 0o755);
   const root = fs.realpathSync(dir);
   const stats = fs.statSync(root);
   if (!stats.isDirectory()) {

@@ -14,6 +14,7 @@ import {
 import { formatReport, type VerifyReport } from '../verify/index.js';
 import { VERSION } from '../version.js';
 import { isEntryPoint } from './entry.js';
+import { collect } from './option-values.js';
 import { type Io, main, processIo } from './run.js';
 import { sourceDateEpoch } from './source-date-epoch.js';
 import { Progress } from './terminal.js';
@@ -170,10 +171,6 @@ export function rockImageProgram(io: Io = processIo): Command {
     });
 
   return program;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function showProgress(progress: Progress, event: ProgressEvent): void {

@@ -21,6 +21,7 @@ import {
 import type { BootVerdict } from '../qemu/index.js';
 import { VERSION } from '../version.js';
 import { isEntryPoint } from './entry.js';
+import { collect, positive } from './option-values.js';
 import { printBootVerdict } from './print-boot-verdict.js';
 import { type Io, main, processIo } from './run.js';
 import { Progress, paint, useColor } from './terminal.js';
@@ -349,17 +350,6 @@ function printVerdict(io: Io, verdict: BootVerdict & { kernel: string }): void {
 function bar(pct: number): string {
   const filled = Math.round(pct / 5);
   return `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}]`;
-}
-
-function positive(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new InputError('BAD_OPTION', `${flag}: expected a positive number, got '${value}'`);
-  return n;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 if (isEntryPoint(import.meta.url)) main('rock-kernel', rockKernelProgram());

@@ -20,6 +20,7 @@ import {
 } from '../security/index.js';
 import { VERSION } from '../version.js';
 import { isEntryPoint } from './entry.js';
+import { collect } from './option-values.js';
 import { type Io, main, processIo } from './run.js';
 import { sourceDateEpoch } from './source-date-epoch.js';
 
@@ -220,10 +221,6 @@ export function rockSecurityProgram(io: Io = processIo): Command {
     });
 
   return program;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 if (isEntryPoint(import.meta.url)) main('rock-security', rockSecurityProgram());

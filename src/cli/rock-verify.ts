@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { Command } from '@commander-js/extra-typings';
 import { formatScan } from '../deps/index.js';
-import { ExitError, InputError } from '../errors/index.js';
+import { ExitError } from '../errors/index.js';
 import { bootImage } from '../qemu/index.js';
 import { formatReport, imageDepsOf, verifyImage } from '../verify/index.js';
 import { VERSION } from '../version.js';
 import { isEntryPoint } from './entry.js';
+import { collect, positive } from './option-values.js';
 import { printBootVerdict } from './print-boot-verdict.js';
 import { type Io, main, processIo } from './run.js';
 import { paint, useColor } from './terminal.js';
@@ -109,17 +110,6 @@ function colorVerdict(text: string): string {
       return line;
     })
     .join('\n');
-}
-
-function positive(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new InputError('BAD_OPTION', `${flag}: expected a positive number, got '${value}'`);
-  return n;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 if (isEntryPoint(import.meta.url)) main('rock-verify', rockVerifyProgram());

@@ -5,6 +5,7 @@
 import { Writable } from 'node:stream';
 import { expect } from 'vitest';
 import { ToolError } from '../../errors/index.js';
+import { newInfo } from '../new-info.js';
 import { FIELD_NAMES, type FieldName } from '../newc-header.js';
 import { NewcWriter } from '../newc-writer.js';
 import { type ReadOptions, readRecords } from '../read-records.js';
@@ -118,22 +119,7 @@ export async function writeAll(entries: readonly WriteEntry[], highWaterMark?: n
 
 /** An Info with every field set; override what matters. */
 export function info(name: string, type: Info['type'], extra: Partial<Info> = {}): Info {
-  return {
-    name,
-    type,
-    perm: type === 'directory' ? 0o755 : 0o644,
-    uid: 0,
-    gid: 0,
-    mtime: 0,
-    ino: 0,
-    nlink: type === 'directory' ? 2 : 1,
-    devMajor: 0,
-    devMinor: 0,
-    rdevMajor: 0,
-    rdevMinor: 0,
-    size: 0,
-    ...extra,
-  };
+  return newInfo(name, type, type === 'directory' ? 0o755 : 0o644, extra);
 }
 
 export const dir = (name: string, extra: Partial<Info> = {}): WriteEntry => ({

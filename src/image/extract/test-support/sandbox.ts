@@ -24,8 +24,8 @@ export interface Sandbox {
 /** Every path under `dir` except `skip`, with type, mode and mtime, iteratively (no recursion). */
 function snapshot(dir: string, skip: string): string[] {
   const lines: string[] = [];
-  const todo = [dir];
-  for (let current = todo.pop(); current !== undefined; current = todo.pop()) {
+  const pending = [dir];
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
     for (const name of fs.readdirSync(current)) {
       const full = path.join(current, name);
       if (full === skip) continue;
@@ -36,7 +36,7 @@ function snapshot(dir: string, skip: string): string[] {
           ? 'dir'
           : 'other';
       lines.push(`${full} ${kind} ${stats.mode.toString(8)} ${stats.mtimeMs} ${stats.size}`);
-      if (stats.isDirectory()) todo.push(full);
+      if (stats.isDirectory()) pending.push(full);
     }
   }
   return lines.sort();
@@ -67,12 +67,12 @@ export function makeSandbox(): Sandbox {
     },
     cleanup() {
       // Make every directory writable first: tests extract 0500 directories.
-      const todo = [base];
-      for (let current = todo.pop(); current !== undefined; current = todo.pop()) {
+      const pending = [base];
+      for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
         const stats = fs.lstatSync(current);
         if (!stats.isDirectory()) continue;
         fs.chmodSync(current, 0o755);
-        for (const name of fs.readdirSync(current)) todo.push(path.join(current, name));
+        for (const name of fs.readdirSync(current)) pending.push(path.join(current, name));
       }
       fs.rmSync(base, { recursive: true, force: true });
     },

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesDir, testKernelPath } from '../../src/qemu/test-support/test-kernel.js';
-import { runTool } from '../support/cli.js';
+import { componentFlags, runTool } from '../support/cli.js';
 
 let work: string;
 let kernel: string;
@@ -57,14 +57,7 @@ beforeAll(() => {
   image = join(work, 'rock.img');
   const run = runTool('rock-image', [
     'create',
-    '--init',
-    join(fx, 'rock-init'),
-    '--manager',
-    join(fx, 'rock-manager'),
-    '--agent',
-    join(fx, 'volcano-agent'),
-    '--busybox',
-    join(fx, 'busybox'),
+    ...componentFlags(fx),
     '--config-key',
     join(work, 'CONFIG_KEY'),
     '--node-config',

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesDir, repoRoot } from '../../src/qemu/test-support/test-kernel.js';
-import { runTool } from '../support/cli.js';
+import { componentFlags, runTool } from '../support/cli.js';
 
 let work: string;
 let env: NodeJS.ProcessEnv;
@@ -27,17 +27,7 @@ const NODE_YAML = [
 
 function components(): string[] {
   const fx = fixturesDir();
-  return [
-    '--init',
-    join(fx, 'rock-init'),
-    '--manager',
-    join(fx, 'rock-manager'),
-    '--agent',
-    join(fx, 'volcano-agent'),
-    '--busybox',
-    join(fx, 'busybox'),
-    '-q',
-  ];
+  return [...componentFlags(fx), '-q'];
 }
 
 function kernelDeb(): string {

@@ -15,22 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesDir } from '../../src/qemu/test-support/test-kernel.js';
-import { runTool } from '../support/cli.js';
+import { componentFlags, runTool } from '../support/cli.js';
 
 let work: string;
 let fx: string;
 
 function componentArgs(): string[] {
-  return [
-    '--init',
-    join(fx, 'rock-init'),
-    '--manager',
-    join(fx, 'rock-manager'),
-    '--agent',
-    join(fx, 'volcano-agent'),
-    '--busybox',
-    join(fx, 'busybox'),
-  ];
+  return componentFlags(fx);
 }
 
 beforeAll(() => {

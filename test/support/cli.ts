@@ -29,3 +29,17 @@ export function runTool(
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** The four component flags of `rock-image create`, pointing at the built stand-in fixtures. */
+export function componentFlags(fixtures: string): string[] {
+  return [
+    '--init',
+    join(fixtures, 'rock-init'),
+    '--manager',
+    join(fixtures, 'rock-manager'),
+    '--agent',
+    join(fixtures, 'volcano-agent'),
+    '--busybox',
+    join(fixtures, 'busybox'),
+  ];
+}

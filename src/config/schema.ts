@@ -8,6 +8,7 @@
  * `<file>:<line>:<col>: <path>: expected <that>, got <value>`.
  */
 import { z } from 'zod';
+import { CANONICAL_MAC, looksLikeMac, normalizeMac } from '../net/index.js';
 
 const NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOSTNAME =
@@ -41,7 +42,13 @@ export const networkSchema = z
     interface: ifname.describe('the interface rock-init configures, e.g. eth0'),
     mac: z
       .string()
-      .regex(/^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/, { error: 'a lower-case MAC address like 52:54:00:12:34:56' })
+      // The suite's one MAC parser decides; the file keeps the canonical form rock-init compares with.
+      .regex(CANONICAL_MAC, {
+        error: (iss) =>
+          typeof iss.input === 'string' && looksLikeMac(iss.input)
+            ? `the canonical MAC form ${normalizeMac(iss.input)} (lower case, colons)`
+            : 'a MAC address like 52:54:00:12:34:56',
+      })
       .optional()
       .describe('hardware address the interface must have'),
     addresses: z.array(cidr).optional().describe('static addresses with prefix length; none means DHCP'),

@@ -20,9 +20,14 @@ describe('setNodeMac', () => {
     expect(out.startsWith('# node\n')).toBe(true);
   });
 
-  it('refuses a malformed MAC with exit 2 and names the flag', () => {
+  it('takes the MAC as the design captures it: a leading space, upper case, dashes', () => {
+    expect(setNodeMac(CONFIG, ' a4:58:0f:01:00:10', 'node.yaml')).toContain('  mac: a4:58:0f:01:00:10');
+    expect(setNodeMac(CONFIG, 'A4-58-0F-01-00-10\n', 'node.yaml')).toContain('  mac: a4:58:0f:01:00:10');
+  });
+
+  it('refuses a malformed MAC with exit 2 and names the field', () => {
     expect(() => setNodeMac(CONFIG, 'a4:58:0f:zz:00:10', 'node.yaml')).toThrow(
-      /--mac a4:58:0f:zz:00:10: network\.mac/,
+      'mac: expected a MAC address like a4:58:0f:00:00:01, got "a4:58:0f:zz:00:10"',
     );
     try {
       setNodeMac(CONFIG, 'nope', 'node.yaml');

@@ -108,6 +108,6 @@ describe('booting a stored kernel with modules in the image', () => {
     } catch (e) {
       error = e as ToolError;
     }
-    expect(error?.code).toBe('CMDLINE_BAD_MAC');
+    expect(error?.code).toBe('MAC_NOT_UNICAST');
   });
 });

@@ -1,3 +1,4 @@
+import { parseNicMac } from '../net/index.js';
 /**
  * Kernel command lines for ROCK-OS boots. Every mode carries the contract's init parameters
  * (BOOT_PARAMS: `init=` for rock-init, `rdinit=` so the kernel runs it from the initramfs) and
@@ -58,7 +59,7 @@ export interface CmdlineOptions {
  * Refuses (InputError): an unknown mode (`CMDLINE_UNKNOWN_MODE`, listing the known ones), a bad
  * modes file (`CMDLINE_CONFIG_INVALID` with file:line:col), a parameter that sets what the suite
  * sets (`CMDLINE_RESERVED_PARAM`: init, rdinit, net.ifnames, BOOTIF), a parameter with quotes or
- * control characters (`CMDLINE_BAD_PARAM`), a bad MAC (`CMDLINE_BAD_MAC`), and a line longer than
+ * control characters (`CMDLINE_BAD_PARAM`), a bad MAC (`MAC_MALFORMED`, `MAC_NOT_UNICAST`), and a line longer than
  * the kernel keeps (`CMDLINE_TOO_LONG`).
  */
 export function buildCmdline(options: CmdlineOptions = {}): string {
@@ -224,17 +225,9 @@ function checkParam(param: string, where: string): void {
 }
 
 /**
- * Normalises a MAC to lower-case `aa:bb:cc:dd:ee:ff`. Refuses (InputError `CMDLINE_BAD_MAC`) other
- * spellings, multicast addresses (low bit of the first byte set) and the all-zero address.
+ * A boot MAC in the canonical lower-case colon form, through the suite's one MAC parser (trims, any
+ * case, `:` or `-`); refuses (`MAC_MALFORMED`, `MAC_NOT_UNICAST`) what a NIC cannot have.
  */
 export function validateMac(mac: string): string {
-  const lower = mac.toLowerCase();
-  const bad = (why: string): never => {
-    throw new InputError('CMDLINE_BAD_MAC', `mac ${JSON.stringify(mac)}: ${why}`, { mac });
-  };
-  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(lower)) bad('expected six hex bytes like a4:58:0f:01:00:10');
-  if ((Number.parseInt(lower.slice(0, 2), 16) & 1) === 1)
-    bad('a multicast address (first byte odd); a NIC needs a unicast MAC');
-  if (lower === '00:00:00:00:00:00') bad('the all-zero address is not a valid NIC address');
-  return lower;
+  return parseNicMac(mac, 'mac');
 }

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseMac } from './mac-address.js';
+import { parseMac } from '../net/index.js';
 import { BACKENDS, freshDb, type TestDb } from './test-support/backends.js';
 
 const WORKER = path.join(import.meta.dirname, 'test-support', 'alloc-worker.mjs');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ToolError } from '../errors/index.js';
 import { cleanup } from './cleanup.js';
-import { formatMac, parseMac } from './mac-address.js';
+import { formatMac, parseMac } from '../net/index.js';
 import { DEFAULT_POOLS, type PoolConfig, parsePoolConfig } from './pools.js';
 import { auditLog, listAllocations, poolStats, showMac } from './queries.js';
 import { BACKENDS, freshDb, type TestDb } from './test-support/backends.js';

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { CheckError, InputError } from '../errors/index.js';
 import { checkLabel, parseMetadata } from './inputs.js';
-import { formatMac, parseRockMac } from './mac-address.js';
+import { formatMac, parseRockMac } from '../net/index.js';
 import { exhausted, nextAddress } from './next-address.js';
 import { findPool, formatRange, type Pool, type PoolConfig, poolOf } from './pools.js';
 import type { Allocation, AuditEntry, MacStore, StoreTx } from './store.js';
@@ -180,7 +180,7 @@ export class MacDispenser {
    */
   async release(target: string, options: { force?: boolean } = {}): Promise<ReleaseResult> {
     const force = options.force === true;
-    const asMac = looksLikeMac(target) ? parseRockMac(target, 'release') : undefined;
+    const asMac = meantAsMac(target) ? parseRockMac(target, 'release') : undefined;
     const store = await this.store();
     if (asMac !== undefined) {
       const seen = await store.read((tx) => tx.getByMac(asMac));
@@ -288,8 +288,11 @@ function reservedError(row: Allocation): CheckError {
   );
 }
 
-/** Text shaped like a MAC (hex with colons, or six dash-separated pairs): release treats it as an address. */
-function looksLikeMac(text: string): boolean {
+/**
+ * Text meant as an address rather than a device id (hex with colons, or six dash-separated pairs):
+ * release and show parse it as a MAC, so a mistyped address is refused instead of taken for a device.
+ */
+export function meantAsMac(text: string): boolean {
   const t = text.trim();
   return (
     /^[0-9a-f]{2}-[0-9a-f]{2}(-[0-9a-f]{2}){4}$/i.test(t) || (t.includes(':') && /^[0-9a-f:]+$/i.test(t))

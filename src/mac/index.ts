@@ -26,7 +26,7 @@ export {
   parseMac,
   parseRockMac,
   ROCK_OUI,
-} from './mac-address.js';
+} from '../net/index.js';
 export { MIGRATIONS, type Migration, SCHEMA_VERSION } from './migrations.js';
 export {
   type CreateDispenserOptions,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../errors/index.js';
-import { formatMac } from './mac-address.js';
+import { formatMac } from '../net/index.js';
 import { DEFAULT_POOLS, findPool, loadPoolConfig, parsePoolConfig, resolveConfigPath } from './pools.js';
 
 const REPO_CONFIG = path.join(import.meta.dirname, '..', '..', 'configs', 'mac-dispenser.yaml');
@@ -87,7 +87,7 @@ describe('pools', () => {
     expect(refusal(`version: 1\npools:\n${pool('a', 'a4:58:0f:10:00', 'a4:58:0f:10:00:00')}`)).toEqual({
       code: 'MAC_MALFORMED',
       message:
-        "pools.yaml:4:12: pools.a.start: expected a MAC address like a4:58:0f:00:00:01, got 'a4:58:0f:10:00'",
+        'pools.yaml:4:12: pools.a.start: expected a MAC address like a4:58:0f:00:00:01, got "a4:58:0f:10:00"',
     });
     const days = refusal(
       `version: 1\npools:\n${pool('a', 'a4:58:0f:10:00:00', 'a4:58:0f:10:00:01', 'soon')}`,

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors/index.js';
-import { formatMac, isRockMac, parseMac, ROCK_OUI } from './mac-address.js';
+import { formatMac, isRockMac, parseMac, ROCK_OUI } from '../net/index.js';
 
 /** One address pool: an inclusive range under the ROCK-OS OUI. */
 export interface Pool {

@@ -1,8 +1,9 @@
 import pg from 'pg';
-import { ToolError } from '../errors/index.js';
-import { CREATE_SCHEMA_MIGRATIONS, pendingMigrations, SCHEMA_VERSION } from './migrations.js';
-import { PostgresTx } from './postgres-tx.js';
+import { InputError, ToolError } from '../errors/index.js';
+import { migrate, schemaVersion } from './migrate.js';
+import { numberPlaceholders, type SqlConnection } from './sql-connection.js';
 import type { MacStore, StoreTx } from './store.js';
+import { SqlStoreTx } from './store-tx.js';
 
 /** Options for {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -12,7 +13,6 @@ export interface PostgresStoreOptions {
   readonly maxConnections?: number;
 }
 
-('mac_int, mac_address, pool, device_id, device_type, metadata, allocated_at, released_at, status');
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** `postgres://user:***@host/db`: a URL safe to print. */
@@ -36,12 +36,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const location = redactUrl(url);
   const schema = options.schema;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    throw new ToolError(
-      'DB_BAD_SCHEMA',
-      `schema: expected a lowercase SQL identifier, got '${schema}'`,
-      { schema },
-      2,
-    );
+    throw new InputError('DB_BAD_SCHEMA', `schema: expected a lowercase SQL identifier, got '${schema}'`, {
+      field: 'schema',
+      schema,
+    });
   }
   const pool = new pg.Pool({
     connectionString: url,
@@ -56,25 +54,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       await client.query('BEGIN');
       await client.query("SELECT pg_advisory_xact_lock(hashtext('rock-mac:migrate'))");
       if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await client.query(CREATE_SCHEMA_MIGRATIONS);
-      const res = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
-      const current = res.rows[0]?.v ?? 0;
-      if (current > SCHEMA_VERSION) {
-        throw new ToolError(
-          'DB_SCHEMA_TOO_NEW',
-          `${location}: schema version ${current} is newer than this rock-mac understands (${SCHEMA_VERSION}); upgrade rock-mac`,
-          { location, expected: SCHEMA_VERSION, actual: current },
-          1,
-        );
-      }
-      for (const m of pendingMigrations(current)) {
-        await client.query(m.postgres);
-        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-          m.version,
-          m.name,
-          new Date().toISOString(),
-        ]);
-      }
+      await migrate(pgConnection(client), location, () => new Date());
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -87,12 +67,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     if (err instanceof ToolError) throw err;
     const e = err as NodeJS.ErrnoException;
     const why = e.code !== undefined && e.message === '' ? e.code : (e.message ?? String(err));
-    throw new ToolError(
-      'DB_UNREACHABLE',
-      `${location}: cannot use the PostgreSQL database: ${why}`,
-      { location },
-      1,
-    );
+    throw new InputError('DB_UNREACHABLE', `${location}: cannot use the PostgreSQL database: ${why}`, {
+      location,
+    });
   }
   return new PostgresStore(pool, location);
 }
@@ -106,10 +83,12 @@ class PostgresStore implements MacStore {
   ) {}
 
   async schemaVersion(): Promise<number> {
-    const res = await this.pool.query<{ v: number | null }>(
-      'SELECT max(version) AS v FROM schema_migrations',
-    );
-    return res.rows[0]?.v ?? 0;
+    const client = await this.pool.connect();
+    try {
+      return await schemaVersion(pgConnection(client));
+    } finally {
+      client.release();
+    }
   }
 
   async write<T>(pools: readonly string[], fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -122,13 +101,13 @@ class PostgresStore implements MacStore {
           [p],
         );
       }
-      return fn(new PostgresTx(client));
+      return fn(new SqlStoreTx(pgConnection(client)));
     });
   }
 
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) =>
-      fn(new PostgresTx(client)),
+      fn(new SqlStoreTx(pgConnection(client))),
     );
   }
 
@@ -153,4 +132,17 @@ class PostgresStore implements MacStore {
       client.release(broken);
     }
   }
+}
+
+/** A pg client behind the common connection: `?` placeholders numbered for PostgreSQL. */
+function pgConnection(client: pg.PoolClient): SqlConnection {
+  return {
+    dialect: 'postgres',
+    async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      return (await client.query(numberPlaceholders(sql), [...params])).rows as R[];
+    },
+    async run(sql: string, params: readonly unknown[] = []): Promise<void> {
+      await client.query(params.length === 0 ? sql : numberPlaceholders(sql), [...params]);
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { CheckError } from '../errors/index.js';
 import type { MacDispenser } from './dispenser.js';
-import { formatMac, parseRockMac } from './mac-address.js';
+import { formatMac, parseRockMac } from '../net/index.js';
 import { findPool, type Pool, poolOf } from './pools.js';
 import type { Allocation, AuditEntry, MacStatus } from './store.js';
 

@@ -1,10 +1,12 @@
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { ToolError } from '../errors/index.js';
+import { InputError, ToolError } from '../errors/index.js';
+import { fsError } from '../util/fs-errors.js';
 import { makeDirs } from '../util/make-dirs.js';
-import { CREATE_SCHEMA_MIGRATIONS, pendingMigrations, SCHEMA_VERSION } from './migrations.js';
-import { SqliteTx } from './sqlite-tx.js';
+import { migrate, schemaVersion } from './migrate.js';
+import type { SqlConnection } from './sql-connection.js';
 import type { MacStore, StoreTx } from './store.js';
+import { SqlStoreTx } from './store-tx.js';
 
 /** How long a writer waits for another process's transaction before failing (ms). */
 const BUSY_TIMEOUT_MS = 60_000;
@@ -13,7 +15,8 @@ const BUSY_TIMEOUT_MS = 60_000;
  * Opens (creating file and parent directories on first use) the SQLite database at `file` and brings
  * its schema to the current version. WAL journal, `synchronous=FULL` (an allocation that was reported
  * survives a power cut, not just a crash), `BEGIN IMMEDIATE` writers. Refuses a database written by
- * a newer rock-mac (`DB_SCHEMA_TOO_NEW`) and a file that is not a database (`DB_OPEN_FAILED`).
+ * a newer rock-mac (`DB_SCHEMA_TOO_NEW`) and a file that is not a database or cannot be opened
+ * (`DB_OPEN_FAILED`), both exit 2 with `data.location`.
  */
 export async function openSqliteStore(file: string): Promise<MacStore> {
   let db: Database.Database;
@@ -25,60 +28,72 @@ export async function openSqliteStore(file: string): Promise<MacStore> {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    migrate(db, file);
   } catch (err) {
-    if (err instanceof ToolError) throw err;
-    const msg = err instanceof Error ? err.message : String(err);
-    throw new ToolError('DB_OPEN_FAILED', `${file}: cannot open the MAC database: ${msg}`, { file }, 1);
+    throw openFailed(err, file);
   }
-  return new SqliteStore(db, file);
-}
-
-function migrate(db: Database.Database, file: string): void {
+  const conn = sqliteConnection(db);
   // IMMEDIATE: concurrent first users wait for each other instead of racing to create tables.
   db.exec('BEGIN IMMEDIATE');
   try {
-    db.exec(CREATE_SCHEMA_MIGRATIONS);
-    const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
-    const current = row.v ?? 0;
-    if (current > SCHEMA_VERSION) {
-      throw new ToolError(
-        'DB_SCHEMA_TOO_NEW',
-        `${file}: schema version ${current} is newer than this rock-mac understands (${SCHEMA_VERSION}); upgrade rock-mac`,
-        { file, expected: SCHEMA_VERSION, actual: current },
-        1,
-      );
-    }
-    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-    for (const m of pendingMigrations(current)) {
-      db.exec(m.sqlite);
-      record.run(m.version, m.name, new Date().toISOString());
-    }
+    await migrate(conn, file, () => new Date());
     db.exec('COMMIT');
   } catch (err) {
-    db.exec('ROLLBACK');
-    throw err;
+    if (db.inTransaction) db.exec('ROLLBACK');
+    db.close();
+    throw openFailed(err, file);
   }
+  return new SqliteStore(db, conn, file);
+}
+
+/** A file that is not a database, or cannot be opened: the user's situation (exit 2), with the path. */
+function openFailed(err: unknown, file: string): unknown {
+  if (err instanceof ToolError) return err;
+  const fs = fsError(err, file, 'cannot open the MAC database', 'DB_OPEN_FAILED');
+  if (fs instanceof ToolError) return fs;
+  const msg = err instanceof Error ? err.message : String(err);
+  return new InputError('DB_OPEN_FAILED', `${file}: cannot open the MAC database: ${msg}`, { location: file });
+}
+
+/** better-sqlite3 behind the common connection: statements prepared once and kept. */
+function sqliteConnection(db: Database.Database): SqlConnection {
+  const prepared = new Map<string, Database.Statement>();
+  const statement = (sql: string) => {
+    let st = prepared.get(sql);
+    if (!st) {
+      st = db.prepare(sql);
+      prepared.set(sql, st);
+    }
+    return st;
+  };
+  return {
+    dialect: 'sqlite',
+    async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      return statement(sql).all(...params) as R[];
+    },
+    async run(sql: string, params: readonly unknown[] = []): Promise<void> {
+      // Without parameters it may be a script of several statements (a migration).
+      if (params.length === 0) db.exec(sql);
+      else statement(sql).run(...params);
+    },
+  };
 }
 
 class SqliteStore implements MacStore {
   readonly backend = 'sqlite' as const;
-  private readonly tx: SqliteTx;
+  private readonly tx: StoreTx;
   /** One connection serves this process: its transactions run one after another. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Database.Database,
+    private readonly conn: SqlConnection,
     readonly location: string,
   ) {
-    this.tx = new SqliteTx(db);
+    this.tx = new SqlStoreTx(conn);
   }
 
-  async schemaVersion(): Promise<number> {
-    const row = this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as {
-      v: number | null;
-    };
-    return row.v ?? 0;
+  schemaVersion(): Promise<number> {
+    return schemaVersion(this.conn);
   }
 
   write<T>(_pools: readonly string[], fn: (tx: StoreTx) => Promise<T>): Promise<T> {

@@ -259,7 +259,7 @@ function runQemu(
  * With `accel: 'auto'` and a KVM that fails at start, the boot is retried under TCG.
  *
  * Throws InputError `BOOT_KERNEL_MISSING`, `BOOT_IMAGE_MISSING`, `BOOT_NOT_A_FILE`,
- * `BOOT_BAD_OPTION` or `BOOT_BAD_MAC` before starting anything; rejects with the signal's reason
+ * `BOOT_BAD_OPTION`, `MAC_MALFORMED` or `MAC_NOT_UNICAST` before starting anything; rejects with the signal's reason
  * when aborted. A QEMU that cannot start is a verdict (`qemu-failed`), not an exception.
  */
 export async function bootImage(options: BootOptions): Promise<BootVerdict> {

@@ -61,10 +61,15 @@ describe('qemuArgs', () => {
       caught = err;
     }
     expect(caught).toBeInstanceOf(ToolError);
-    expect((caught as ToolError).code).toBe('BOOT_BAD_MAC');
+    expect((caught as ToolError).code).toBe('MAC_MALFORMED');
     expect((caught as ToolError).exitCode).toBe(2);
     expect((caught as ToolError).message).toBe(
-      'mac: expected six hex bytes like 52:54:00:12:34:56, got "52:54:00:12:34"',
+      'mac: expected a MAC address like a4:58:0f:00:00:01, got "52:54:00:12:34"',
     );
+  });
+
+  it('takes the MAC in any spelling the suite accepts, and writes the canonical form', () => {
+    const args = qemuArgs({ ...base, accel: 'tcg', mac: ' A4-58-0F-01-00-10\n' });
+    expect(args).toContain('virtio-net-pci,netdev=n0,mac=a4:58:0f:01:00:10');
   });
 });

@@ -1,5 +1,5 @@
 import { BOOT_PARAMS } from '../contract/index.js';
-import { InputError } from '../errors/index.js';
+import { parseNicMac } from '../net/index.js';
 
 /**
  * The default kernel command line: serial console, reboot at once on panic (with `-no-reboot` QEMU
@@ -17,13 +17,12 @@ export interface QemuArgsInput {
   mac?: string;
 }
 
-const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
-
 /**
  * Builds the argument list for qemu-system-x86_64: no display, no reboot, serial console on
  * stdio, no monitor, KVM with the host CPU or TCG, and a virtio-net NIC only when `mac` is given.
  *
- * Throws InputError `BOOT_BAD_MAC` for a MAC that is not six colon-separated hex bytes.
+ * Throws InputError `MAC_MALFORMED` or `MAC_NOT_UNICAST` for a MAC a NIC cannot have (the suite's one
+ * MAC parser: trimmed, any case, `:` or `-`).
  */
 export function qemuArgs(input: QemuArgsInput): string[] {
   const args = ['-nographic', '-no-reboot', '-m', String(input.memoryMb)];
@@ -33,17 +32,8 @@ export function qemuArgs(input: QemuArgsInput): string[] {
   if (input.mac === undefined) {
     args.push('-nic', 'none');
   } else {
-    if (!MAC.test(input.mac)) {
-      throw new InputError(
-        'BOOT_BAD_MAC',
-        `mac: expected six hex bytes like 52:54:00:12:34:56, got "${input.mac}"`,
-        {
-          field: 'mac',
-          actual: input.mac,
-        },
-      );
-    }
-    args.push('-netdev', 'user,id=n0', '-device', `virtio-net-pci,netdev=n0,mac=${input.mac}`);
+    const mac = parseNicMac(input.mac, 'mac');
+    args.push('-netdev', 'user,id=n0', '-device', `virtio-net-pci,netdev=n0,mac=${mac}`);
   }
   return args;
 }

@@ -8,6 +8,7 @@ import {
   OUI_FIRST,
   OUI_LAST,
   parseMac,
+  parseNicMac,
   parseRockMac,
 } from './mac-address.js';
 
@@ -49,9 +50,22 @@ describe('mac-address', () => {
     ]) {
       expect(codeOf(() => parseMac(bad))).toBe('MAC_MALFORMED');
     }
-    expect(() => parseMac('nope', '--mac')).toThrow(
-      "--mac: expected a MAC address like a4:58:0f:00:00:01, got 'nope'",
-    );
+    expect(() => parseMac('nope', 'mac')).toThrow('mac: expected a MAC address like a4:58:0f:00:00:01, got "nope"');
+    // An error line never quotes more than a short piece of the input.
+    expect(() => parseMac('x'.repeat(500))).toThrow(/got "x{40}\.\.\."$/);
+  });
+
+  it('trims white space and accepts upper case and dashes (the grep | cut of the design leaves a space)', () => {
+    expect(normalizeMac(' a4:58:0f:00:00:01')).toBe('a4:58:0f:00:00:01');
+    expect(normalizeMac('A4-58-0F-00-00-01\n')).toBe('a4:58:0f:00:00:01');
+    expect(normalizeMac('\ta4:58:0F:00:00:01  ')).toBe('a4:58:0f:00:00:01');
+  });
+
+  it('refuses multicast and all-zero addresses for a network interface', () => {
+    expect(parseNicMac('A4:58:0F:00:00:01')).toBe('a4:58:0f:00:00:01');
+    expect(codeOf(() => parseNicMac('01:00:5e:00:00:01'))).toBe('MAC_NOT_UNICAST');
+    expect(codeOf(() => parseNicMac('00:00:00:00:00:00'))).toBe('MAC_NOT_UNICAST');
+    expect(codeOf(() => parseNicMac('zz'))).toBe('MAC_MALFORMED');
   });
 
   it('checks the ROCK-OS OUI', () => {
@@ -63,8 +77,8 @@ describe('mac-address', () => {
     expect(isRockMac(OUI_FIRST - 1)).toBe(false);
     expect(isRockMac(OUI_LAST + 1)).toBe(false);
     expect(codeOf(() => parseRockMac('52:54:00:12:34:56', '--mac'))).toBe('MAC_OUTSIDE_OUI');
-    expect(() => parseRockMac('52:54:00:12:34:56', '--mac')).toThrow(
-      '--mac: expected an address under the ROCK-OS OUI a4:58:0f, got 52:54:00:12:34:56',
+    expect(() => parseRockMac('52:54:00:12:34:56', 'mac')).toThrow(
+      'mac: expected an address under the ROCK-OS OUI a4:58:0f, got 52:54:00:12:34:56',
     );
   });
 

@@ -1,0 +1,15 @@
+/** Network identifiers shared by every tool: the one MAC address parser. */
+export {
+  CANONICAL_MAC,
+  formatMac,
+  isRockMac,
+  looksLikeMac,
+  type MacErrorCode,
+  normalizeMac,
+  OUI_FIRST,
+  OUI_LAST,
+  parseMac,
+  parseNicMac,
+  parseRockMac,
+  ROCK_OUI,
+} from './mac-address.js';

@@ -1,4 +1,3 @@
-import { parseNicMac } from '../net/index.js';
 /**
  * Kernel command lines for ROCK-OS boots. Every mode carries the contract's init parameters
  * (BOOT_PARAMS: `init=` for rock-init, `rdinit=` so the kernel runs it from the initramfs) and
@@ -10,6 +9,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { BOOT_PARAMS } from '../contract/index.js';
 import { InputError } from '../errors/index.js';
+import { parseNicMac } from '../net/index.js';
 import { rockHome } from '../util/rock-home.js';
 
 /** The built-in modes. */

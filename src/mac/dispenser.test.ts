@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ToolError } from '../errors/index.js';
-import { cleanup } from './cleanup.js';
 import { formatMac, parseMac } from '../net/index.js';
+import { cleanup } from './cleanup.js';
 import { DEFAULT_POOLS, type PoolConfig, parsePoolConfig } from './pools.js';
 import { auditLog, listAllocations, poolStats, showMac } from './queries.js';
 import { BACKENDS, freshDb, type TestDb } from './test-support/backends.js';
@@ -167,17 +167,18 @@ describe.each(BACKENDS)('dispenser on %s', (backend) => {
     expect(inUse).toEqual({
       code: 'MAC_IN_USE',
       exitCode: 1,
-      message: "a4:58:0f:20:00:10: already reserved for device 'router'",
+      message:
+        "a4:58:0f:20:00:10: MAC already allocated to device 'router' (reserved); show it, or release it first",
     });
     const outside = await refusal(d.reserve({ mac: 'a4:58:0f:30:00:00', deviceId: 'x' }));
     expect(outside).toEqual({
       code: 'MAC_OUTSIDE_POOL',
       exitCode: 2,
-      message: '--mac: a4:58:0f:30:00:00 is not inside any configured pool',
+      message: 'mac: a4:58:0f:30:00:00 is not inside any configured pool',
     });
     const wrongPool = await refusal(d.reserve({ mac: 'a4:58:0f:20:00:11', pool: 'tiny', deviceId: 'x' }));
     expect(wrongPool.message).toBe(
-      "--mac: a4:58:0f:20:00:11 is not inside pool 'tiny' (a4:58:0f:10:00:00-a4:58:0f:10:00:0f)",
+      "mac: a4:58:0f:20:00:11 is not inside pool 'tiny' (a4:58:0f:10:00:00-a4:58:0f:10:00:0f)",
     );
     expect((await refusal(d.reserve({ deviceId: 'x' }))).code).toBe('BAD_OPTION');
     const reserveRows = await d.store().then((s) => s.read((tx) => tx.audit(100)));
@@ -196,7 +197,7 @@ describe.each(BACKENDS)('dispenser on %s', (backend) => {
     expect(blocked).toEqual({
       code: 'MAC_RESERVED',
       exitCode: 1,
-      message: `${res.macAddress}: reserved for device 'vm'; release it with --force`,
+      message: `${res.macAddress}: reserved for device 'vm'; releasing it needs force`,
     });
     expect((await refusal(d.release(res.macAddress))).code).toBe('MAC_RESERVED');
     expect((await d.release(res.macAddress, { force: true })).released).toHaveLength(1);

@@ -1,7 +1,8 @@
 import { userInfo } from 'node:os';
-import { CheckError, InputError } from '../errors/index.js';
-import { checkLabel, parseMetadata } from './inputs.js';
+import type { CheckError } from '../errors/index.js';
 import { formatMac, parseRockMac } from '../net/index.js';
+import { dispenserInputError, dispenserRefusal } from './errors.js';
+import { checkLabel, parseMetadata } from './inputs.js';
 import { exhausted, nextAddress } from './next-address.js';
 import { findPool, formatRange, type Pool, type PoolConfig, poolOf } from './pools.js';
 import type { Allocation, AuditEntry, MacStore, StoreTx } from './store.js';
@@ -93,8 +94,8 @@ export class MacDispenser {
    */
   async allocate(req: AllocateRequest = {}): Promise<AllocateResult> {
     const pool = findPool(this.config, req.pool ?? DEFAULT_POOL);
-    const deviceId = req.deviceId === undefined ? null : checkLabel('--device', req.deviceId);
-    const deviceType = checkLabel('--type', req.deviceType ?? DEFAULT_DEVICE_TYPE);
+    const deviceId = req.deviceId === undefined ? null : checkLabel('deviceId', req.deviceId);
+    const deviceType = checkLabel('deviceType', req.deviceType ?? DEFAULT_DEVICE_TYPE);
     const metadata = parseMetadata(req.metadata);
     const store = await this.store();
     return store.write([pool.name], async (tx) => {
@@ -128,14 +129,16 @@ export class MacDispenser {
    * or reserved (`MAC_IN_USE`, exit 1).
    */
   async reserve(req: ReserveRequest): Promise<Allocation> {
-    const deviceId = checkLabel('--device', req.deviceId);
-    const deviceType = checkLabel('--type', req.deviceType ?? DEFAULT_DEVICE_TYPE);
+    const deviceId = checkLabel('deviceId', req.deviceId);
+    const deviceType = checkLabel('deviceType', req.deviceType ?? DEFAULT_DEVICE_TYPE);
     const metadata = parseMetadata(req.metadata);
     if (req.mac === undefined && req.pool === undefined) {
-      throw new InputError('BAD_OPTION', 'reserve: expected --mac MAC or --pool POOL', { field: 'mac' });
+      throw dispenserInputError('BAD_OPTION', 'mac: expected an address or a pool to reserve from', {
+        field: 'mac',
+      });
     }
     const named = req.pool === undefined ? undefined : findPool(this.config, req.pool);
-    const mac = req.mac === undefined ? undefined : parseRockMac(req.mac, '--mac');
+    const mac = req.mac === undefined ? undefined : parseRockMac(req.mac, 'mac');
     const pool = mac === undefined ? named! : this.poolHolding(mac, named);
     const store = await this.store();
     return store.write([pool.name], async (tx) => {
@@ -143,11 +146,7 @@ export class MacDispenser {
       if (mac !== undefined) {
         const row = await tx.getByMac(mac);
         if (row && row.status !== 'released') {
-          throw new CheckError(
-            'MAC_IN_USE',
-            `${row.macAddress}: already ${row.status}${row.deviceId === null ? '' : ` for device '${row.deviceId}'`}`,
-            { mac: row.macAddress, status: row.status, deviceId: row.deviceId },
-          );
+          throw inUse(row);
         }
         chosen = mac;
       } else {
@@ -180,7 +179,7 @@ export class MacDispenser {
    */
   async release(target: string, options: { force?: boolean } = {}): Promise<ReleaseResult> {
     const force = options.force === true;
-    const asMac = meantAsMac(target) ? parseRockMac(target, 'release') : undefined;
+    const asMac = meantAsMac(target) ? parseRockMac(target, 'target') : undefined;
     const store = await this.store();
     if (asMac !== undefined) {
       const seen = await store.read((tx) => tx.getByMac(asMac));
@@ -193,7 +192,7 @@ export class MacDispenser {
         return { released: [await this.releaseRow(tx, row, 'release', { force })], alreadyReleased: [] };
       });
     }
-    const deviceId = checkLabel('release', target);
+    const deviceId = checkLabel('target', target);
     const seen = await store.read((tx) => tx.rowsForDevice(deviceId));
     const pools = [...new Set(seen.map((r) => r.pool))];
     return store.write(pools, async (tx) => {
@@ -204,7 +203,7 @@ export class MacDispenser {
       const toRelease = force ? rows : rows.filter((r) => r.status === 'active');
       if (toRelease.length === 0) {
         if (reserved[0]) throw reservedError(reserved[0]);
-        throw new CheckError('DEVICE_NOT_FOUND', `device '${deviceId}': holds no active address`, {
+        throw dispenserRefusal('DEVICE_NOT_FOUND', `device '${deviceId}': holds no active address`, {
           deviceId,
         });
       }
@@ -258,7 +257,7 @@ export class MacDispenser {
     if (holder === undefined || (named !== undefined && holder.name !== named.name)) {
       const where =
         named === undefined ? 'any configured pool' : `pool '${named.name}' (${formatRange(named)})`;
-      throw new InputError('MAC_OUTSIDE_POOL', `--mac: ${formatMac(mac)} is not inside ${where}`, {
+      throw dispenserInputError('MAC_OUTSIDE_POOL', `mac: ${formatMac(mac)} is not inside ${where}`, {
         field: 'mac',
         actual: formatMac(mac),
         pool: named?.name ?? null,
@@ -270,7 +269,7 @@ export class MacDispenser {
 
 function notFound(mac: number, config: PoolConfig): CheckError {
   const pool = poolOf(config, mac);
-  return new CheckError(
+  return dispenserRefusal(
     'MAC_NOT_FOUND',
     `${formatMac(mac)}: never allocated${pool ? ` (pool '${pool.name}')` : ''}`,
     {
@@ -280,10 +279,20 @@ function notFound(mac: number, config: PoolConfig): CheckError {
   );
 }
 
+/** The design's troubleshooting starts from these words: "MAC already allocated" -> show -> release. */
+function inUse(row: Allocation): CheckError {
+  const holder = row.deviceId === null ? '' : ` to device '${row.deviceId}'`;
+  return dispenserRefusal(
+    'MAC_IN_USE',
+    `${row.macAddress}: MAC already allocated${holder} (${row.status}); show it, or release it first`,
+    { mac: row.macAddress, status: row.status, deviceId: row.deviceId },
+  );
+}
+
 function reservedError(row: Allocation): CheckError {
-  return new CheckError(
+  return dispenserRefusal(
     'MAC_RESERVED',
-    `${row.macAddress}: reserved${row.deviceId === null ? '' : ` for device '${row.deviceId}'`}; release it with --force`,
+    `${row.macAddress}: reserved${row.deviceId === null ? '' : ` for device '${row.deviceId}'`}; releasing it needs force`,
     { mac: row.macAddress, deviceId: row.deviceId },
   );
 }

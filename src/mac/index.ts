@@ -1,3 +1,13 @@
+export {
+  formatMac,
+  isRockMac,
+  normalizeMac,
+  OUI_FIRST,
+  OUI_LAST,
+  parseMac,
+  parseRockMac,
+  ROCK_OUI,
+} from '../net/index.js';
 export { type CleanupItem, type CleanupOptions, type CleanupResult, cleanup } from './cleanup.js';
 export {
   type DatabaseTarget,
@@ -17,16 +27,6 @@ export {
   type ReserveRequest,
 } from './dispenser.js';
 export { parseMetadata, parsePositiveInt, parseStatusFilter } from './inputs.js';
-export {
-  formatMac,
-  isRockMac,
-  normalizeMac,
-  OUI_FIRST,
-  OUI_LAST,
-  parseMac,
-  parseRockMac,
-  ROCK_OUI,
-} from '../net/index.js';
 export { MIGRATIONS, type Migration, SCHEMA_VERSION } from './migrations.js';
 export {
   type CreateDispenserOptions,

@@ -1,4 +1,4 @@
-import { InputError } from '../errors/index.js';
+import { dispenserInputError } from './errors.js';
 import type { MacStatus, Metadata } from './store.js';
 
 /** Parses `--metadata` text; refuses (`METADATA_INVALID`) text that is not a JSON object. */
@@ -9,14 +9,18 @@ export function parseMetadata(text: string | undefined): Metadata | null {
     value = JSON.parse(text);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new InputError('METADATA_INVALID', `--metadata: expected a JSON object, got invalid JSON: ${why}`, {
-      field: 'metadata',
-      actual: text,
-    });
+    throw dispenserInputError(
+      'METADATA_INVALID',
+      `metadata: expected a JSON object, got invalid JSON: ${why}`,
+      {
+        field: 'metadata',
+        actual: text,
+      },
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
-    throw new InputError('METADATA_INVALID', `--metadata: expected a JSON object, got ${kind}`, {
+    throw dispenserInputError('METADATA_INVALID', `metadata: expected a JSON object, got ${kind}`, {
       field: 'metadata',
       actual: text,
     });
@@ -25,15 +29,15 @@ export function parseMetadata(text: string | undefined): Metadata | null {
 }
 
 /** Checks a device id or type: 1-256 printable characters. Refuses (`BAD_OPTION`) anything else. */
-export function checkLabel(flag: string, value: string): string {
+export function checkLabel(field: string, value: string): string {
   const control = [...value].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
   if (value.length === 0 || value.length > 256 || control) {
-    throw new InputError(
+    throw dispenserInputError(
       'BAD_OPTION',
-      `${flag}: expected 1-256 printable characters, got ${JSON.stringify(value)}`,
+      `${field}: expected 1-256 printable characters, got ${JSON.stringify(value.slice(0, 80))}`,
       {
-        field: flag,
-        actual: value,
+        field,
+        actual: value.slice(0, 80),
       },
     );
   }
@@ -44,17 +48,21 @@ export function checkLabel(flag: string, value: string): string {
 export function parseStatusFilter(text: string): readonly MacStatus[] | undefined {
   if (text === 'all') return undefined;
   if (text === 'active' || text === 'released' || text === 'reserved') return [text];
-  throw new InputError('BAD_OPTION', `--status: expected active, released, reserved or all, got '${text}'`, {
-    field: 'status',
-    actual: text,
-  });
+  throw dispenserInputError(
+    'BAD_OPTION',
+    `status: expected active, released, reserved or all, got '${text}'`,
+    {
+      field: 'status',
+      actual: text,
+    },
+  );
 }
 
 /** A positive integer option; refuses (`BAD_OPTION`) anything else. */
 export function parsePositiveInt(flag: string, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n <= 0) {
-    throw new InputError('BAD_OPTION', `${flag}: expected a positive integer, got '${text}'`, {
+    throw dispenserInputError('BAD_OPTION', `${flag}: expected a positive integer, got '${text}'`, {
       field: flag,
       actual: text,
     });

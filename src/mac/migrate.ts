@@ -1,4 +1,4 @@
-import { InputError } from '../errors/index.js';
+import { dispenserInputError } from './errors.js';
 import { CREATE_SCHEMA_MIGRATIONS, pendingMigrations, SCHEMA_VERSION } from './migrations.js';
 import type { SqlConnection } from './sql-connection.js';
 
@@ -13,7 +13,7 @@ export async function migrate(db: SqlConnection, location: string, now: () => Da
   const [row] = await db.all<{ v: unknown }>('SELECT max(version) AS v FROM schema_migrations');
   const current = row?.v === null || row?.v === undefined ? 0 : Number(row.v);
   if (current > SCHEMA_VERSION) {
-    throw new InputError(
+    throw dispenserInputError(
       'DB_SCHEMA_TOO_NEW',
       `${location}: schema version ${current} is newer than this rock-mac understands (${SCHEMA_VERSION}); upgrade rock-mac`,
       { location, expected: SCHEMA_VERSION, actual: current },

@@ -1,4 +1,5 @@
-import { CheckError } from '../errors/index.js';
+import type { CheckError } from '../errors/index.js';
+import { dispenserRefusal } from './errors.js';
 import { formatRange, type Pool } from './pools.js';
 import type { Allocation, MacStatus, StoreTx } from './store.js';
 
@@ -26,7 +27,7 @@ export async function exhausted(tx: StoreTx, pool: Pool): Promise<CheckError> {
   const size = pool.end - pool.start + 1;
   const active = n('active');
   const reserved = n('reserved');
-  return new CheckError(
+  return dispenserRefusal(
     'POOL_EXHAUSTED',
     `pool exhausted: pool '${pool.name}' (${formatRange(pool)}) has ${active + reserved} of ${size} addresses in use (${active} active, ${reserved} reserved)`,
     { pool: pool.name, size, active, reserved },

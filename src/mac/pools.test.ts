@@ -58,7 +58,7 @@ describe('pools', () => {
       { name: 'Tiny', start: 0xa4580f100000, end: 0xa4580f10000f, autoReleaseDays: null, description: '' },
     ]);
     expect(findPool(c, 'Tiny').name).toBe('Tiny');
-    expect(() => findPool(c, 'tiny')).toThrow("--pool: unknown pool 'tiny' (configured: Tiny)");
+    expect(() => findPool(c, 'tiny')).toThrow("pool: unknown pool 'tiny' (configured: Tiny)");
   });
 
   it('refuses a range outside the OUI with line:column', () => {
@@ -107,7 +107,7 @@ describe('pools', () => {
 
   it('refuses a missing file', () => {
     expect(() => loadPoolConfig('/nonexistent/pools.yaml')).toThrow(
-      '/nonexistent/pools.yaml: cannot read the pool configuration: ENOENT',
+      '/nonexistent/pools.yaml: cannot read the pool configuration: no such file or directory',
     );
   });
 

@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../errors/index.js';
 import { formatMac, isRockMac, parseMac, ROCK_OUI } from '../net/index.js';
+import { errnoOf, errnoWords } from '../util/fs-errors.js';
+import { dispenserInputError } from './errors.js';
 
 /** One address pool: an inclusive range under the ROCK-OS OUI. */
 export interface Pool {
@@ -91,11 +92,15 @@ export function loadPoolConfig(file: string | undefined): PoolConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new InputError('CONFIG_NOT_FOUND', `${file}: cannot read the pool configuration: ${code}`, {
-      file,
-      errno: code,
-    });
+    const code = errnoOf(err) ?? 'EIO';
+    throw dispenserInputError(
+      'CONFIG_NOT_FOUND',
+      `${file}: cannot read the pool configuration: ${errnoWords(code)}`,
+      {
+        file,
+        errno: code,
+      },
+    );
   }
   return parsePoolConfig(text, file);
 }
@@ -110,7 +115,7 @@ export function parsePoolConfig(text: string, file: string): PoolConfig {
   };
   const first = doc.errors[0];
   if (first) {
-    throw new InputError('CONFIG_INVALID', `${where(first.pos[0])}: ${first.message.split('\n')[0]}`, {
+    throw dispenserInputError('CONFIG_INVALID', `${where(first.pos[0])}: ${first.message.split('\n')[0]}`, {
       file,
     });
   }
@@ -120,7 +125,7 @@ export function parsePoolConfig(text: string, file: string): PoolConfig {
     const path = issue.path.map(String);
     const at = where(offsetOf(doc, path));
     const field = path.length > 0 ? path.join('.') : '(document)';
-    throw new InputError('CONFIG_INVALID', `${at}: ${field}: ${issue.message}`, { file, field });
+    throw dispenserInputError('CONFIG_INVALID', `${at}: ${field}: ${issue.message}`, { file, field });
   }
   const pools: Pool[] = [];
   for (const [name, p] of Object.entries(parsed.data.pools)) {
@@ -128,7 +133,7 @@ export function parsePoolConfig(text: string, file: string): PoolConfig {
       const at = where(offsetOf(doc, ['pools', name, key]));
       const n = parseMac(p[key], `${at}: pools.${name}.${key}`);
       if (!isRockMac(n)) {
-        throw new InputError(
+        throw dispenserInputError(
           'CONFIG_BAD_RANGE',
           `${at}: pools.${name}.${key}: expected an address under the ROCK-OS OUI ${ROCK_OUI}, got ${formatMac(n)}`,
           { file, field: `pools.${name}.${key}` },
@@ -139,7 +144,7 @@ export function parsePoolConfig(text: string, file: string): PoolConfig {
     const start = mac('start');
     const end = mac('end');
     if (start > end) {
-      throw new InputError(
+      throw dispenserInputError(
         'CONFIG_BAD_RANGE',
         `${where(offsetOf(doc, ['pools', name, 'end']))}: pools.${name}: expected start <= end, got ${formatMac(start)} > ${formatMac(end)}`,
         { file, field: `pools.${name}` },
@@ -159,7 +164,7 @@ export function parsePoolConfig(text: string, file: string): PoolConfig {
     const prev = sorted[i - 1]!;
     const cur = sorted[i]!;
     if (cur.start <= prev.end) {
-      throw new InputError(
+      throw dispenserInputError(
         'CONFIG_POOL_OVERLAP',
         `${where(offsetOf(doc, ['pools', cur.name, 'start']))}: pools.${cur.name}: overlaps pool '${prev.name}' (${formatRange(prev)}) at ${formatMac(cur.start)}`,
         { file, field: `pools.${cur.name}`, other: prev.name },
@@ -179,7 +184,7 @@ export function findPool(config: PoolConfig, name: string): Pool {
   const p = config.pools.find((x) => x.name === name);
   if (!p) {
     const known = config.pools.map((x) => x.name).join(', ');
-    throw new InputError('POOL_UNKNOWN', `--pool: unknown pool '${name}' (configured: ${known})`, {
+    throw dispenserInputError('POOL_UNKNOWN', `pool: unknown pool '${name}' (configured: ${known})`, {
       field: 'pool',
       expected: known,
       actual: name,

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { InputError, ToolError } from '../errors/index.js';
+import { ToolError } from '../errors/index.js';
+import { dispenserInputError } from './errors.js';
 import { migrate, schemaVersion } from './migrate.js';
 import { numberPlaceholders, type SqlConnection } from './sql-connection.js';
 import type { MacStore, StoreTx } from './store.js';
@@ -36,10 +37,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const location = redactUrl(url);
   const schema = options.schema;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    throw new InputError('DB_BAD_SCHEMA', `schema: expected a lowercase SQL identifier, got '${schema}'`, {
-      field: 'schema',
-      schema,
-    });
+    throw dispenserInputError(
+      'DB_BAD_SCHEMA',
+      `schema: expected a lowercase SQL identifier, got '${schema}'`,
+      {
+        field: 'schema',
+        schema,
+      },
+    );
   }
   const pool = new pg.Pool({
     connectionString: url,
@@ -67,7 +72,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     if (err instanceof ToolError) throw err;
     const e = err as NodeJS.ErrnoException;
     const why = e.code !== undefined && e.message === '' ? e.code : (e.message ?? String(err));
-    throw new InputError('DB_UNREACHABLE', `${location}: cannot use the PostgreSQL database: ${why}`, {
+    throw dispenserInputError('DB_UNREACHABLE', `${location}: cannot use the PostgreSQL database: ${why}`, {
       location,
     });
   }

@@ -1,6 +1,7 @@
-import { CheckError } from '../errors/index.js';
-import type { MacDispenser } from './dispenser.js';
 import { formatMac, parseRockMac } from '../net/index.js';
+import { type MacDispenser, meantAsMac } from './dispenser.js';
+import { dispenserRefusal } from './errors.js';
+import { checkLabel } from './inputs.js';
 import { findPool, type Pool, poolOf } from './pools.js';
 import type { Allocation, AuditEntry, MacStatus } from './store.js';
 
@@ -25,6 +26,12 @@ export interface MacDetails {
   readonly history: readonly AuditEntry[];
 }
 
+/** Every address a device holds or held, each with its history (`rock-mac show DEVICE`). */
+export interface DeviceDetails {
+  readonly deviceId: string;
+  readonly allocations: readonly MacDetails[];
+}
+
 /** Filter for {@link listAllocations}. */
 export interface ListOptions {
   readonly pool?: string;
@@ -44,13 +51,13 @@ export async function listAllocations(d: MacDispenser, options: ListOptions = {}
  * an address never handed out (`MAC_NOT_FOUND`, exit 1).
  */
 export async function showMac(d: MacDispenser, mac: string): Promise<MacDetails> {
-  const n = parseRockMac(mac, 'show');
+  const n = parseRockMac(mac, 'target');
   const store = await d.store();
   return store.read(async (tx) => {
     const allocation = await tx.getByMac(n);
     if (!allocation) {
       const pool = poolOf(d.config, n);
-      throw new CheckError(
+      throw dispenserRefusal(
         'MAC_NOT_FOUND',
         `${formatMac(n)}: never allocated${pool ? ` (pool '${pool.name}')` : ''}`,
         {
@@ -128,4 +135,30 @@ export function allocationsToCsv(rows: readonly Allocation[]): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Every row of a device (any pool, any status), each with its audit history. Refuses a device that
+ * never held an address (`DEVICE_NOT_FOUND`, exit 1).
+ */
+export async function showDevice(d: MacDispenser, device: string): Promise<DeviceDetails> {
+  const deviceId = checkLabel('target', device);
+  const store = await d.store();
+  return store.read(async (tx) => {
+    const rows = await tx.rowsForDevice(deviceId);
+    if (rows.length === 0)
+      throw dispenserRefusal('DEVICE_NOT_FOUND', `device '${deviceId}': never held an address`, { deviceId });
+    const allocations: MacDetails[] = [];
+    for (const allocation of rows)
+      allocations.push({
+        allocation,
+        history: await tx.audit(Number.MAX_SAFE_INTEGER, allocation.macAddress),
+      });
+    return { deviceId, allocations };
+  });
+}
+
+/** `show TARGET`: an address (anything {@link meantAsMac}), else a device id. */
+export function showTarget(d: MacDispenser, target: string): Promise<MacDetails | DeviceDetails> {
+  return meantAsMac(target) ? showMac(d, target) : showDevice(d, target);
 }

@@ -1,5 +1,5 @@
 import type { CleanupResult } from './cleanup.js';
-import type { MacDetails, PoolStats } from './queries.js';
+import type { DeviceDetails, MacDetails, PoolStats } from './queries.js';
 import type { Allocation, AuditEntry } from './store.js';
 
 /** Aligns rows of cells into columns (two spaces apart, last column unpadded). */
@@ -88,6 +88,14 @@ export function formatDetails(d: MacDetails): string {
     formatAudit(d.history),
   ];
   return lines.join('\n');
+}
+
+/** Each of a device's addresses with its history, separated by a blank line. */
+export function formatDeviceDetails(d: DeviceDetails): string {
+  return [
+    `Device ${d.deviceId}: ${d.allocations.length} address(es)`,
+    ...d.allocations.map(formatDetails),
+  ].join('\n\n');
 }
 
 /** The `cleanup` listing and its summary line. */

@@ -27,7 +27,9 @@ export const column = {
   },
   json(v: unknown): Record<string, unknown> | null {
     if (v === null || v === undefined) return null;
-    return typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : (v as Record<string, unknown>);
+    return typeof v === 'string'
+      ? (JSON.parse(v) as Record<string, unknown>)
+      : (v as Record<string, unknown>);
   },
   time(v: unknown): string {
     return v instanceof Date ? v.toISOString() : String(v);

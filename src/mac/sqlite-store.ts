@@ -1,8 +1,9 @@
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { InputError, ToolError } from '../errors/index.js';
+import { ToolError } from '../errors/index.js';
 import { fsError } from '../util/fs-errors.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { dispenserInputError } from './errors.js';
 import { migrate, schemaVersion } from './migrate.js';
 import type { SqlConnection } from './sql-connection.js';
 import type { MacStore, StoreTx } from './store.js';
@@ -51,7 +52,9 @@ function openFailed(err: unknown, file: string): unknown {
   const fs = fsError(err, file, 'cannot open the MAC database', 'DB_OPEN_FAILED');
   if (fs instanceof ToolError) return fs;
   const msg = err instanceof Error ? err.message : String(err);
-  return new InputError('DB_OPEN_FAILED', `${file}: cannot open the MAC database: ${msg}`, { location: file });
+  return dispenserInputError('DB_OPEN_FAILED', `${file}: cannot open the MAC database: ${msg}`, {
+    location: file,
+  });
 }
 
 /** better-sqlite3 behind the common connection: statements prepared once and kept. */

@@ -74,7 +74,11 @@ export class SqlStoreTx implements StoreTx {
       [pool],
     );
     return (
-      row && { next: column.int(row.next_mac), start: column.int(row.range_start), end: column.int(row.range_end) }
+      row && {
+        next: column.int(row.next_mac),
+        start: column.int(row.range_start),
+        end: column.int(row.range_end),
+      }
     );
   }
 

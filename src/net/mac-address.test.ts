@@ -50,7 +50,9 @@ describe('mac-address', () => {
     ]) {
       expect(codeOf(() => parseMac(bad))).toBe('MAC_MALFORMED');
     }
-    expect(() => parseMac('nope', 'mac')).toThrow('mac: expected a MAC address like a4:58:0f:00:00:01, got "nope"');
+    expect(() => parseMac('nope', 'mac')).toThrow(
+      'mac: expected a MAC address like a4:58:0f:00:00:01, got "nope"',
+    );
     // An error line never quotes more than a short piece of the input.
     expect(() => parseMac('x'.repeat(500))).toThrow(/got "x{40}\.\.\."$/);
   });

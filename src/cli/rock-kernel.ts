@@ -13,7 +13,7 @@ import type { BootVerdict } from '../qemu/index.js';
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
 import type { Io } from './io.js';
-import { collect, positive } from './option-values.js';
+import { collect, durationMs, positiveInteger } from './option-values.js';
 import { printBootVerdict } from './print-boot-verdict.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
@@ -305,8 +305,8 @@ export function rockKernelProgram(
           append: opts.append,
           cmdline: opts.cmdline,
           expect: opts.expect,
-          timeoutMs: positive('--timeout', opts.timeout) * 1000,
-          memoryMb: positive('--memory', opts.memory),
+          timeoutMs: durationMs('--timeout', opts.timeout),
+          memoryMb: positiveInteger('--memory', opts.memory),
           logFile: opts.log,
           accel: opts.accel,
         },

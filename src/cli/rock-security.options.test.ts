@@ -7,7 +7,9 @@ import { runInProcess } from './test-support/run-in-process.js';
 /** argv -> the command called and the options it got (the flag mapping, nothing run). */
 const TABLE: [string[], string, unknown][] = [
   [['keygen'], 'keygen', {}],
-  [['keygen', '--out', 'K', '--force'], 'keygen', { output: 'K', force: true }],
+  [['keygen', '-o', 'K', '--force'], 'keygen', { output: 'K', force: true }],
+  [['keygen', '--output', 'K'], 'keygen', { output: 'K' }],
+  [['keygen', '--out', 'K'], 'keygen', { output: 'K' }], // the older spelling, kept as a hidden alias
   [
     ['keygen', '--sign', '--out', 's.key', '--pub', 'p.pub'],
     'keygenSigning',

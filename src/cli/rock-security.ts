@@ -20,10 +20,10 @@ import { main } from './run.js';
 
 const EXAMPLES = `
 Examples:
-  $ rock-security keygen --out ${KEY_NAME}
+  $ rock-security keygen -o ${KEY_NAME}
   $ rock-security encrypt node.yaml -o node.yaml.enc --key ${KEY_NAME}
   $ rock-security decrypt node.yaml.enc -o node.yaml --key ${KEY_NAME}
-  $ rock-security keygen --sign --out rock-sign.key        # also writes rock-sign.pub
+  $ rock-security keygen --sign -o rock-sign.key           # also writes rock-sign.pub
   $ rock-security sign rock.img --key rock-sign.key         # writes rock.img.minisig
   $ rock-security verify rock.img --pub rock-sign.pub       # or: minisign -V -p rock-sign.pub -m rock.img
   $ rock-security hash --algo sha512 rock.img
@@ -62,19 +62,20 @@ export function rockSecurityProgram(
     .description(
       'write a new CONFIG_KEY (32 random bytes, base64, mode 0600), or with --sign a minisign key pair',
     )
-    .option('--out <file>', `key file to write (default ${KEY_NAME}, or rock-sign.key with --sign)`)
+    .option('-o, --output <file>', `key file to write (default ${KEY_NAME}, or rock-sign.key with --sign)`)
+    .addOption(new Option('--out <file>', 'the older spelling of --output').hideHelp())
     .option('--sign', 'make an Ed25519 signing key pair in minisign format instead')
-    .option('--pub <file>', 'with --sign: public key file (default: --out with .pub instead of .key)')
+    .option('--pub <file>', 'with --sign: public key file (default: --output with .pub instead of .key)')
     .option('--force', 'replace an existing key; the old one is kept as <file>.bak-<time>')
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rock-security keygen --out CONFIG_KEY\n  $ rock-security keygen --sign --out rock-sign.key',
+      '\nExamples:\n  $ rock-security keygen -o CONFIG_KEY\n  $ rock-security keygen --sign -o rock-sign.key',
     )
     .action(async (opts) => {
       if (opts.sign) {
         const result = await commands.keygenSigning(
-          { output: opts.out, pub: opts.pub, force: opts.force },
+          { output: opts.output ?? opts.out, pub: opts.pub, force: opts.force },
           context,
         );
         if (opts.json) io.out(JSON.stringify(result, null, 2));
@@ -85,7 +86,7 @@ export function rockSecurityProgram(
         }
         return;
       }
-      const result = await commands.keygen({ output: opts.out, force: opts.force }, context);
+      const result = await commands.keygen({ output: opts.output ?? opts.out, force: opts.force }, context);
       if (opts.json) io.out(JSON.stringify(result, null, 2));
       else {
         io.out(`${result.path}: new config key (32 bytes, mode 0600)`);

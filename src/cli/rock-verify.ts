@@ -6,7 +6,7 @@ import { formatReport, type VerifyCommands, verifyCommands } from '../verify/ind
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
 import type { Io } from './io.js';
-import { collect, positive } from './option-values.js';
+import { collect, durationMs, positiveInteger } from './option-values.js';
 import { printBootVerdict } from './print-boot-verdict.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
@@ -100,8 +100,8 @@ export function rockVerifyProgram(
           image,
           cmdline: opts.cmdline,
           expect: opts.expect,
-          timeoutMs: Math.round(positive('--timeout', opts.timeout) * 1000),
-          memoryMb: Math.round(positive('--memory', opts.memory)),
+          timeoutMs: durationMs('--timeout', opts.timeout),
+          memoryMb: positiveInteger('--memory', opts.memory),
           logFile: opts.log,
         },
         context,

@@ -14,9 +14,3 @@ export function toolProgram(name: string, description: string, examples: string)
     .addHelpText('after', examples)
     .exitOverride();
 }
-
-/** The examples block of a command's `--help`: one `$ ` line per example. */
-export function examplesHelp(...lines: string[]): string {
-  const title = lines.length === 1 ? 'Example' : 'Examples';
-  return `\n${title}:\n${lines.map((l) => `  $ ${l}`).join('\n')}`;
-}

@@ -101,7 +101,10 @@ export function rockImageProgram(io: Io = processIo): Command {
       printCreated(io, result, Boolean(opts.json));
     });
 
-  const cpio = program.command('cpio').description('pack a prepared root directory');
+  const cpio = program
+    .command('cpio')
+    .description('pack a prepared root directory')
+    .addHelpText('after', '\nExample:\n  $ rock-image cpio create ./rootfs -o rock.img');
   cpio
     .command('create')
     .description('pack ROOTFS as a reproducible image, then verify it against the contract')

@@ -136,6 +136,7 @@ export function rockKernelProgram(
     .alias('ls')
     .description('list stored kernels (* marks the default)')
     .option('--json', 'print a JSON array on stdout')
+    .addHelpText('after', '\nExamples:\n  $ rock-kernel list\n  $ rock-kernel list --json')
     .action(async (opts) => {
       const kernels = await commands.list({}, context);
       if (opts.json) {
@@ -159,6 +160,10 @@ export function rockKernelProgram(
     .description('show a stored kernel (default: the default kernel)')
     .argument('[version]', 'stored kernel name')
     .option('--json', 'print it as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-kernel show\n  $ rock-kernel show 6.1.0-56-cloud-amd64 --json',
+    )
     .action(async (version, opts) =>
       printStored(io, await commands.show({ name: version }, context), Boolean(opts.json), 'show'),
     );
@@ -169,6 +174,7 @@ export function rockKernelProgram(
     .description('remove a stored kernel')
     .argument('<version>', 'stored kernel name')
     .option('--json', 'print the removed kernel as JSON on stdout')
+    .addHelpText('after', '\nExample:\n  $ rock-kernel remove debian-cloud')
     .action(async (version, opts) => {
       const removed = await commands.remove({ name: version }, context);
       if (opts.json)
@@ -184,6 +190,10 @@ export function rockKernelProgram(
     .description('print the default kernel, or set it')
     .argument('[version]', 'stored kernel name to make the default')
     .option('--json', 'print JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-kernel default\n  $ rock-kernel default 6.1.0-56-cloud-amd64',
+    )
     .action(async (version, opts) => {
       const { default: name } = await commands.default({ name: version }, context);
       if (opts.json) io.out(JSON.stringify({ default: name ?? null }));

@@ -36,7 +36,8 @@ export async function runCli(
     if (err instanceof ExitError) return err.exitCode;
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return EXIT.ok;
-      // commander already printed its own one-line message on stderr.
+      // commander already printed its own one-line message on stderr; --json gets it as an error object.
+      if (json) io.out(JSON.stringify({ error: usageError(err) }));
       return EXIT.badInput;
     }
     if (err instanceof ToolError) {
@@ -50,6 +51,11 @@ export async function runCli(
     );
     return EXIT.bug;
   }
+}
+
+/** A usage error as the `{"error": ...}` object: code USAGE, commander's own reason in data. */
+function usageError(err: CommanderError): { code: string; message: string; data: { reason: string } } {
+  return { code: 'USAGE', message: err.message.replace(/^error: /, ''), data: { reason: err.code } };
 }
 
 /** commander copies settings to subcommands only when they are created: set it on every level. */

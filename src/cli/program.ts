@@ -14,3 +14,8 @@ export function toolProgram(name: string, description: string, examples: string)
     .addHelpText('after', examples)
     .exitOverride();
 }
+
+/** The examples block of a command's `--help`: one `$ ` line per example. */
+export function examplesHelp(...lines: string[]): string {
+  return `\n${lines.length === 1 ? 'Example' : 'Examples'}:\n${lines.map((l) => `  $ ${l}`).join('\n')}`;
+}

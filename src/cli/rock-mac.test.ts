@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestSchema } from '../mac/test-support/pg.js';
 import { VERSION } from '../version.js';
+import { testContext } from './context.js';
 import { rockMacProgram } from './rock-mac.js';
 import { runCli } from './run.js';
 
@@ -30,7 +31,8 @@ async function rockMac(...argv: string[]): Promise<Ran> {
       err += `${s}\n`;
     },
   };
-  const code = await runCli('rock-mac', rockMacProgram(io, env), argv, io);
+  const context = { ...testContext({ env, io }), ...io };
+  const code = await runCli('rock-mac', rockMacProgram(context), argv, context);
   return { code, out, err };
 }
 
@@ -89,11 +91,11 @@ describe('rock-mac (in process)', () => {
       [['allocate', '--metadata', '{oops'], 'rock-mac: --metadata: expected a JSON object, got invalid JSON'],
       [
         ['release', 'a4:58:0f:01:00'],
-        "rock-mac: release: expected a MAC address like a4:58:0f:00:00:01, got 'a4:58:0f:01:00'",
+        'rock-mac: <mac-or-device>: expected a MAC address like a4:58:0f:00:00:01, got "a4:58:0f:01:00"',
       ],
       [
         ['show', '52:54:00:12:34:56'],
-        'rock-mac: show: expected an address under the ROCK-OS OUI a4:58:0f, got 52:54:00:12:34:56',
+        'rock-mac: <mac-or-device>: expected an address under the ROCK-OS OUI a4:58:0f, got 52:54:00:12:34:56',
       ],
       [
         ['reserve', '--mac', 'a4:58:0f:77:00:00', '--device', 'x'],
@@ -167,7 +169,7 @@ describe('rock-mac (in process)', () => {
     const r = await rockMac('--config', config, 'stats');
     expect(r.code).toBe(2);
     expect(r.err).toBe(
-      `rock-mac: ${config}:5:10: pools.tiny.end: expected a MAC address like a4:58:0f:00:00:01, got 'a4:58:0f:10:00:0g'\n`,
+      `rock-mac: ${config}:5:10: pools.tiny.end: expected a MAC address like a4:58:0f:00:00:01, got "a4:58:0f:10:00:0g"\n`,
     );
   });
 
@@ -185,7 +187,7 @@ describe('rock-mac (in process)', () => {
     const release = await rockMac('release', 'switch');
     expect(release.code).toBe(1);
     expect(release.err).toBe(
-      "rock-mac: a4:58:0f:ff:00:10: reserved for device 'switch'; release it with --force\n",
+      "rock-mac: --force: needed to release a4:58:0f:ff:00:10, reserved for device 'switch'\n",
     );
     expect((await rockMac('release', 'switch', '--force')).out).toBe(
       'Released MAC: a4:58:0f:ff:00:10 (pool reserved, device switch)\n',
@@ -258,5 +260,64 @@ describe('rock-mac (spawned)', () => {
     expect(bad.status).toBe(2);
     const usage = run('allocate', '--bogus');
     expect(usage.status).toBe(2);
+  });
+
+  it('takes the design\'s capture as written: grep "Allocated MAC:" | cut -d: -f2- (a leading space)', () => {
+    const sh = (script: string) =>
+      spawnSync('sh', ['-c', script], {
+        env: {
+          ...process.env,
+          ...env,
+          ROCK_MAC_CONFIG: '',
+          ROCK_MAC_DB: '',
+          ROCK_MAC_DATABASE_URL: '',
+          ROCK_MAC: `${process.execPath} ${BIN}`,
+        },
+        cwd: home,
+        encoding: 'utf8',
+      });
+    const captured = sh(
+      'MAC=$($ROCK_MAC allocate --device design | grep "Allocated MAC:" | cut -d: -f2-); printf "[%s]" "$MAC"',
+    );
+    expect(captured.stdout).toBe('[ a4:58:0f:01:00:00]');
+    const used = sh(
+      'MAC=$($ROCK_MAC allocate --device design | grep "Allocated MAC:" | cut -d: -f2-); $ROCK_MAC show "$MAC" --json',
+    );
+    expect(used.status).toBe(0);
+    expect(JSON.parse(used.stdout).allocation.macAddress).toBe('a4:58:0f:01:00:00');
+    const dashes = sh('$ROCK_MAC release " A4-58-0F-01-00-00 "');
+    expect([dashes.status, dashes.stdout]).toEqual([
+      0,
+      'Released MAC: a4:58:0f:01:00:00 (pool development, device design)\n',
+    ]);
+  });
+});
+
+describe("rock-mac: the design's troubleshooting path", () => {
+  it('"MAC already allocated" names the device; show DEVICE lists what it holds; release frees it', async () => {
+    await rockMac('allocate', '--device', 'node-7');
+    const taken = await rockMac('reserve', '--mac', 'a4:58:0f:01:00:00', '--device', 'other');
+    expect(taken.code).toBe(1);
+    expect(taken.err).toContain('MAC already allocated');
+    expect(taken.err).toContain("device 'node-7'");
+    const show = await rockMac('show', 'node-7');
+    expect(show.code).toBe(0);
+    expect(show.out).toContain('Device node-7: 1 address(es)');
+    expect(show.out).toContain('MAC:         a4:58:0f:01:00:00');
+    const json = JSON.parse((await rockMac('show', 'node-7', '--json')).out);
+    expect(json.deviceId).toBe('node-7');
+    expect(json.allocations[0].allocation.macAddress).toBe('a4:58:0f:01:00:00');
+    expect(json.allocations[0].history.map((h: { action: string }) => h.action)).toEqual(['allocate']);
+    const unknown = await rockMac('show', 'no-such-device');
+    expect([unknown.code, unknown.err]).toEqual([
+      1,
+      "rock-mac: device 'no-such-device': never held an address\n",
+    ]);
+    expect((await rockMac('release', 'node-7')).code).toBe(0);
+    const free = await rockMac('reserve', '--mac', ' A4-58-0F-01-00-00', '--device', 'other');
+    expect([free.code, free.out]).toEqual([
+      0,
+      'Reserved MAC: a4:58:0f:01:00:00 (pool development, device other)\n',
+    ]);
   });
 });

@@ -1,70 +1,87 @@
 #!/usr/bin/env node
-import { Command, Option } from '@commander-js/extra-typings';
+import type { Command } from '@commander-js/extra-typings';
+import { Option } from '@commander-js/extra-typings';
 import {
   allocationsToCsv,
-  auditLog,
-  type CreateDispenserOptions,
-  cleanup,
   formatAllocations,
   formatAudit,
   formatCleanup,
   formatDetails,
+  formatDeviceDetails,
   formatStats,
-  initDatabase,
-  listAllocations,
-  type MacDispenser,
-  parsePositiveInt,
+  type MacCommands,
+  macCommands,
   parseStatusFilter,
-  poolStats,
-  showMac,
-  withDispenser,
 } from '../mac/index.js';
-import { VERSION } from '../version.js';
+import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
-import { type Io, main, processIo } from './run.js';
+import { declareFieldFlags } from './field-flags.js';
+import type { Io } from './io.js';
+import { positiveInteger } from './option-values.js';
+import { examplesHelp, toolProgram } from './program.js';
+import { main } from './run.js';
 
 const EXAMPLES = `
 Examples:
   $ rock-mac allocate --pool development --device build-42 --type qemu-vm
-  $ MAC=$(rock-mac allocate --device "$HOSTNAME-$BUILD_ID" | sed -n 's/^Allocated MAC: //p')
+  $ MAC=$(rock-mac allocate --device "node-$BUILD_ID" | grep "Allocated MAC:" | cut -d: -f2-)
   $ rock-mac list --pool development --status all --limit 20
+  $ rock-mac show build-42
   $ rock-mac release build-42
   $ rock-mac reserve --mac a4:58:0f:ff:00:10 --device lab-switch
   $ rock-mac cleanup --dry-run
   $ rock-mac --db postgres://rock:rock@db.example/rock stats
 
-Exit codes: 0 ok, 1 refused (pool exhausted, address not found or in use, database unusable),
-2 bad input or usage (malformed MAC, MAC outside the OUI or pool, unknown pool, invalid metadata).
+Addresses are taken in any case, with ':' or '-', surrounding white space ignored, and printed in
+the lower-case colon form.
+Exit codes: 0 ok, 1 refused (pool exhausted, address not found, already allocated or reserved),
+2 unusable input, usage or database (malformed MAC, MAC outside the OUI or pool, unknown pool,
+invalid metadata, a database that cannot be opened or reached).
 Environment: ROCK_MAC_DATABASE_URL (shared PostgreSQL), ROCK_MAC_DB (SQLite file; default
 $ROCK_HOME/mac-dispenser.db, ROCK_HOME default ~/.rock), ROCK_MAC_CONFIG (pool file; default
 ./configs/mac-dispenser.yaml if present, else built-in pools), ROCK_MAC_USER (audit user).`;
 
-/** Builds the `rock-mac` program; `io` receives its output, `env` supplies its defaults (tests pass their own). */
-export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = process.env): Command {
-  const program = new Command('rock-mac')
-    .description('Allocate ROCK-OS MAC addresses (OUI a4:58:0f) without duplicates, with an audit trail')
-    .version(VERSION)
-    .option(
-      '--db <path|url>',
-      'SQLite file or postgres:// URL (default: $ROCK_MAC_DATABASE_URL, $ROCK_MAC_DB, ~/.rock)',
-    )
-    .option(
-      '--config <file>',
-      'pool configuration YAML (default: $ROCK_MAC_CONFIG, ./configs/mac-dispenser.yaml)',
-    )
-    .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', EXAMPLES)
-    // Before the subcommands exist: they copy it, so their usage errors reach runCli (exit 2), not process.exit(1).
-    .exitOverride();
+/** The flag that sets each library field, for messages. */
+const FIELD_FLAGS = {
+  mac: '--mac',
+  pool: '--pool',
+  deviceId: '--device',
+  deviceType: '--type',
+  metadata: '--metadata',
+  status: '--status',
+  schema: '--db',
+  force: '--force',
+  target: '<mac-or-device>',
+} as const;
 
-  const run = <T>(fn: (d: MacDispenser) => Promise<T>): Promise<T> => {
+/**
+ * Builds the `rock-mac` program: flags mapped onto each command's options, the work done by
+ * `commands` (the library's; tests pass recording ones), the result rendered through the context.
+ */
+export function rockMacProgram(where: CommandContext | Io, commands: MacCommands = macCommands): Command {
+  const context = contextOf(where);
+  const { io } = context;
+  const program = declareFieldFlags(
+    toolProgram(
+      'rock-mac',
+      'Allocate ROCK-OS MAC addresses (OUI a4:58:0f) without duplicates, with an audit trail',
+      EXAMPLES,
+    )
+      .option(
+        '--db <path|url>',
+        'SQLite file or postgres:// URL (default: $ROCK_MAC_DATABASE_URL, $ROCK_MAC_DB, ~/.rock)',
+      )
+      .option(
+        '--config <file>',
+        'pool configuration YAML (default: $ROCK_MAC_CONFIG, ./configs/mac-dispenser.yaml)',
+      ),
+    FIELD_FLAGS,
+  );
+
+  /** The global options every command gets. */
+  const source = () => {
     const g = program.opts();
-    const options: CreateDispenserOptions = {
-      env,
-      ...(g.db ? { db: g.db } : {}),
-      ...(g.config ? { config: g.config } : {}),
-    };
-    return withDispenser(options, fn);
+    return { ...(g.db ? { db: g.db } : {}), ...(g.config ? { config: g.config } : {}) };
   };
   const json = (value: unknown) => io.out(JSON.stringify(value, null, 2));
 
@@ -74,10 +91,10 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rock-mac init\n  $ rock-mac --db postgres://rock:rock@db.example/rock init --json',
+      examplesHelp('rock-mac init', 'rock-mac --db postgres://rock:rock@db.example/rock init --json'),
     )
     .action(async (opts) => {
-      const info = await run(initDatabase);
+      const info = await commands.init(source(), context);
       if (opts.json) return json(info);
       io.out(`Database: ${info.location} (${info.backend}, schema version ${info.schemaVersion})`);
       io.out(`Pools: ${info.pools.join(', ')} (from ${info.config})`);
@@ -94,17 +111,22 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .option('--json', 'print the allocation as JSON on stdout')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rock-mac allocate --pool development --device build-42 --type qemu-vm\n  $ rock-mac allocate --device build-42 --new --json',
+      examplesHelp(
+        'rock-mac allocate --pool development --device build-42 --type qemu-vm',
+        'rock-mac allocate --device build-42 --new --json',
+      ),
     )
     .action(async (opts) => {
-      const r = await run((d) =>
-        d.allocate({
+      const r = await commands.allocate(
+        {
+          ...source(),
           pool: opts.pool,
-          deviceId: opts.device,
+          ...(opts.device !== undefined ? { deviceId: opts.device } : {}),
           deviceType: opts.type,
-          metadata: opts.metadata,
+          ...(opts.metadata !== undefined ? { metadata: opts.metadata } : {}),
           forceNew: opts.new === true,
-        }),
+        },
+        context,
       );
       if (opts.json) return json({ ...r.allocation, existing: r.existing, reused: r.reused });
       io.out(`Allocated MAC: ${r.allocation.macAddress}`);
@@ -123,34 +145,40 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .addOption(statusOption('active'))
     .option('--limit <n>', 'at most this many rows')
     .option('--json', 'print the rows as JSON on stdout')
-    .addHelpText('after', '\nExample:\n  $ rock-mac list --pool development --status all --limit 20')
+    .addHelpText('after', examplesHelp('rock-mac list --pool development --status all --limit 20'))
     .action(async (opts) => {
-      const statuses = parseStatusFilter(opts.status);
-      const limit = opts.limit === undefined ? undefined : parsePositiveInt('--limit', opts.limit);
-      const rows = await run((d) => listAllocations(d, { pool: opts.pool, statuses, limit }));
+      const rows = await commands.list(
+        {
+          ...source(),
+          ...(opts.pool !== undefined ? { pool: opts.pool } : {}),
+          ...statuses(opts.status),
+          ...(opts.limit !== undefined ? { limit: positiveInteger('--limit', opts.limit) } : {}),
+        },
+        context,
+      );
       if (opts.json) return json(rows);
       io.out(rows.length ? formatAllocations(rows) : 'no allocations');
     });
 
   program
     .command('show')
-    .description('show one address and its audit history')
-    .argument('<mac>', 'address')
-    .option('--json', 'print the row and its history as JSON on stdout')
-    .addHelpText('after', '\nExample:\n  $ rock-mac show a4:58:0f:00:00:10')
-    .action(async (mac, opts) => {
-      const details = await run((d) => showMac(d, mac));
+    .description('show an address and its audit history, or every address a device holds or held')
+    .argument('<mac-or-device>', 'address, or device id')
+    .option('--json', 'print the row(s) and history as JSON on stdout')
+    .addHelpText('after', examplesHelp('rock-mac show a4:58:0f:00:00:10', 'rock-mac show build-42 --json'))
+    .action(async (target, opts) => {
+      const details = await commands.show({ ...source(), target }, context);
       if (opts.json) return json(details);
-      io.out(formatDetails(details));
+      io.out('deviceId' in details ? formatDeviceDetails(details) : formatDetails(details));
     });
 
   program
     .command('stats')
     .description('per pool: size, active, reserved, released, free, percentage used')
     .option('--json', 'print the statistics as JSON on stdout')
-    .addHelpText('after', '\nExample:\n  $ rock-mac stats --json')
+    .addHelpText('after', examplesHelp('rock-mac stats --json'))
     .action(async (opts) => {
-      const stats = await run(poolStats);
+      const stats = await commands.stats(source(), context);
       if (opts.json) return json(stats);
       io.out(formatStats(stats));
     });
@@ -163,10 +191,10 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .option('--json', 'print the released rows as JSON on stdout')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rock-mac release build-42\n  $ rock-mac release a4:58:0f:ff:00:10 --force',
+      examplesHelp('rock-mac release build-42', 'rock-mac release a4:58:0f:ff:00:10 --force'),
     )
     .action(async (target, opts) => {
-      const r = await run((d) => d.release(target, { force: opts.force === true }));
+      const r = await commands.release({ ...source(), target, force: opts.force === true }, context);
       if (opts.json) return json(r);
       for (const a of r.released)
         io.out(`Released MAC: ${a.macAddress} (pool ${a.pool}, device ${a.deviceId ?? '-'})`);
@@ -184,17 +212,22 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .option('--json', 'print the reservation as JSON on stdout')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rock-mac reserve --mac a4:58:0f:ff:00:10 --device lab-switch\n  $ rock-mac reserve --pool production --device rack-3',
+      examplesHelp(
+        'rock-mac reserve --mac a4:58:0f:ff:00:10 --device lab-switch',
+        'rock-mac reserve --pool production --device rack-3',
+      ),
     )
     .action(async (opts) => {
-      const row = await run((d) =>
-        d.reserve({
-          mac: opts.mac,
-          pool: opts.pool,
+      const row = await commands.reserve(
+        {
+          ...source(),
+          ...(opts.mac !== undefined ? { mac: opts.mac } : {}),
+          ...(opts.pool !== undefined ? { pool: opts.pool } : {}),
           deviceId: opts.device,
           deviceType: opts.type,
-          metadata: opts.metadata,
-        }),
+          ...(opts.metadata !== undefined ? { metadata: opts.metadata } : {}),
+        },
+        context,
       );
       if (opts.json) return json(row);
       io.out(`Reserved MAC: ${row.macAddress} (pool ${row.pool}, device ${row.deviceId})`);
@@ -209,11 +242,18 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .option('--json', 'print what was released as JSON on stdout')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rock-mac cleanup --dry-run\n  $ rock-mac cleanup --days 7 --pool development',
+      examplesHelp('rock-mac cleanup --dry-run', 'rock-mac cleanup --days 7 --pool development'),
     )
     .action(async (opts) => {
-      const days = opts.days === undefined ? undefined : parsePositiveInt('--days', opts.days);
-      const r = await run((d) => cleanup(d, { dryRun: opts.dryRun === true, days, pool: opts.pool }));
+      const r = await commands.cleanup(
+        {
+          ...source(),
+          dryRun: opts.dryRun === true,
+          ...(opts.days !== undefined ? { days: positiveInteger('--days', opts.days) } : {}),
+          ...(opts.pool !== undefined ? { pool: opts.pool } : {}),
+        },
+        context,
+      );
       if (opts.json) return json(r);
       io.out(formatCleanup(r));
     });
@@ -229,10 +269,12 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .addOption(statusOption('all'))
     .option('--pool <pool>', 'only this pool')
     .option('--json', 'same as --format json')
-    .addHelpText('after', '\nExample:\n  $ rock-mac export --status active > allocations.csv')
+    .addHelpText('after', examplesHelp('rock-mac export --status active > allocations.csv'))
     .action(async (opts) => {
-      const statuses = parseStatusFilter(opts.status);
-      const rows = await run((d) => listAllocations(d, { pool: opts.pool, statuses }));
+      const rows = await commands.list(
+        { ...source(), ...(opts.pool !== undefined ? { pool: opts.pool } : {}), ...statuses(opts.status) },
+        context,
+      );
       if (opts.json || opts.format === 'json') return json(rows);
       io.out(allocationsToCsv(rows).trimEnd());
     });
@@ -242,10 +284,12 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .description('show the newest audit log entries, oldest first')
     .option('--limit <n>', 'number of entries', '50')
     .option('--json', 'print the entries as JSON on stdout')
-    .addHelpText('after', '\nExample:\n  $ rock-mac audit --limit 20')
+    .addHelpText('after', examplesHelp('rock-mac audit --limit 20'))
     .action(async (opts) => {
-      const limit = parsePositiveInt('--limit', opts.limit);
-      const entries = await run((d) => auditLog(d, limit));
+      const entries = await commands.audit(
+        { ...source(), limit: positiveInteger('--limit', opts.limit) },
+        context,
+      );
       if (opts.json) return json(entries);
       io.out(entries.length ? formatAudit(entries) : 'no audit entries');
     });
@@ -257,4 +301,10 @@ function statusOption(fallback: 'active' | 'all') {
   return new Option('--status <status>', 'active, released, reserved or all').default(fallback);
 }
 
-if (isEntryPoint(import.meta.url)) main('rock-mac', rockMacProgram());
+/** `--status` as the library's filter: a list, or no key for every status. */
+function statuses(text: string) {
+  const parsed = parseStatusFilter(text);
+  return parsed === undefined ? {} : { statuses: parsed };
+}
+
+if (isEntryPoint(import.meta.url)) main('rock-mac', rockMacProgram);

@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ExitError, ToolError } from '../errors/index.js';
 import { type CommandContext, contextOf, processContext } from './context.js';
+import { renderMessage } from './field-flags.js';
 import type { Io } from './io.js';
 
 export { type Io, processIo } from './io.js';
@@ -41,9 +42,9 @@ export async function runCli(
       return EXIT.badInput;
     }
     if (err instanceof ToolError) {
-      if (json)
-        io.out(JSON.stringify({ error: { code: err.code, message: err.message, data: jsonSafe(err.data) } }));
-      else io.err(`${tool}: ${err.message}`);
+      const message = renderMessage(program, err);
+      if (json) io.out(JSON.stringify({ error: { code: err.code, message, data: jsonSafe(err.data) } }));
+      else io.err(`${tool}: ${message}`);
       return err.exitCode;
     }
     io.err(

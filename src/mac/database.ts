@@ -22,13 +22,17 @@ export function isPostgresUrl(text: string): boolean {
  * `$ROCK_MAC_DATABASE_URL` (shared PostgreSQL), else `$ROCK_MAC_DB` (SQLite file), else
  * `mac-dispenser.db` under the state directory (`$ROCK_HOME`, default `~/.rock`). Never refuses.
  */
-export function resolveDatabase(explicit?: string, env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+export function resolveDatabase(
+  explicit?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): DatabaseTarget {
   const pick = (v: string | undefined) => (v !== undefined && v !== '' ? v : undefined);
   const chosen = pick(explicit) ?? pick(env.ROCK_MAC_DATABASE_URL) ?? pick(env.ROCK_MAC_DB);
   if (chosen === undefined) return { backend: 'sqlite', file: join(rockHome(env), DEFAULT_DB_FILE) };
   return isPostgresUrl(chosen)
     ? { backend: 'postgres', url: chosen }
-    : { backend: 'sqlite', file: resolve(chosen) };
+    : { backend: 'sqlite', file: resolve(cwd, chosen) };
 }
 
 /** Opens the store for `target`, creating and migrating the database on first use; refuses what the backend refuses. */

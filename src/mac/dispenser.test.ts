@@ -197,7 +197,7 @@ describe.each(BACKENDS)('dispenser on %s', (backend) => {
     expect(blocked).toEqual({
       code: 'MAC_RESERVED',
       exitCode: 1,
-      message: `${res.macAddress}: reserved for device 'vm'; releasing it needs force`,
+      message: `force: needed to release ${res.macAddress}, reserved for device 'vm'`,
     });
     expect((await refusal(d.release(res.macAddress))).code).toBe('MAC_RESERVED');
     expect((await d.release(res.macAddress, { force: true })).released).toHaveLength(1);

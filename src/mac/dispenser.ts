@@ -290,11 +290,12 @@ function inUse(row: Allocation): CheckError {
 }
 
 function reservedError(row: Allocation): CheckError {
-  return dispenserRefusal(
-    'MAC_RESERVED',
-    `${row.macAddress}: reserved${row.deviceId === null ? '' : ` for device '${row.deviceId}'`}; releasing it needs force`,
-    { mac: row.macAddress, deviceId: row.deviceId },
-  );
+  const holder = row.deviceId === null ? '' : ` for device '${row.deviceId}'`;
+  return dispenserRefusal('MAC_RESERVED', `force: needed to release ${row.macAddress}, reserved${holder}`, {
+    field: 'force',
+    mac: row.macAddress,
+    deviceId: row.deviceId,
+  });
 }
 
 /**

@@ -10,6 +10,18 @@ export {
 } from '../net/index.js';
 export { type CleanupItem, type CleanupOptions, type CleanupResult, cleanup } from './cleanup.js';
 export {
+  type AllocateOptions,
+  type AuditOptions,
+  type CleanupCommandOptions,
+  type DispenserSource,
+  type ListCommandOptions,
+  type MacCommands,
+  macCommands,
+  type ReleaseOptions,
+  type ReserveOptions,
+  type ShowOptions,
+} from './commands.js';
+export {
   type DatabaseTarget,
   DEFAULT_DB_FILE,
   isPostgresUrl,
@@ -26,7 +38,8 @@ export {
   type ReleaseResult,
   type ReserveRequest,
 } from './dispenser.js';
-export { parseMetadata, parsePositiveInt, parseStatusFilter } from './inputs.js';
+export type { DispenserErrorCode, RefusalCode } from './errors.js';
+export { parseMetadata, parseStatusFilter } from './inputs.js';
 export { MIGRATIONS, type Migration, SCHEMA_VERSION } from './migrations.js';
 export {
   type CreateDispenserOptions,
@@ -51,18 +64,22 @@ export { openPostgresStore, type PostgresStoreOptions, redactUrl } from './postg
 export {
   allocationsToCsv,
   auditLog,
+  type DeviceDetails,
   type ListOptions,
   listAllocations,
   type MacDetails,
   type PoolStats,
   poolStats,
+  showDevice,
   showMac,
+  showTarget,
 } from './queries.js';
 export {
   formatAllocations,
   formatAudit,
   formatCleanup,
   formatDetails,
+  formatDeviceDetails,
   formatStats,
   formatTable,
   shortTime,

@@ -57,15 +57,3 @@ export function parseStatusFilter(text: string): readonly MacStatus[] | undefine
     },
   );
 }
-
-/** A positive integer option; refuses (`BAD_OPTION`) anything else. */
-export function parsePositiveInt(flag: string, text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n <= 0) {
-    throw dispenserInputError('BAD_OPTION', `${flag}: expected a positive integer, got '${text}'`, {
-      field: flag,
-      actual: text,
-    });
-  }
-  return n;
-}

@@ -32,7 +32,7 @@ export interface DatabaseInfo {
 export function createDispenser(options: CreateDispenserOptions = {}): MacDispenser {
   const env = options.env ?? process.env;
   const config = options.pools ?? loadPoolConfig(resolveConfigPath(options.config, env, options.cwd));
-  let target: DatabaseTarget = resolveDatabase(options.db, env);
+  let target: DatabaseTarget = resolveDatabase(options.db, env, options.cwd);
   if (target.backend === 'postgres' && options.schema !== undefined)
     target = { ...target, schema: options.schema };
   const dispenserOptions: DispenserOptions = {

@@ -16,5 +16,5 @@ export const ALL_PROGRAMS: readonly [string, (context: CommandContext) => Comman
   ['rock-kernel', (c) => rockKernelProgram(c)],
   ['rock-security', (c) => rockSecurityProgram(c)],
   ['rock-config', (c) => rockConfigProgram(c)],
-  ['rock-mac', (c) => rockMacProgram(c.io, { ...c.env, ROCK_HOME: c.home })],
+  ['rock-mac', (c) => rockMacProgram(c)],
 ];

@@ -4,6 +4,7 @@
  */
 export { ArtifactCache, type ArtifactCacheSettings } from './artifact-cache.js';
 export { type CacheLocation, cacheDir } from './cache-dir.js';
+export { formatBytes, formatEntry, formatPrune, formatStats, formatVerify } from './format.js';
 export { keyId, MAX_KEY_LENGTH, validateKey } from './key.js';
 export { type OpenCacheOptions, openCache } from './open-cache.js';
 export type { RemoteEntry, RemoteStore } from './remote-store.js';

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { type AtomicWriteStream, createAtomicWriteStream } from '../util/atomic-write.js';
 import { digestMismatch, networkError, RegistryError, statusError } from './errors.js';
 import type { Descriptor } from './manifest.js';
-import { readLimited, type RegistrySession } from './session.js';
+import { type RegistrySession, readLimited } from './session.js';
 
 /** A blob to fetch into `path`, with the name messages use for it (its title, else its digest). */
 export interface BlobTarget {
@@ -46,10 +46,18 @@ export async function downloadBlob(
       size += chunk.length;
       // Stop as soon as the registry sends more than the descriptor says (never fill the disk).
       if (size > descriptor.size) {
-        done(new RegistryError('OCI_SIZE_MISMATCH', `blob ${name}: size: expected ${descriptor.size}, got more`, {
-          blob: name,
-          expected: descriptor.size,
-        }, false, 1));
+        done(
+          new RegistryError(
+            'OCI_SIZE_MISMATCH',
+            `blob ${name}: size: expected ${descriptor.size}, got more`,
+            {
+              blob: name,
+              expected: descriptor.size,
+            },
+            false,
+            1,
+          ),
+        );
         return;
       }
       hash.update(chunk);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { BlobSource } from './blob-source.js';
 import { RegistryError, statusError } from './errors.js';
-import { discard, readLimited, type RegistrySession } from './session.js';
+import { discard, type RegistrySession, readLimited } from './session.js';
 
 /** How blobs are uploaded. */
 export interface UploadOptions {
@@ -21,10 +21,19 @@ function fileBody(file: string, start: number, length: number): () => AsyncItera
       : fs.createReadStream(file, { start, end: start + length - 1, highWaterMark: 1 << 20 });
 }
 
-async function fail(response: Response, session: RegistrySession, method: string, path: string, expected: string) {
-  const text = await readLimited(response, ERROR_BODY_LIMIT, { host: session.host, method, path }, 'error body').catch(
-    () => '',
-  );
+async function fail(
+  response: Response,
+  session: RegistrySession,
+  method: string,
+  path: string,
+  expected: string,
+) {
+  const text = await readLimited(
+    response,
+    ERROR_BODY_LIMIT,
+    { host: session.host, method, path },
+    'error body',
+  ).catch(() => '');
   return statusError({ host: session.host, method, path }, response.status, text, expected);
 }
 

@@ -14,13 +14,13 @@ import {
   type ImageManifest,
   MANIFEST_ACCEPT,
   MANIFEST_LIMIT,
-  MEDIA_TYPES,
   type ManifestSpec,
+  MEDIA_TYPES,
   parseManifest,
 } from './manifest.js';
 import type { Reference } from './reference.js';
 import { type RetryOptions, withRetries } from './retry.js';
-import { discard, readLimited, RegistrySession } from './session.js';
+import { discard, RegistrySession, readLimited } from './session.js';
 
 /** Options of {@link openClient}. */
 export interface ClientOptions extends UploadOptions, RetryOptions {
@@ -95,7 +95,8 @@ export class OciClient {
    * Returns whether bytes were sent.
    */
   async pushBlob(repository: string, blob: BlobSource, force = false): Promise<boolean> {
-    if (!force && (await withRetries(() => this.hasBlob(repository, blob.digest), this.options))) return false;
+    if (!force && (await withRetries(() => this.hasBlob(repository, blob.digest), this.options)))
+      return false;
     await withRetries(() => uploadBlobOnce(this.session, repository, blob, this.options), this.options);
     return true;
   }
@@ -218,7 +219,8 @@ function unknownBlobs(error: unknown): string[] {
   const out: string[] = [];
   for (const e of errors) {
     if (e.code !== 'MANIFEST_BLOB_UNKNOWN' && e.code !== 'BLOB_UNKNOWN') continue;
-    const d = typeof e.detail === 'string' ? e.detail : (e.detail as { digest?: unknown } | undefined)?.digest;
+    const d =
+      typeof e.detail === 'string' ? e.detail : (e.detail as { digest?: unknown } | undefined)?.digest;
     if (typeof d === 'string') out.push(d);
   }
   return out;

@@ -21,7 +21,9 @@ export function dockerConfigPath(env: Readonly<NodeJS.ProcessEnv>): string {
   return path.join(home, '.docker', 'config.json');
 }
 
-type ConfigJson = Record<string, unknown> & { auths?: Record<string, { auth?: string } & Record<string, unknown>> };
+type ConfigJson = Record<string, unknown> & {
+  auths?: Record<string, { auth?: string } & Record<string, unknown>>;
+};
 
 function readConfig(file: string): ConfigJson {
   let text: string;
@@ -29,22 +31,31 @@ function readConfig(file: string): ConfigJson {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw ociInputError('DOCKER_CONFIG_UNREADABLE', `${file}: cannot read: ${(error as NodeJS.ErrnoException).code}`, {
-      path: file,
-    });
+    throw ociInputError(
+      'DOCKER_CONFIG_UNREADABLE',
+      `${file}: cannot read: ${(error as NodeJS.ErrnoException).code}`,
+      {
+        path: file,
+      },
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw ociInputError('DOCKER_CONFIG_INVALID', `${file}: expected JSON, found malformed text`, { path: file });
+    throw ociInputError('DOCKER_CONFIG_INVALID', `${file}: expected JSON, found malformed text`, {
+      path: file,
+    });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw ociInputError('DOCKER_CONFIG_INVALID', `${file}: expected a JSON object`, { path: file });
   }
   const auths = (parsed as ConfigJson).auths;
   if (auths !== undefined && (typeof auths !== 'object' || auths === null || Array.isArray(auths))) {
-    throw ociInputError('DOCKER_CONFIG_INVALID', `${file}: auths: expected an object`, { path: file, field: 'auths' });
+    throw ociInputError('DOCKER_CONFIG_INVALID', `${file}: auths: expected an object`, {
+      path: file,
+      field: 'auths',
+    });
   }
   return parsed as ConfigJson;
 }
@@ -68,10 +79,14 @@ export function readCredentials(host: string, env: Readonly<NodeJS.ProcessEnv>):
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0) {
-      throw ociInputError('DOCKER_CONFIG_INVALID', `${file}: auths.${key}.auth: expected base64 of user:password`, {
-        path: file,
-        field: `auths.${key}.auth`,
-      });
+      throw ociInputError(
+        'DOCKER_CONFIG_INVALID',
+        `${file}: auths.${key}.auth: expected base64 of user:password`,
+        {
+          path: file,
+          field: `auths.${key}.auth`,
+        },
+      );
     }
     return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source: file };
   }
@@ -91,7 +106,10 @@ export async function storeCredentials(
   const file = dockerConfigPath(env);
   const config = readConfig(file);
   const auths = { ...(config.auths ?? {}) };
-  auths[host] = { ...(auths[host] ?? {}), auth: Buffer.from(`${username}:${password}`, 'utf8').toString('base64') };
+  auths[host] = {
+    ...(auths[host] ?? {}),
+    auth: Buffer.from(`${username}:${password}`, 'utf8').toString('base64'),
+  };
   makeDirs(path.dirname(file), 0o700);
   await writeFileAtomic(file, `${JSON.stringify({ ...config, auths }, null, '\t')}\n`, { mode: 0o600 });
   return file;

@@ -21,7 +21,13 @@ export interface RequestFacts {
  */
 export class RegistryError extends ToolError {
   readonly retryable: boolean;
-  constructor(code: string, message: string, data: Record<string, unknown>, retryable: boolean, exitCode: 1 | 2 = 2) {
+  constructor(
+    code: string,
+    message: string,
+    data: Record<string, unknown>,
+    retryable: boolean,
+    exitCode: 1 | 2 = 2,
+  ) {
     super(code, message, data, exitCode);
     this.name = 'RegistryError';
     this.retryable = retryable;
@@ -29,7 +35,12 @@ export class RegistryError extends ToolError {
 }
 
 /** Codes of the distribution spec that one retry of the whole blob can cure. */
-const RETRYABLE_CODES = new Set(['BLOB_UPLOAD_INVALID', 'BLOB_UPLOAD_UNKNOWN', 'TOOMANYREQUESTS', 'UNAVAILABLE']);
+const RETRYABLE_CODES = new Set([
+  'BLOB_UPLOAD_INVALID',
+  'BLOB_UPLOAD_UNKNOWN',
+  'TOOMANYREQUESTS',
+  'UNAVAILABLE',
+]);
 
 function where(facts: RequestFacts): string {
   return `${facts.host}: ${facts.method} ${facts.path}`;
@@ -61,7 +72,12 @@ export function parseErrorBody(text: string): RegistryErrorEntry[] | undefined {
 }
 
 /** The typed error for an unexpected status, named after the first JSON error code when there is one. */
-export function statusError(facts: RequestFacts, status: number, bodyText: string, expected: string): RegistryError {
+export function statusError(
+  facts: RequestFacts,
+  status: number,
+  bodyText: string,
+  expected: string,
+): RegistryError {
   const entries = parseErrorBody(bodyText);
   const first = entries?.[0];
   const data: Record<string, unknown> = { ...facts, status, expected };
@@ -73,7 +89,8 @@ export function statusError(facts: RequestFacts, status: number, bodyText: strin
   if (status === 401) {
     return new RegistryError('OCI_UNAUTHORIZED', `${where(facts)}: unauthorized: ${detail}`, data, false);
   }
-  if (status === 403) return new RegistryError('OCI_DENIED', `${where(facts)}: denied: ${detail}`, data, false);
+  if (status === 403)
+    return new RegistryError('OCI_DENIED', `${where(facts)}: denied: ${detail}`, data, false);
   if (status === 404) {
     return new RegistryError('OCI_NOT_FOUND', `${where(facts)}: not found: ${detail}`, data, false);
   }
@@ -88,7 +105,12 @@ export function statusError(facts: RequestFacts, status: number, bodyText: strin
 /** The connection failed (refused, reset, cut mid-body): retryable. */
 export function networkError(facts: RequestFacts, cause: unknown): RegistryError {
   const reason = causeText(cause);
-  return new RegistryError('OCI_UNREACHABLE', `${where(facts)}: no answer: ${reason}`, { ...facts, reason }, true);
+  return new RegistryError(
+    'OCI_UNREACHABLE',
+    `${where(facts)}: no answer: ${reason}`,
+    { ...facts, reason },
+    true,
+  );
 }
 
 function causeText(cause: unknown): string {
@@ -102,7 +124,12 @@ function causeText(cause: unknown): string {
 
 /** A body that is not the JSON it must be (manifest, token reply). */
 export function malformedError(facts: RequestFacts, what: string, why: string): RegistryError {
-  return new RegistryError('OCI_MALFORMED_RESPONSE', `${where(facts)}: ${what}: ${why}`, { ...facts, what }, false);
+  return new RegistryError(
+    'OCI_MALFORMED_RESPONSE',
+    `${where(facts)}: ${what}: ${why}`,
+    { ...facts, what },
+    false,
+  );
 }
 
 /** A reply body larger than this client accepts. */
@@ -117,7 +144,12 @@ export function oversizedError(facts: RequestFacts, what: string, limit: number)
 
 /** A redirect where none is allowed, or too many of them. */
 export function redirectError(facts: RequestFacts, status: number, why: string): RegistryError {
-  return new RegistryError('OCI_REDIRECT', `${where(facts)}: HTTP ${status} redirect: ${why}`, { ...facts, status }, false);
+  return new RegistryError(
+    'OCI_REDIRECT',
+    `${where(facts)}: HTTP ${status} redirect: ${why}`,
+    { ...facts, status },
+    false,
+  );
 }
 
 /** A blob whose bytes do not hash to its digest: nothing was written. */

@@ -1,7 +1,7 @@
-export { type BlobSource, digestFile } from './blob-source.js';
 export { type BlobTarget, downloadBlob, downloadBlobs } from './blob-download.js';
+export { type BlobSource, digestFile } from './blob-source.js';
 export type { UploadOptions } from './blob-upload.js';
-export { parseChallenge, type Challenge } from './challenge.js';
+export { type Challenge, parseChallenge } from './challenge.js';
 export {
   type ClientOptions,
   type FetchedManifest,
@@ -26,11 +26,17 @@ export {
   EMPTY_CONFIG,
   type ImageManifest,
   MANIFEST_ACCEPT,
-  MEDIA_TYPES,
   type ManifestSpec,
+  MEDIA_TYPES,
   parseManifest,
   signatureTag,
 } from './manifest.js';
-export { formatReference, isLoopback, parseReference, type Reference, type ReferenceOptions } from './reference.js';
+export {
+  formatReference,
+  isLoopback,
+  parseReference,
+  type Reference,
+  type ReferenceOptions,
+} from './reference.js';
 export type { RetryOptions } from './retry.js';
 export { RegistrySession, type SessionOptions } from './session.js';

@@ -1,6 +1,6 @@
 import type { Credentials } from './docker-config.js';
 import { statusError } from './errors.js';
-import { discard, readLimited, RegistrySession } from './session.js';
+import { discard, RegistrySession, readLimited } from './session.js';
 
 /**
  * Checks credentials against a registry's `/v2/` base before they are stored (as `docker login`

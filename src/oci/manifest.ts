@@ -45,7 +45,9 @@ export function digestBytes(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-function sortedAnnotations(annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+function sortedAnnotations(
+  annotations: Record<string, string> | undefined,
+): Record<string, string> | undefined {
   if (annotations === undefined || Object.keys(annotations).length === 0) return undefined;
   const out: Record<string, string> = {};
   for (const key of Object.keys(annotations).sort()) out[key] = annotations[key] as string;
@@ -71,7 +73,11 @@ export interface ManifestSpec {
  * Builds an image manifest with the empty config and returns its exact bytes and digest. The same
  * spec gives the same bytes (fixed key order, sorted annotations), so the digest is reproducible.
  */
-export function buildManifest(spec: ManifestSpec): { manifest: ImageManifest; bytes: Buffer; digest: string } {
+export function buildManifest(spec: ManifestSpec): {
+  manifest: ImageManifest;
+  bytes: Buffer;
+  digest: string;
+} {
   const manifest: ImageManifest = {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.manifest,
@@ -115,16 +121,22 @@ export function parseManifest(text: string, facts: RequestFacts): ImageManifest 
   } catch {
     throw malformedError(facts, 'manifest', 'expected JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null) throw malformedError(facts, 'manifest', 'expected an object');
+  if (typeof parsed !== 'object' || parsed === null)
+    throw malformedError(facts, 'manifest', 'expected an object');
   const m = parsed as Record<string, unknown>;
   if (m.schemaVersion !== 2) throw malformedError(facts, 'manifest.schemaVersion', 'expected 2');
   if (m.mediaType !== undefined && m.mediaType !== MEDIA_TYPES.manifest) {
-    throw malformedError(facts, 'manifest.mediaType', `expected ${MEDIA_TYPES.manifest}, got ${String(m.mediaType)}`);
+    throw malformedError(
+      facts,
+      'manifest.mediaType',
+      `expected ${MEDIA_TYPES.manifest}, got ${String(m.mediaType)}`,
+    );
   }
   if (!isDescriptor(m.config)) throw malformedError(facts, 'manifest.config', 'expected a sha256 descriptor');
   if (!Array.isArray(m.layers)) throw malformedError(facts, 'manifest.layers', 'expected an array');
   m.layers.forEach((layer, i) => {
-    if (!isDescriptor(layer)) throw malformedError(facts, `manifest.layers[${i}]`, 'expected a sha256 descriptor');
+    if (!isDescriptor(layer))
+      throw malformedError(facts, `manifest.layers[${i}]`, 'expected a sha256 descriptor');
   });
   if (m.subject !== undefined && !isDescriptor(m.subject)) {
     throw malformedError(facts, 'manifest.subject', 'expected a sha256 descriptor');

@@ -24,7 +24,8 @@ const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
 
 /** True for 127.0.0.0/8, `localhost` and `[::1]` (with or without a port). */
 export function isLoopback(host: string): boolean {
@@ -42,7 +43,10 @@ export function isLoopback(host: string): boolean {
  */
 export function parseReference(text: string, options: ReferenceOptions = {}): Reference {
   const bad = (part: string, expected: string): never => {
-    throw ociInputError('OCI_BAD_REFERENCE', `${text}: ${part}: expected ${expected}`, { reference: text, part });
+    throw ociInputError('OCI_BAD_REFERENCE', `${text}: ${part}: expected ${expected}`, {
+      reference: text,
+      part,
+    });
   };
   if (!text.startsWith('oci://')) bad('scheme', 'oci://HOST[:PORT]/REPO[:TAG|@sha256:HEX]');
   const rest = text.slice('oci://'.length);

@@ -103,18 +103,27 @@ export class RegistrySession {
       if (response.status === 401 && sameOrigin) {
         await discard(response);
         if (authenticated) throw this.refused(facts(), response.headers.get('www-authenticate'));
-        await this.authenticate(parseChallenge(response.headers.get('www-authenticate')), spec.scope, facts());
+        await this.authenticate(
+          parseChallenge(response.headers.get('www-authenticate')),
+          spec.scope,
+          facts(),
+        );
         authenticated = true;
         continue;
       }
       if (response.status >= 300 && response.status < 400 && response.status !== 304) {
         const location = response.headers.get('location');
         await discard(response);
-        if (!spec.followRedirects) throw redirectError(facts(), response.status, 'not expected for this request');
+        if (!spec.followRedirects)
+          throw redirectError(facts(), response.status, 'not expected for this request');
         if (location === null) throw redirectError(facts(), response.status, 'no Location header');
         redirects += 1;
         if (redirects > (this.options.maxRedirects ?? 5)) {
-          throw redirectError(facts(), response.status, `more than ${this.options.maxRedirects ?? 5} redirects`);
+          throw redirectError(
+            facts(),
+            response.status,
+            `more than ${this.options.maxRedirects ?? 5} redirects`,
+          );
         }
         url = new URL(location, url);
         continue;
@@ -153,7 +162,11 @@ export class RegistrySession {
     );
   }
 
-  private async authenticate(challenge: Challenge | undefined, scope: string, facts: RequestFacts): Promise<void> {
+  private async authenticate(
+    challenge: Challenge | undefined,
+    scope: string,
+    facts: RequestFacts,
+  ): Promise<void> {
     if (challenge === undefined) {
       throw malformedError(facts, 'WWW-Authenticate', 'a 401 without a challenge');
     }
@@ -174,14 +187,18 @@ export class RegistrySession {
   /** GET realm?service=&scope= (with Basic credentials when we have them): `{token}` or `{access_token}`. */
   private async fetchToken(challenge: Challenge, scope: string, facts: RequestFacts): Promise<string> {
     const realm = challenge.params.realm;
-    if (realm === undefined || realm === '') throw malformedError(facts, 'WWW-Authenticate', 'Bearer without realm');
+    if (realm === undefined || realm === '')
+      throw malformedError(facts, 'WWW-Authenticate', 'Bearer without realm');
     let url: URL;
     try {
       url = new URL(realm);
     } catch {
       throw malformedError(facts, 'WWW-Authenticate', 'realm is not a URL');
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (isLoopback(url.host) || this.options.insecure))) {
+    if (
+      url.protocol !== 'https:' &&
+      !(url.protocol === 'http:' && (isLoopback(url.host) || this.options.insecure))
+    ) {
       throw malformedError(facts, 'WWW-Authenticate', `realm ${url.origin}: expected https`);
     }
     if (challenge.params.service !== undefined) url.searchParams.set('service', challenge.params.service);
@@ -217,7 +234,8 @@ export class RegistrySession {
     } catch {
       throw malformedError(tokenFacts, 'token reply', 'expected JSON');
     }
-    const token = (parsed as { token?: unknown }).token ?? (parsed as { access_token?: unknown }).access_token;
+    const token =
+      (parsed as { token?: unknown }).token ?? (parsed as { access_token?: unknown }).access_token;
     if (typeof token !== 'string' || token === '') {
       throw malformedError(tokenFacts, 'token reply', 'expected a string field token or access_token');
     }
@@ -226,7 +244,12 @@ export class RegistrySession {
 }
 
 /** Reads a whole (small) body as text, refusing one longer than `limit` bytes as it arrives. */
-export async function readLimited(response: Response, limit: number, facts: RequestFacts, what: string): Promise<string> {
+export async function readLimited(
+  response: Response,
+  limit: number,
+  facts: RequestFacts,
+  what: string,
+): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > limit) {
     await discard(response);

@@ -8,6 +8,8 @@ export interface SeenRequest {
   path: string;
   /** Body bytes received from the client. */
   bytes: number;
+  /** The Content-Length the client declared, if any. */
+  declared?: number;
 }
 
 /** Options of {@link startRegistryProxy}. */
@@ -19,6 +21,8 @@ export interface ProxyOptions {
    * connections (the client sees a reset mid-upload, the registry a truncated body).
    */
   cut?: (request: SeenRequest, index: number) => number | undefined;
+  /** Answers a request itself (status and headers, empty body) instead of forwarding it. */
+  fake?: (request: SeenRequest) => { status: number; headers?: Record<string, string> } | undefined;
   /** Act as a token-auth front: Bearer challenges, tokens from `/token` for this Basic account. */
   bearer?: { username: string; password: string };
 }
@@ -65,6 +69,7 @@ export async function startRegistryProxy(options: ProxyOptions): Promise<Registr
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const seen: SeenRequest = { method: req.method ?? 'GET', path: url.pathname, bytes: 0 };
+    if (req.headers['content-length'] !== undefined) seen.declared = Number(req.headers['content-length']);
     const index = requests.length;
     requests.push(seen);
 
@@ -78,7 +83,9 @@ export async function startRegistryProxy(options: ProxyOptions): Promise<Registr
       const token = randomBytes(16).toString('hex');
       tokens.set(token, scopes);
       tokenScopes.push(...scopes);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, expires_in: 300 }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ token, expires_in: 300 }));
       return;
     }
     if (options.bearer) {
@@ -98,6 +105,12 @@ export async function startRegistryProxy(options: ProxyOptions): Promise<Registr
       }
     }
 
+    const faked = options.fake?.(seen);
+    if (faked) {
+      req.resume();
+      res.writeHead(faked.status, faked.headers ?? {}).end();
+      return;
+    }
     const headers = { ...req.headers };
     if (options.bearer) delete headers.authorization;
     const forward = http.request({

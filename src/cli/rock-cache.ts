@@ -25,19 +25,32 @@ Examples:
   $ rock-cache prune --max-size 2G
   $ rock-cache prune --older-than 7d
   $ rock-cache export cache.tar && rock-cache --dir /other/cache import cache.tar
+  $ rock-cache --remote oci://registry.example:5000/rock-cache get rock-init@1.4.2 out/rock-init
+  $ ROCK_CACHE_REMOTE=oci://127.0.0.1:5000/ci rock-cache --remote-required put rock-init@1.4.2 out/rock-init
 
 Keys: 1-256 characters from A-Z a-z 0-9 . _ - + = : @ / (not starting with - or /).
 Store: --dir, else $ROCK_CACHE_DIR, else $ROCK_HOME/cache (default ~/.rock/cache).
+Remote: a local miss asks the registry and fills the local store; put also pushes. A registry that is
+down is a warning (a local hit still serves; a miss stays a miss) unless --remote-required.
+Credentials: $DOCKER_CONFIG/config.json or ~/.docker/config.json (rock-registry login HOST).
+Config: $ROCK_HOME/cache.yaml with keys remote, remoteRequired, insecure.
 Exit codes: 0 ok, 1 a miss (get, has, rm) or damage found (verify), 2 unusable input or usage.`;
 
 interface GlobalFlags {
   dir?: string;
+  remote?: string | boolean;
+  remoteRequired?: boolean;
+  insecure?: boolean;
 }
 
 /** The library's options from the global flags and the context (the environment comes from the context). */
 export function cacheOptions(flags: GlobalFlags, context: CommandContext): OpenCacheOptions {
   return {
     dir: flags.dir,
+    // commander: `--no-remote` gives false, `--remote X` the string, neither leaves it undefined.
+    remote: flags.remote === true ? undefined : flags.remote,
+    remoteRequired: flags.remoteRequired,
+    insecure: flags.insecure,
     env: context.env,
     home: context.home,
     cwd: context.cwd,
@@ -62,6 +75,13 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .description('A content-addressed cache of build artifacts (components, kernels, images) under keys')
     .version(VERSION)
     .option('--dir <dir>', 'the store directory (default $ROCK_CACHE_DIR or $ROCK_HOME/cache)')
+    .option(
+      '--remote <oci-ref>',
+      'OCI registry behind the cache, oci://HOST[:PORT]/REPO (default $ROCK_CACHE_REMOTE or remote in $ROCK_HOME/cache.yaml)',
+    )
+    .option('--no-remote', 'ignore any configured remote')
+    .option('--remote-required', 'remote failures are errors (CI that must publish), not warnings')
+    .option('--insecure', 'plain http to a remote that is not loopback')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXAMPLES);
 

@@ -7,6 +7,7 @@ import { copyBlobOut } from './copy-out.js';
 import { digestHex, keyId, validateKey } from './key.js';
 import { StoreLayout } from './layout.js';
 import { pruneStore } from './prune.js';
+import { READ_CHUNK } from './read-chunk.js';
 import { blobHexes, listDir, readRefFile, readRefOfKey, refFiles, touchRef, writeRef } from './ref-store.js';
 import type { RemoteStore } from './remote-store.js';
 import { exportEntries, importEntries } from './transfer.js';
@@ -290,7 +291,7 @@ function statMode(file: string): number {
 /** A file's bytes as a stream, with open errors in words (ENOENT, EISDIR, ...). */
 async function* openInput(file: string): AsyncIterable<Uint8Array> {
   try {
-    yield* fs.createReadStream(file) as AsyncIterable<Buffer>;
+    yield* fs.createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
   } catch (err) {
     throw fsError(err, file, 'cannot read');
   }

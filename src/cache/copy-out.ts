@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
 import { fsError } from '../util/fs-errors.js';
+import { READ_CHUNK } from './read-chunk.js';
 
 /**
  * Copies a blob to `dest` through a temp file renamed on success, with exactly `mode`, hashing on the
@@ -17,7 +18,9 @@ export async function copyBlobOut(
   const out = createAtomicWriteStream(dest, { mode });
   const hash = createHash('sha256');
   try {
-    for await (const chunk of fs.createReadStream(blob) as AsyncIterable<Buffer>) {
+    for await (const chunk of fs.createReadStream(blob, {
+      highWaterMark: READ_CHUNK,
+    }) as AsyncIterable<Buffer>) {
       hash.update(chunk);
       if (!out.stream.write(chunk)) await once(out.stream, 'drain');
     }

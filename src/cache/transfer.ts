@@ -8,6 +8,7 @@ import { fsError } from '../util/fs-errors.js';
 import { writeBlob } from './blob-store.js';
 import { keyId } from './key.js';
 import type { StoreLayout } from './layout.js';
+import { READ_CHUNK } from './read-chunk.js';
 import { type RefRecord, refProblem, writeRef } from './ref-store.js';
 import type { CacheEntry, ExportReport, ImportReport } from './types.js';
 
@@ -78,7 +79,7 @@ export async function importEntries(layout: StoreLayout, file: string): Promise<
   let source: fs.ReadStream;
   try {
     fs.accessSync(file, fs.constants.R_OK);
-    source = fs.createReadStream(file);
+    source = fs.createReadStream(file, { highWaterMark: READ_CHUNK });
   } catch (err) {
     throw fsError(err, file, 'cannot read');
   }
@@ -139,7 +140,7 @@ function refuse(where: string, expected: string, got: string): never {
 
 async function* readBlob(file: string): AsyncIterable<Uint8Array> {
   try {
-    yield* fs.createReadStream(file) as AsyncIterable<Buffer>;
+    yield* fs.createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
   } catch (err) {
     throw fsError(err, file, 'cannot read cached blob');
   }

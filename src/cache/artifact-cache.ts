@@ -225,7 +225,9 @@ export class ArtifactCache {
   /** Records the use and copies the content out; false when the blob turned out damaged (then dropped). */
   private async deliver(entry: CacheEntry, dest: string | undefined): Promise<boolean> {
     const blob = this.layout.blob(digestHex(entry.digest));
-    if (dest !== undefined && !(await copyBlobOut(blob, dest, entry.mode, entry.digest))) {
+    const copied = dest === undefined ? 'copied' : await copyBlobOut(blob, dest, entry.mode, entry.digest);
+    if (copied === 'missing') return false;
+    if (copied === 'damaged') {
       fs.rmSync(blob, { force: true });
       this.warn(
         `cache entry ${entry.key}: blob ${entry.digest} was damaged and is dropped; treated as a miss`,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testContext } from './context.js';
 import { byteSize, duration } from './option-values.js';
-import { rockCacheProgram } from './rock-cache.js';
+import { cacheOptions, rockCacheProgram } from './rock-cache.js';
 import { runCli } from './run.js';
 
 let root: string;
@@ -88,6 +88,20 @@ describe('rock-cache', () => {
     const bad = await cli('verify', '--json');
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.out)).toMatchObject({ ok: false, danglingEntries: [{ key: 'k', digest }] });
+  });
+
+  it('maps the remote flags onto the library options', () => {
+    const context = testContext({ cwd: '/w', env: { ROCK_HOME: '/h' } });
+    expect(cacheOptions({}, context)).toMatchObject({
+      remote: undefined,
+      env: { ROCK_HOME: '/h' },
+      cwd: '/w',
+    });
+    expect(cacheOptions({ remote: false }, context).remote).toBe(false);
+    expect(cacheOptions({ remote: 'oci://h/r', remoteRequired: true }, context)).toMatchObject({
+      remote: 'oci://h/r',
+      remoteRequired: true,
+    });
   });
 
   it('has --help with examples on every command', async () => {

@@ -10,3 +10,5 @@ export { openDebData, type PackageTar } from './deb.js';
 export { type Codec, codecOfName, decompressBuffer, decompressStream } from './decompress.js';
 export { SequentialReader } from './sequential-reader.js';
 export { readTar, type TarItem, type TarMember, type WantData } from './tar.js';
+// The one writer here: deterministic ustar for rock-cache export (regular files only).
+export { type TarFileMember, ustarHeader, writeTar } from './tar-writer.js';

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { type TarFileMember, writeTar } from '../archive/tar-writer.js';
+import { readTar, type TarFileMember, writeTar } from '../archive/index.js';
 import { InputError } from '../errors/index.js';
-import { readTar } from '../kernel/tar.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
 import { fsError } from '../util/fs-errors.js';
 import { writeBlob } from './blob-store.js';

@@ -68,3 +68,18 @@ export function durationMs(flag: string, value: string): number {
   if (ms <= 0) refuse(flag, 'a positive duration in seconds (60, 2.5, 2m, 500ms)', value);
   return ms;
 }
+
+const AGE_UNITS: Readonly<Record<string, number>> = {
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** An age, how long ago (`90m`, `12h`, `7d`, `2w`; the unit is required), as milliseconds. */
+export function age(flag: string, value: string): number {
+  const m = /^(\d+(?:\.\d+)?)([mhdw])$/.exec(value);
+  const ms = m ? Math.round(Number(m[1]) * AGE_UNITS[m[2]!]!) : 0;
+  if (ms <= 0 || !Number.isSafeInteger(ms)) refuse(flag, 'an age like 90m, 12h, 7d or 2w', value);
+  return ms;
+}

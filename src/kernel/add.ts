@@ -6,14 +6,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { AR_MAGIC } from '../archive/index.js';
 import { InputError } from '../errors/index.js';
 import { makeDirs } from '../util/make-dirs.js';
-import { extractApk } from './apk.js';
-import { AR_MAGIC } from './ar.js';
 import { BZIMAGE_HEAD_BYTES, parseBzImage } from './bzimage.js';
-import { extractDeb } from './deb.js';
 import { findModuleFiles, generateModulesDep } from './modules-dep.js';
-import type { ExtractedFiles } from './package-extract.js';
+import { type ExtractedFiles, extractApk, extractDeb } from './package-extract.js';
 import {
   checkKernelName,
   commitKernel,

@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { type Codec, decompressBuffer } from '../archive/index.js';
 import { type Info, newInfo, type WriteEntry } from '../cpio/index.js';
 import { InputError } from '../errors/index.js';
-import { type Codec, decompressBuffer } from './decompress.js';
 import {
   type DepLine,
   loadOrder,

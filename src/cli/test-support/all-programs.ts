@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CommandContext } from '../context.js';
+import { rockCacheProgram } from '../rock-cache.js';
 import { rockConfigProgram } from '../rock-config.js';
 import { rockDepsProgram } from '../rock-deps.js';
 import { rockImageProgram } from '../rock-image.js';
@@ -17,4 +18,5 @@ export const ALL_PROGRAMS: readonly [string, (context: CommandContext) => Comman
   ['rock-security', (c) => rockSecurityProgram(c)],
   ['rock-config', (c) => rockConfigProgram(c)],
   ['rock-mac', (c) => rockMacProgram(c)],
+  ['rock-cache', (c) => rockCacheProgram(c)],
 ];

@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ExitError, ToolError } from '../errors/index.js';
 import { type CommandContext, contextOf, processContext } from './context.js';
+import { FLAG_NAMES, renderFlags } from './flag-names.js';
 import type { Io } from './io.js';
 
 export { type Io, processIo } from './io.js';
@@ -41,9 +42,10 @@ export async function runCli(
       return EXIT.badInput;
     }
     if (err instanceof ToolError) {
-      if (json)
-        io.out(JSON.stringify({ error: { code: err.code, message: err.message, data: jsonSafe(err.data) } }));
-      else io.err(`${tool}: ${err.message}`);
+      // The library names its fields; the user typed flags.
+      const message = renderFlags(err.message, err.data, FLAG_NAMES[tool] ?? {});
+      if (json) io.out(JSON.stringify({ error: { code: err.code, message, data: jsonSafe(err.data) } }));
+      else io.err(`${tool}: ${message}`);
       return err.exitCode;
     }
     io.err(

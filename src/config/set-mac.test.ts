@@ -22,7 +22,7 @@ describe('setNodeMac', () => {
 
   it('refuses a malformed MAC with exit 2 and names the flag', () => {
     expect(() => setNodeMac(CONFIG, 'a4:58:0f:zz:00:10', 'node.yaml')).toThrow(
-      /--mac a4:58:0f:zz:00:10: network\.mac/,
+      /^mac a4:58:0f:zz:00:10: network\.mac/,
     );
     try {
       setNodeMac(CONFIG, 'nope', 'node.yaml');

@@ -8,6 +8,7 @@ export { openApkTar } from './apk.js';
 export { AR_MAGIC, type ArMember, listAr } from './ar.js';
 export { openDebData, type PackageTar } from './deb.js';
 export { type Codec, codecOfName, decompressBuffer, decompressStream } from './decompress.js';
+export { ARCHIVE_ERROR_CODES, type ArchiveErrorCode } from './error-codes.js';
 export { SequentialReader } from './sequential-reader.js';
 export { readTar, type TarItem, type TarMember, type WantData } from './tar.js';
 // The one writer here: deterministic ustar for rock-cache export (regular files only).

@@ -15,7 +15,6 @@ import {
 } from '../mac/index.js';
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
-import { declareFieldFlags } from './field-flags.js';
 import type { Io } from './io.js';
 import { positiveInteger } from './option-values.js';
 import { examplesHelp, toolProgram } from './program.js';
@@ -41,19 +40,6 @@ Environment: ROCK_MAC_DATABASE_URL (shared PostgreSQL), ROCK_MAC_DB (SQLite file
 $ROCK_HOME/mac-dispenser.db, ROCK_HOME default ~/.rock), ROCK_MAC_CONFIG (pool file; default
 ./configs/mac-dispenser.yaml if present, else built-in pools), ROCK_MAC_USER (audit user).`;
 
-/** The flag that sets each library field, for messages. */
-const FIELD_FLAGS = {
-  mac: '--mac',
-  pool: '--pool',
-  deviceId: '--device',
-  deviceType: '--type',
-  metadata: '--metadata',
-  status: '--status',
-  schema: '--db',
-  force: '--force',
-  target: '<mac-or-device>',
-} as const;
-
 /**
  * Builds the `rock-mac` program: flags mapped onto each command's options, the work done by
  * `commands` (the library's; tests pass recording ones), the result rendered through the context.
@@ -61,22 +47,19 @@ const FIELD_FLAGS = {
 export function rockMacProgram(where: CommandContext | Io, commands: MacCommands = macCommands): Command {
   const context = contextOf(where);
   const { io } = context;
-  const program = declareFieldFlags(
-    toolProgram(
-      'rock-mac',
-      'Allocate ROCK-OS MAC addresses (OUI a4:58:0f) without duplicates, with an audit trail',
-      EXAMPLES,
+  const program = toolProgram(
+    'rock-mac',
+    'Allocate ROCK-OS MAC addresses (OUI a4:58:0f) without duplicates, with an audit trail',
+    EXAMPLES,
+  )
+    .option(
+      '--db <path|url>',
+      'SQLite file or postgres:// URL (default: $ROCK_MAC_DATABASE_URL, $ROCK_MAC_DB, ~/.rock)',
     )
-      .option(
-        '--db <path|url>',
-        'SQLite file or postgres:// URL (default: $ROCK_MAC_DATABASE_URL, $ROCK_MAC_DB, ~/.rock)',
-      )
-      .option(
-        '--config <file>',
-        'pool configuration YAML (default: $ROCK_MAC_CONFIG, ./configs/mac-dispenser.yaml)',
-      ),
-    FIELD_FLAGS,
-  );
+    .option(
+      '--config <file>',
+      'pool configuration YAML (default: $ROCK_MAC_CONFIG, ./configs/mac-dispenser.yaml)',
+    );
 
   /** The global options every command gets. */
   const source = () => {

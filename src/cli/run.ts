@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { ExitError, ToolError } from '../errors/index.js';
 import { type CommandContext, contextOf, processContext } from './context.js';
-import { renderMessage } from './field-flags.js';
+import { FLAG_NAMES, renderFlags } from './flag-names.js';
 import type { Io } from './io.js';
 
 export { type Io, processIo } from './io.js';
@@ -42,7 +42,8 @@ export async function runCli(
       return EXIT.badInput;
     }
     if (err instanceof ToolError) {
-      const message = renderMessage(program, err);
+      // The library names its fields; the user typed flags.
+      const message = renderFlags(err.message, err.data, FLAG_NAMES[tool] ?? {});
       if (json) io.out(JSON.stringify({ error: { code: err.code, message, data: jsonSafe(err.data) } }));
       else io.err(`${tool}: ${message}`);
       return err.exitCode;

@@ -55,7 +55,7 @@ describe('configEntries', () => {
       expect.unreachable();
     } catch (err) {
       expect(err).toMatchObject({ code, exitCode: 2 });
-      expect((err as Error).message).toMatch(/^--config .+: /);
+      expect((err as Error).message).toMatch(/^configs .+: /);
       expect((err as Error).message).not.toContain('\n');
     }
   });

@@ -19,8 +19,8 @@ export interface ConfigEntryOptions {
   mtime?: number;
 }
 
-function refuse(code: string, spec: string, what: string): InputError {
-  return new InputError(code, `--config ${spec}: ${what}`, { spec });
+function refuse(code: string, spec: string, what: string, fields: string[] = []): InputError {
+  return new InputError(code, `configs ${spec}: ${what}`, { field: 'configs', fields, spec });
 }
 
 /**
@@ -50,8 +50,8 @@ export function configEntries(specs: readonly string[], options: ConfigEntryOpti
       );
     }
     if (dest === CONFIG_KEY_PATH || dest === NODE_CONFIG_PATH) {
-      const flag = dest === CONFIG_KEY_PATH ? '--config-key' : '--node-config';
-      throw refuse('CONFIG_DEST_RESERVED', spec, `destination: ${dest} is placed by ${flag}`);
+      const field = dest === CONFIG_KEY_PATH ? 'configKey' : 'nodeConfig';
+      throw refuse('CONFIG_DEST_RESERVED', spec, `destination: ${dest} is placed by ${field}`, [field]);
     }
     if (seen.has(dest)) throw refuse('CONFIG_DEST_DUPLICATE', spec, `destination: ${dest} given twice`);
     seen.add(dest);

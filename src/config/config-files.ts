@@ -48,8 +48,8 @@ export function readConfigText(path: string, options: ConfigReadOptions = {}): C
   if (options.key === undefined) {
     throw new InputError(
       'CONFIG_ENCRYPTED',
-      `${path}: the config is encrypted; pass --key CONFIG_KEY to read it`,
-      { path },
+      `${path}: the config is encrypted; pass key CONFIG_KEY to read it`,
+      { field: 'key', path },
     );
   }
   const { key } = readConfigKey(options.key);
@@ -146,11 +146,10 @@ export async function writeStarter(output: string, options: { force?: boolean } 
     exists = false;
   }
   if (exists && !options.force) {
-    throw new InputError(
-      'CONFIG_EXISTS',
-      `${output}: already exists; refusing to overwrite it (use --force)`,
-      { path: output },
-    );
+    throw new InputError('CONFIG_EXISTS', `${output}: already exists; refusing to overwrite it (use force)`, {
+      field: 'force',
+      path: output,
+    });
   }
   await writeFileAtomic(output, STARTER_NODE_CONFIG, { mode: 0o644 });
 }

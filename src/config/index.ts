@@ -25,6 +25,7 @@ export {
   writeConfigText,
   writeStarter,
 } from './config-files.js';
+export { CONFIG_ERROR_CODES, type ConfigErrorCode } from './error-codes.js';
 export { type GenerateOptions, generateNodeConfig } from './generate.js';
 export { NODE_SCHEMA_FILE, nodeConfigJsonSchema, nodeConfigJsonSchemaText } from './json-schema.js';
 export { type ConfigText, type MergeResult, mergeConfigs } from './merge.js';

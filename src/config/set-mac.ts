@@ -31,6 +31,7 @@ function invalid(source: string, errors: Parameters<typeof formatIssue>[1][], ma
   const message =
     mac === undefined ? where : `mac ${mac}: ${first?.path ?? 'network.mac'}: ${first?.message ?? ''}`;
   return new InputError('CONFIG_INVALID', message, {
+    ...(mac === undefined ? {} : { field: 'mac' }),
     source,
     errors: errors.map((e) => formatIssue(source, e)),
   });

@@ -80,12 +80,14 @@ export function hostFs(root = '/'): FsView {
   try {
     st = fs.statSync(abs);
   } catch {
-    throw new InputError('ROOT_NOT_DIRECTORY', `${root}: --root: expected a directory, found nothing`, {
+    throw new InputError('ROOT_NOT_DIRECTORY', `${root}: root: expected a directory, found nothing`, {
+      field: 'root',
       root,
     });
   }
   if (!st.isDirectory())
-    throw new InputError('ROOT_NOT_DIRECTORY', `${root}: --root: expected a directory, found a file`, {
+    throw new InputError('ROOT_NOT_DIRECTORY', `${root}: root: expected a directory, found a file`, {
+      field: 'root',
       root,
     });
   const raw = rawView(abs);

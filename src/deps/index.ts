@@ -18,6 +18,7 @@ export {
 } from './commands.js';
 export { type CopyAction, type CopyReport, copyDeps } from './copy-deps.js';
 export { expandDst } from './dst.js';
+export { DEPS_ERROR_CODES, type DepsErrorCode } from './error-codes.js';
 export { formatScan, formatTree, formatVersionProblem } from './format.js';
 export { type FsStat, type FsView, hostFs } from './fs-view.js';
 export {

@@ -27,8 +27,8 @@ export function depsEntries(binaries: readonly { path: string; label: string }[]
         const where = lib.searched.length > 0 ? `searched ${lib.searched.join(', ')}` : 'no search path';
         throw new InputError(
           'DEPS_MISSING',
-          `${label}: ${lib.soname}: ${lib.error ?? `not found (${where})`}; use --no-deps to leave dependencies out`,
-          { binary: binary.path, library: lib.soname, searched: lib.searched },
+          `${label}: ${lib.soname}: ${lib.error ?? `not found (${where})`}; use noDeps to leave dependencies out`,
+          { binary: binary.path, library: lib.soname, searched: lib.searched, field: 'noDeps' },
         );
       }
       for (const path of lib.chain) {

@@ -28,7 +28,8 @@ export async function kernelEntries(options: KernelInputOptions): Promise<WriteE
     if (names.length > 0) {
       throw new InputError(
         'MODULES_WITHOUT_KERNEL',
-        '--modules: expected --kernel too (modules belong to one kernel)',
+        'modules: expected kernel too (modules belong to one kernel)',
+        { field: 'modules', fields: ['kernel'] },
       );
     }
     return [];

@@ -17,7 +17,8 @@ export function nodeConfigInput(
   if (path === undefined) {
     throw new InputError(
       'MAC_WITHOUT_NODE_CONFIG',
-      '--mac: expected --node-config too (the address is written into it)',
+      'mac: expected nodeConfig too (the address is written into it)',
+      { field: 'mac', fields: ['nodeConfig'] },
     );
   }
   let text: string;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WriteEntry } from '../cpio/types.js';
+import type { WriteEntry } from '../cpio/index.js';
 import type { ToolError } from '../errors/index.js';
 import { addKernel } from './add.js';
 import { bootKernel } from './boot.js';

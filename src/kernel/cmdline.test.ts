@@ -90,7 +90,7 @@ describe('kernel command lines', () => {
     const e = refusal(() => buildCmdline({ home, append: ['rdinit=/bin/sh'] }));
     expect(e.code).toBe('CMDLINE_RESERVED_PARAM');
     expect(e.message).toBe(
-      '--append: rdinit=/bin/sh: rdinit is set by rock-kernel (init=/sbin/init rdinit=/sbin/init net.ifnames=0, BOOTIF from --mac); remove it',
+      'append: rdinit=/bin/sh: rdinit is set by rock-kernel (init=/sbin/init rdinit=/sbin/init net.ifnames=0, BOOTIF from mac); remove it',
     );
     expect(refusal(() => buildCmdline({ home, append: ['BOOTIF=x'] })).code).toBe('CMDLINE_RESERVED_PARAM');
     expect(refusal(() => buildCmdline({ home, append: ['a="b c"'] })).code).toBe('CMDLINE_BAD_PARAM');

@@ -75,8 +75,8 @@ export function buildCmdline(options: CmdlineOptions): string {
       },
     );
   }
-  const appended = (options.append ?? []).flatMap((a) => splitParams(a, '--append'));
-  for (const p of appended) checkParam(p, '--append');
+  const appended = (options.append ?? []).flatMap((a) => splitParams(a, 'append'));
+  for (const p of appended) checkParam(p, 'append');
   const params = [...own, ...COMMON_PARAMS];
   if (options.mac !== undefined) params.push(`BOOTIF=01-${validateMac(options.mac).replace(/:/g, '-')}`);
   params.push(...appended);
@@ -189,6 +189,11 @@ function keyOffset(
   return key?.range?.[0];
 }
 
+/** `append` names the option of that name (a field the CLI renders as its flag); any other `where` is a file. */
+function fieldOf(where: string): { field?: string } {
+  return where === 'append' ? { field: 'append' } : {};
+}
+
 function splitParams(text: string, where: string): string[] {
   if (
     [...text].some((c) => c !== ' ' && c !== '\t' && (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
@@ -196,7 +201,7 @@ function splitParams(text: string, where: string): string[] {
     throw new InputError(
       'CMDLINE_BAD_PARAM',
       `${where}: ${JSON.stringify(text)}: control characters are not allowed`,
-      { where },
+      { where, ...fieldOf(where) },
     );
   }
   return text.split(/[ \t]+/).filter((p) => p !== '');
@@ -207,18 +212,15 @@ function checkParam(param: string, where: string): void {
     throw new InputError(
       'CMDLINE_BAD_PARAM',
       `${where}: ${JSON.stringify(param)}: expected a parameter without quotes or backslashes`,
-      {
-        where,
-        param,
-      },
+      { where, ...fieldOf(where), param },
     );
   }
   const key = param.split('=')[0]!;
   if (RESERVED.includes(key)) {
     throw new InputError(
       'CMDLINE_RESERVED_PARAM',
-      `${where}: ${param}: ${key} is set by rock-kernel (${COMMON_PARAMS.join(' ')}, BOOTIF from --mac); remove it`,
-      { where, param },
+      `${where}: ${param}: ${key} is set by rock-kernel (${COMMON_PARAMS.join(' ')}, BOOTIF from mac); remove it`,
+      { where, ...fieldOf(where), fields: ['mac'], param },
     );
   }
 }

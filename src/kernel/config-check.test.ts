@@ -114,7 +114,7 @@ describe('kernel config checks', () => {
       fs.copyFileSync(k.vmlinuz, bare);
       await addKernel(bare, { home, name: 'no-config' });
       expect(() => checkKernel('no-config', { home })).toThrow(
-        /^kernel no-config: stored without its config; re-add it with --config FILE/,
+        /^kernel no-config: stored without its kernel configuration; re-add it with config FILE/,
       );
     } finally {
       removeTemp(work);

@@ -168,8 +168,8 @@ export function checkKernel(
   if (!stored.config) {
     throw new InputError(
       'KERNEL_NO_CONFIG',
-      `kernel ${stored.meta.name}: stored without its config; re-add it with --config FILE (e.g. /boot/config-${stored.meta.release})`,
-      { kernel: stored.meta.name },
+      `kernel ${stored.meta.name}: stored without its kernel configuration; re-add it with config FILE (e.g. /boot/config-${stored.meta.release})`,
+      { kernel: stored.meta.name, field: 'config' },
     );
   }
   const report = checkConfig(parseKernelConfig(fs.readFileSync(stored.config, 'utf8')), options);

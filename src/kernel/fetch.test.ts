@@ -90,7 +90,7 @@ describe('fetching kernels over HTTP', () => {
     try {
       const bad = await refusal(fetchKernel(`${base}/kernel.deb`, 'abc', { home }));
       expect(bad.code).toBe('FETCH_BAD_SHA256');
-      expect(bad.message).toBe('--sha256: expected 64 hex digits, got "abc"');
+      expect(bad.message).toBe('sha256: expected 64 hex digits, got "abc"');
       expect((await refusal(fetchKernel('ftp://example.org/k.deb', sha, { home }))).code).toBe(
         'FETCH_BAD_URL',
       );

@@ -35,8 +35,8 @@ export async function fetchKernel(url: string, sha256: string, options: FetchOpt
   if (!/^[0-9a-f]{64}$/.test(expected)) {
     throw new InputError(
       'FETCH_BAD_SHA256',
-      `--sha256: expected 64 hex digits, got ${JSON.stringify(sha256)}`,
-      { sha256 },
+      `sha256: expected 64 hex digits, got ${JSON.stringify(sha256)}`,
+      { field: 'sha256', sha256 },
     );
   }
   const parsed = parseUrl(url);

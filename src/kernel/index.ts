@@ -41,6 +41,7 @@ export {
   parseKernelConfig,
   RD_OPTION,
 } from './config-check.js';
+export { KERNEL_ERROR_CODES, type KernelErrorCode } from './error-codes.js';
 export { type FetchOptions, fetchKernel } from './fetch.js';
 export { type ModInfo, readModInfo } from './modinfo.js';
 export {

@@ -161,7 +161,9 @@ describe('module closures and image entries', () => {
       await addKernel(bare, { home, name: 'nomods' });
       const n = refusal(() => moduleClosure('nomods', ['virtio_net'], { home }));
       expect(n.code).toBe('KERNEL_NO_MODULES');
-      expect(n.message).toBe('kernel nomods: stored without modules (add its package, or --modules DIR)');
+      expect(n.message).toBe(
+        'kernel nomods: stored without its module tree (add its package, or modules DIR)',
+      );
     } finally {
       removeTemp(work);
     }

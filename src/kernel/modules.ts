@@ -75,10 +75,8 @@ export function moduleClosure(
   if (!dir || !depFile || !fs.existsSync(depFile)) {
     throw new InputError(
       'KERNEL_NO_MODULES',
-      `kernel ${stored.meta.name}: stored without modules (add its package, or --modules DIR)`,
-      {
-        kernel: stored.meta.name,
-      },
+      `kernel ${stored.meta.name}: stored without its module tree (add its package, or modules DIR)`,
+      { kernel: stored.meta.name, field: 'modules' },
     );
   }
   const dep = parseModulesDep(fs.readFileSync(depFile, 'utf8'), depFile);

@@ -181,8 +181,8 @@ export function refuseExisting(name: string, home: string): void {
   if (!fs.existsSync(target)) return;
   throw new InputError(
     'KERNEL_EXISTS',
-    `kernel ${JSON.stringify(name)} is already stored in ${target} (--force replaces it, --name stores it under another name)`,
-    { name },
+    `kernel ${JSON.stringify(name)} is already stored in ${target} (force replaces it, name stores it under another name)`,
+    { name, field: 'force', fields: ['name'] },
   );
 }
 

@@ -29,6 +29,7 @@ export {
   TAG_BYTES,
 } from './envelope.js';
 export { type CryptFileOptions, type CryptFileResult, decryptFile, encryptFile } from './envelope-file.js';
+export { SECURITY_ERROR_CODES, type SecurityErrorCode } from './error-codes.js';
 export { type FileDigest, formatDigest, HASH_ALGORITHMS, type HashAlgorithm, hashFile } from './hash.js';
 export {
   CONFIG_KEY_BYTES,

@@ -33,10 +33,8 @@ function makeRoom(path: string, options: KeygenOptions): string | undefined {
   if (!options.force) {
     throw new InputError(
       'KEY_EXISTS',
-      `${path}: a key already exists; refusing to overwrite it (use --force, which keeps a backup)`,
-      {
-        path,
-      },
+      `${path}: a key already exists; refusing to overwrite it (use force, which keeps a backup)`,
+      { field: 'force', path },
     );
   }
   return backupFile(path, options.now ?? new Date());

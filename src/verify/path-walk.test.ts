@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EntryType } from '../cpio/types.js';
+import type { EntryType } from '../cpio/index.js';
 import { type Lookup, walkParent, walkPath } from './path-walk.js';
 
 function fsOf(entries: Record<string, EntryType | string>): Lookup {

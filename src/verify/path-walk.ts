@@ -5,7 +5,7 @@
  * components (and in the last one when asked), `..` at the root staying at the root, and at most
  * {@link MAX_SYMLINKS} links per lookup (ELOOP beyond).
  */
-import type { EntryType } from '../cpio/types.js';
+import type { EntryType } from '../cpio/index.js';
 
 /** Linux `MAXSYMLINKS` (include/linux/namei.h): links followed in one lookup before ELOOP. */
 export const MAX_SYMLINKS = 40;

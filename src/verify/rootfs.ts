@@ -2,7 +2,7 @@
  * The mutable rootfs the unpacker builds: real paths to entries, entries to shared inodes (so hard
  * links share mode, owner and content, as on a real filesystem). No I/O.
  */
-import type { EntryType, RecordOrigin } from '../cpio/types.js';
+import type { EntryType, RecordOrigin } from '../cpio/index.js';
 import { type Lookup, parentPath } from './path-walk.js';
 import type { ImageNode } from './types.js';
 

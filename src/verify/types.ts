@@ -2,7 +2,7 @@
  * Shapes of the verifier: the tree the kernel would build from an image ({@link ImageTree}), what
  * happened while building it ({@link UnpackNote}), and the verdicts of the contract checks.
  */
-import type { EntryType, Info, RecordOrigin } from '../cpio/types.js';
+import type { EntryType, Info, RecordOrigin } from '../cpio/index.js';
 
 /** One path of the unpacked tree, as the kernel would leave it in rootfs. */
 export interface ImageNode {

@@ -3,7 +3,7 @@
  * do_header / do_name / do_symlink / maybe_link / clean_path), so the verifier checks the tree the
  * kernel would really leave behind, not the list of records.
  */
-import { type CpioRecord, TYPE_BITS } from '../cpio/types.js';
+import { type CpioRecord, TYPE_BITS } from '../cpio/index.js';
 import { hexOffset } from '../errors/index.js';
 import { BUILTIN_RECORDS, isBuiltinOrigin } from './kernel-builtin.js';
 import { NAME_MAX, PATH_MAX } from './path-walk.js';

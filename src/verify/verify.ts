@@ -1,5 +1,5 @@
 /** The verifier: the kernel's unpacking, then every contract check over the resulting tree. */
-import type { CpioRecord } from '../cpio/types.js';
+import type { CpioRecord } from '../cpio/index.js';
 import { CHECKS } from './checks/index.js';
 import { analyzeCmdline } from './cmdline.js';
 import type { ImageTree, VerifyOptions, VerifyReport } from './types.js';

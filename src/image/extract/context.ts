@@ -1,4 +1,4 @@
-import type { CpioRecord } from '../../cpio/types.js';
+import type { CpioRecord } from '../../cpio/index.js';
 import type { LinkGroups } from './link-groups.js';
 import type { MetadataLedger } from './metadata.js';
 import type { ExtractResult, ExtractWarning } from './types.js';

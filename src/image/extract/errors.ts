@@ -1,4 +1,4 @@
-import type { CpioRecord } from '../../cpio/types.js';
+import type { CpioRecord } from '../../cpio/index.js';
 import { hexOffset, InputError } from '../../errors/index.js';
 
 /** Codes of the errors extraction throws. */

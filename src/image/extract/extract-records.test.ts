@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CpioRecord } from '../../cpio/types.js';
+import type { CpioRecord } from '../../cpio/index.js';
 import { InputError } from '../../errors/index.js';
 import { type ExtractWarning, extractRecords } from './index.js';
 import { dirRecord, fileRecord, hardlinkRecords, symlinkRecord } from './test-support/records.js';

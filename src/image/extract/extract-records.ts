@@ -1,4 +1,4 @@
-import type { CpioRecord } from '../../cpio/types.js';
+import type { CpioRecord } from '../../cpio/index.js';
 import type { ExtractContext, Placed } from './context.js';
 import { entryError } from './errors.js';
 import { LinkGroups } from './link-groups.js';

@@ -1,4 +1,4 @@
-import type { CpioRecord } from '../../cpio/types.js';
+import type { CpioRecord } from '../../cpio/index.js';
 
 /** The first member of a hard-link group: where it was created. */
 export interface GroupFirst {

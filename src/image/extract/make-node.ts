@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { EntryType } from '../../cpio/types.js';
+import type { EntryType } from '../../cpio/index.js';
 
 /** Special files: everything that is not a file, directory or symlink. */
 export type SpecialType = Extract<EntryType, 'char-device' | 'block-device' | 'fifo' | 'socket'>;

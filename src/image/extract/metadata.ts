@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { CpioRecord, EntryType } from '../../cpio/types.js';
+import type { CpioRecord, EntryType } from '../../cpio/index.js';
 import { inodeKey, inspectParents, joinParts, lstatKey } from './walk.js';
 
 /** Metadata to apply to one created inode once everything is written. */

@@ -1,4 +1,4 @@
-import type { CpioRecord } from '../../cpio/types.js';
+import type { CpioRecord } from '../../cpio/index.js';
 import { stripRoot } from '../../util/strip-root.js';
 import { entryError } from './errors.js';
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { CpioRecord } from '../../cpio/types.js';
+import type { CpioRecord } from '../../cpio/index.js';
 import { entryError } from './errors.js';
 
 /**

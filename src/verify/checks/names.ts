@@ -8,7 +8,7 @@
  * applied.
  */
 import { archiveName } from '../../contract/index.js';
-import type { RecordOrigin } from '../../cpio/types.js';
+import type { RecordOrigin } from '../../cpio/index.js';
 import { hexOffset } from '../../errors/index.js';
 import { PATH_MAX } from '../path-walk.js';
 import type { CheckResult, ImageTree, UnpackNote } from '../types.js';

@@ -15,7 +15,7 @@ import {
   INIT_LINK,
   NODE_CONFIG_PATH,
 } from '../../contract/index.js';
-import type { CpioRecord, EntryType, Info, RecordOrigin } from '../../cpio/types.js';
+import type { CpioRecord, EntryType, Info, RecordOrigin } from '../../cpio/index.js';
 
 /** One record to build: the name as stored and whatever differs from the defaults. */
 export interface Spec {

@@ -1,4 +1,4 @@
-import type { CpioRecord, EntryType, Info } from '../../../cpio/types.js';
+import type { CpioRecord, EntryType, Info } from '../../../cpio/index.js';
 
 /** Overrides for a built record; anything not given gets a plain default. */
 export interface RecordOptions {

@@ -1,0 +1,11 @@
+export {
+  dottedPath,
+  formatYamlIssue,
+  sortIssues,
+  type ValidateYamlOptions,
+  validateYaml,
+  type YamlIssue,
+  type YamlLocator,
+  type YamlPath,
+  type YamlValidation,
+} from './validate-yaml.js';

@@ -12,7 +12,11 @@ export function captureValue(
   const text = stdout.toString('utf8');
   if (spec.pattern) {
     const m = spec.pattern.exec(text);
-    if (!m) return { ok: false, message: `capture: expected stdout to match /${spec.pattern.source}/, got no match` };
+    if (!m)
+      return {
+        ok: false,
+        message: `capture: expected stdout to match /${spec.pattern.source}/, got no match`,
+      };
     return { ok: true, value: m[1] ?? m[0] };
   }
   if (spec.field !== undefined) {
@@ -20,11 +24,17 @@ export function captureValue(
     try {
       parsed = JSON.parse(text);
     } catch {
-      return { ok: false, message: `capture: expected the tool's JSON result on stdout, got ${text.length} bytes that are not JSON` };
+      return {
+        ok: false,
+        message: `capture: expected the tool's JSON result on stdout, got ${text.length} bytes that are not JSON`,
+      };
     }
     const value = findField(parsed, spec.field);
     if (value === undefined)
-      return { ok: false, message: `capture: expected a field '${spec.field}' in the tool's JSON result, got none` };
+      return {
+        ok: false,
+        message: `capture: expected a field '${spec.field}' in the tool's JSON result, got none`,
+      };
     return { ok: true, value };
   }
   return { ok: true, value: text.replace(/\r?\n$/, '') };

@@ -12,7 +12,11 @@ import { expandPattern, isGlob } from './glob.js';
 export type Fingerprint = Record<string, string>;
 
 /** Fingerprints what the patterns name, relative to `root`; patterns are resolved against `cwd`. */
-export async function fingerprint(patterns: readonly string[], cwd: string, root: string): Promise<Fingerprint> {
+export async function fingerprint(
+  patterns: readonly string[],
+  cwd: string,
+  root: string,
+): Promise<Fingerprint> {
   const result: Fingerprint = {};
   for (const pattern of patterns) {
     const paths = expandPattern(pattern, cwd);

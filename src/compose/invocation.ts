@@ -80,7 +80,10 @@ export function resolveInvocation(
 function executableVersion(program: string, env: NodeJS.ProcessEnv, cwd: string): string {
   const candidates = program.includes('/')
     ? [isAbsolute(program) ? program : resolve(cwd, program)]
-    : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+    : (env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, program));
   for (const path of candidates) {
     try {
       const st = statSync(path);

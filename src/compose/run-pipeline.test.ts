@@ -33,10 +33,21 @@ describe('capture', () => {
   });
 
   it('fails the stage when the pattern does not match, and says so', async () => {
-    p = pipelineDir(lines('stages:', '  - name: a', '    command: echo nothing', "    capture: { var: X, pattern: 'id=(\\w+)' }"));
+    p = pipelineDir(
+      lines(
+        'stages:',
+        '  - name: a',
+        '    command: echo nothing',
+        "    capture: { var: X, pattern: 'id=(\\w+)' }",
+      ),
+    );
     const result = await p.run();
     expect(result.ok).toBe(false);
-    expect(result.stages[0]).toMatchObject({ status: 'failed', exit_code: 0, reason: 'capture: expected stdout to match /id=(\\w+)/, got no match' });
+    expect(result.stages[0]).toMatchObject({
+      status: 'failed',
+      exit_code: 0,
+      reason: 'capture: expected stdout to match /id=(\\w+)/, got no match',
+    });
   });
 
   it('never writes a secret capture into a log', async () => {
@@ -76,7 +87,10 @@ describe('failures', () => {
     const by = Object.fromEntries(result.stages.map((s) => [s.name, s]));
     expect(by.bad).toMatchObject({ status: 'failed', exit_code: 3, reason: 'exit code 3' });
     expect(by['after-bad']).toMatchObject({ status: 'skipped', reason: "depends on failed stage 'bad'" });
-    expect(by['after-after']).toMatchObject({ status: 'skipped', reason: "depends on 'after-bad', skipped because 'bad' failed" });
+    expect(by['after-after']).toMatchObject({
+      status: 'skipped',
+      reason: "depends on 'after-bad', skipped because 'bad' failed",
+    });
     // Already running when bad failed: it finishes; nothing new starts after it.
     expect(by['slow-independent']!.status).toBe('succeeded');
     expect(by['later-independent']).toMatchObject({
@@ -99,14 +113,22 @@ describe('failures', () => {
   });
 
   it('continue_on_error: the run passes and dependents run', async () => {
-    p = pipelineDir(lines('stages:', '  - { name: a, command: "false", continue_on_error: true }', '  - { name: b, command: "true", depends: [a] }'));
+    p = pipelineDir(
+      lines(
+        'stages:',
+        '  - { name: a, command: "false", continue_on_error: true }',
+        '  - { name: b, command: "true", depends: [a] }',
+      ),
+    );
     const result = await p.run();
     expect(result.ok).toBe(true);
     expect(p.status(result)).toEqual({ a: 'failed', b: 'succeeded' });
   });
 
   it('retries with backoff until the stage passes', async () => {
-    p = pipelineDir(lines('stages:', '  - { name: flaky, command: "sh flaky.sh", retries: 3, retry_delay: 10ms }'));
+    p = pipelineDir(
+      lines('stages:', '  - { name: flaky, command: "sh flaky.sh", retries: 3, retry_delay: 10ms }'),
+    );
     // Fails twice, then succeeds: counts its own attempts in a file.
     p.write('flaky.sh', 'n=$(cat n 2>/dev/null || echo 0); n=$((n+1)); echo $n > n; [ $n -ge 3 ]\n');
     const result = await p.run();
@@ -116,7 +138,9 @@ describe('failures', () => {
   });
 
   it('fails after the last retry', async () => {
-    p = pipelineDir(lines('stages:', '  - { name: flaky, command: "sh flaky.sh", retries: 1, retry_delay: 10ms }'));
+    p = pipelineDir(
+      lines('stages:', '  - { name: flaky, command: "sh flaky.sh", retries: 1, retry_delay: 10ms }'),
+    );
     p.write('flaky.sh', 'n=$(cat n 2>/dev/null || echo 0); n=$((n+1)); echo $n > n; [ $n -ge 3 ]\n');
     const result = await p.run();
     expect(result.stages[0]).toMatchObject({ status: 'failed', exit_code: 1 });
@@ -144,7 +168,10 @@ describe('timeout', () => {
     // The stage starts a grandchild that would outlive a plain kill of the stage's own pid.
     p.write('hang.sh', 'sleep 60 & echo $! > grandchild.pid; wait\n');
     const result = await p.run();
-    expect(result.stages[0]).toMatchObject({ status: 'failed', reason: 'timed out (its process group was killed)' });
+    expect(result.stages[0]).toMatchObject({
+      status: 'failed',
+      reason: 'timed out (its process group was killed)',
+    });
     const pid = Number(readFileSync(join(p.dir, 'grandchild.pid'), 'utf8'));
     expect(pid).toBeGreaterThan(0);
     expect(alive(pid)).toBe(false);
@@ -179,12 +206,19 @@ describe('--jobs', () => {
 
 describe('interruption', () => {
   it('kills running stages and leaves no half-written output when aborted', async () => {
-    p = pipelineDir(lines('stages:', '  - { name: write, command: "sh write.sh", outputs: [out.bin] }', '  - { name: next, command: "true", depends: [write] }'));
+    p = pipelineDir(
+      lines(
+        'stages:',
+        '  - { name: write, command: "sh write.sh", outputs: [out.bin] }',
+        '  - { name: next, command: "true", depends: [write] }',
+      ),
+    );
     p.write('write.sh', 'echo partial > out.bin; sleep 60 & echo $! > child.pid; wait\n');
     const controller = new AbortController();
     const started = p.run({ signal: controller.signal });
     const pidFile = join(p.dir, 'child.pid');
-    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((r) => setTimeout(r, 20));
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '')
+      await new Promise((r) => setTimeout(r, 20));
     controller.abort();
     const result = await started;
     expect(result.interrupted).toBe(true);

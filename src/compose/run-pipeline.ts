@@ -44,8 +44,10 @@ export interface RunPipelineOptions {
 export async function runPipeline(options: RunPipelineOptions, context: CommandContext): Promise<RunResult> {
   const pipeline = loadPipeline(options.file, context, options.vars);
   const jobs = options.jobs ?? availableParallelism();
-  if (!Number.isInteger(jobs) || jobs < 1) throw new InputError('BAD_JOBS', `jobs: expected an integer >= 1, got ${jobs}`, { jobs });
-  const stateDir = options.stateDir === undefined ? join(pipeline.dir, '.rock') : join(context.cwd, options.stateDir);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new InputError('BAD_JOBS', `jobs: expected an integer >= 1, got ${jobs}`, { jobs });
+  const stateDir =
+    options.stateDir === undefined ? join(pipeline.dir, '.rock') : join(context.cwd, options.stateDir);
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(3).toString('hex')}`;
   const runDir = join(stateDir, 'runs', runId);
   makeDirs(runDir);
@@ -63,7 +65,11 @@ interface Scheduled {
   onEvent?: (event: RunEvent) => void;
 }
 
-async function schedule(pipeline: ValidatedPipeline, opts: Scheduled, context: CommandContext): Promise<RunResult> {
+async function schedule(
+  pipeline: ValidatedPipeline,
+  opts: Scheduled,
+  context: CommandContext,
+): Promise<RunResult> {
   const results = new Map<string, StageResult>();
   /** The failed stage at the root of each failure or skip, to name it in dependents' reasons. */
   const rootCause = new Map<string, string>();

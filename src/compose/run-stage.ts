@@ -64,7 +64,12 @@ export async function runStage(stage: PipelineStage, ctx: StageRunContext): Prom
     const stale = staleReason(stamp, parts, before);
     if (stamp && stale === undefined) {
       return {
-        result: { ...base, status: 'cached', duration_ms: elapsed(), reason: 'up to date: inputs, definition and outputs unchanged' },
+        result: {
+          ...base,
+          status: 'cached',
+          duration_ms: elapsed(),
+          reason: 'up to date: inputs, definition and outputs unchanged',
+        },
         outputsDigest: digestOf(before),
         ...(stamp.captured === undefined ? {} : { captured: stamp.captured }),
         interrupted: false,
@@ -105,7 +110,8 @@ export async function runStage(stage: PipelineStage, ctx: StageRunContext): Prom
     attempt++;
   }
   if (outcome.startError) log.write(`${outcome.startError}\n`);
-  let failure: string | undefined = outcome.exitCode === 0 && !outcome.startError ? undefined : describeEnd(outcome);
+  let failure: string | undefined =
+    outcome.exitCode === 0 && !outcome.startError ? undefined : describeEnd(outcome);
   let captured: string | undefined;
   if (failure === undefined && stage.capture) {
     const value = captureValue(outcome.stdout, {
@@ -125,9 +131,17 @@ export async function runStage(stage: PipelineStage, ctx: StageRunContext): Prom
   });
   const exitCode = outcome.exitCode;
   if (failure !== undefined) {
-    if (inv.outputs.length > 0) removeHalfWritten(inv, before, await fingerprint(inv.outputs, inv.cwd, dir), dir);
+    if (inv.outputs.length > 0)
+      removeHalfWritten(inv, before, await fingerprint(inv.outputs, inv.cwd, dir), dir);
     return {
-      result: { name: stage.name, status: 'failed', exit_code: exitCode, duration_ms: elapsed(), log: logPath, reason: failure },
+      result: {
+        name: stage.name,
+        status: 'failed',
+        exit_code: exitCode,
+        duration_ms: elapsed(),
+        log: logPath,
+        reason: failure,
+      },
       interrupted: outcome.interrupted,
     };
   }
@@ -139,7 +153,8 @@ export async function runStage(stage: PipelineStage, ctx: StageRunContext): Prom
     log: logPath,
     reason: attempt > 0 ? `succeeded on attempt ${attempt + 1}` : null,
   };
-  if (!cacheable || !parts) return { result, ...(captured === undefined ? {} : { captured }), interrupted: false };
+  if (!cacheable || !parts)
+    return { result, ...(captured === undefined ? {} : { captured }), interrupted: false };
   const outputs = await fingerprint(inv.outputs, inv.cwd, dir);
   const stamp: Stamp = {
     version: 1,
@@ -174,7 +189,8 @@ function describeEnd(outcome: Awaited<ReturnType<typeof spawnStage>>): string {
  */
 function removeHalfWritten(inv: Invocation, before: Fingerprint, after: Fingerprint, dir: string): void {
   for (const [path, print] of Object.entries(after)) {
-    if (print !== 'absent' && before[path] !== print) rmSync(join(dir, path), { recursive: true, force: true });
+    if (print !== 'absent' && before[path] !== print)
+      rmSync(join(dir, path), { recursive: true, force: true });
   }
   for (const output of inv.outputs) {
     if (isGlob(output)) continue;
@@ -187,7 +203,8 @@ function removeHalfWritten(inv: Invocation, before: Fingerprint, after: Fingerpr
     } catch {
       continue;
     }
-    for (const name of names) if (name.startsWith(prefix)) rmSync(join(dirname(target), name), { force: true });
+    for (const name of names)
+      if (name.startsWith(prefix)) rmSync(join(dirname(target), name), { force: true });
   }
 }
 

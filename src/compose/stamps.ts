@@ -59,7 +59,11 @@ export async function writeStamp(stateDir: string, stamp: Stamp): Promise<void> 
 }
 
 /** Why a stage is not up to date, in words (turborepo #3142: say why it missed), or undefined when it is. */
-export function staleReason(stamp: Stamp | undefined, parts: KeyParts, outputs: Fingerprint | undefined): string | undefined {
+export function staleReason(
+  stamp: Stamp | undefined,
+  parts: KeyParts,
+  outputs: Fingerprint | undefined,
+): string | undefined {
   if (!stamp) return 'no successful run recorded';
   const old = stamp.parts;
   if (old.definition !== parts.definition) return 'its definition changed';

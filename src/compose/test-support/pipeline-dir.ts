@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testContext } from '../../cli/context.js';
-import { runPipeline, type RunPipelineOptions } from '../run-pipeline.js';
+import { type RunPipelineOptions, runPipeline } from '../run-pipeline.js';
 import type { RunResult } from '../types.js';
 
 /** A temporary directory holding a pipeline and its helper scripts. */

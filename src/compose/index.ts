@@ -3,6 +3,7 @@ export { PIPELINE_SCHEMA_FILE, pipelineJsonSchema } from './json-schema.js';
 export { type ListedPipeline, listPipelines } from './list-pipelines.js';
 export { loadPipeline } from './load-pipeline.js';
 export { logTail } from './log-tail.js';
+export { parseVarAssignments } from './parse-vars.js';
 export { type Plan, type PlanAction, type PlannedStage, type PlanOptions, planPipeline } from './plan.js';
 export { type GraphFormat, renderGraph } from './render-graph.js';
 export { type RunPipelineOptions, runPipeline } from './run-pipeline.js';

@@ -2,7 +2,7 @@
  * The pipelines in a directory: every `*.yaml`/`*.yml` file whose top level has `stages:`, with its
  * name, description and stage count; a file that fails validation is listed with its first problem.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { CommandContext } from '../cli/context.js';
@@ -20,16 +20,22 @@ export interface ListedPipeline {
   problem: string | null;
 }
 
-/** Lists the pipelines directly inside `dir` (relative to the context's cwd), sorted by file name. */
-export function listPipelines(dir: string, context: Pick<CommandContext, 'cwd' | 'env'>): ListedPipeline[] {
-  const abs = join(context.cwd, dir);
+/**
+ * Lists the pipelines directly inside `dir` (relative to the context's cwd; default `pipelines/` when
+ * it exists, else the cwd itself), sorted by file name.
+ */
+export function listPipelines(
+  dir: string | undefined,
+  context: Pick<CommandContext, 'cwd' | 'env'>,
+): ListedPipeline[] {
+  const abs = join(context.cwd, dir ?? (existsSync(join(context.cwd, 'pipelines')) ? 'pipelines' : '.'));
   let names: string[];
   try {
     names = readdirSync(abs)
       .filter((n) => /\.ya?ml$/.test(n))
       .sort();
   } catch (err) {
-    throw fsError(err, dir, 'cannot list pipelines');
+    throw fsError(err, dir ?? '.', 'cannot list pipelines');
   }
   const found: ListedPipeline[] = [];
   for (const name of names) {

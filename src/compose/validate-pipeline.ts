@@ -162,11 +162,14 @@ function stageTexts(spec: Stage, index: number): { path: YamlPath; text: string 
   const at = (...p: (string | number)[]): YamlPath => ['stages', index, ...p];
   const texts: { path: YamlPath; text: string }[] = [];
   if (spec.command !== undefined) texts.push({ path: at('command'), text: spec.command });
-  (spec.args ?? []).forEach((a, i) => texts.push({ path: at('args', i), text: a }));
+  const list = (key: 'args' | 'inputs' | 'outputs') => {
+    for (const [i, text] of (spec[key] ?? []).entries()) texts.push({ path: at(key, i), text });
+  };
+  list('args');
   for (const [k, v] of Object.entries(spec.env ?? {})) texts.push({ path: at('env', k), text: v });
   if (spec.workdir !== undefined) texts.push({ path: at('workdir'), text: spec.workdir });
-  (spec.inputs ?? []).forEach((p, i) => texts.push({ path: at('inputs', i), text: p }));
-  (spec.outputs ?? []).forEach((p, i) => texts.push({ path: at('outputs', i), text: p }));
+  list('inputs');
+  list('outputs');
   if (spec.when !== undefined) texts.push({ path: at('when'), text: spec.when });
   return texts;
 }

@@ -6,7 +6,7 @@ import { PIPELINE_SCHEMA_FILE, pipelineJsonSchema } from './json-schema.js';
 const committed = fileURLToPath(new URL(`../../${PIPELINE_SCHEMA_FILE}`, import.meta.url));
 
 describe('the published pipeline JSON Schema', () => {
-  it('is what the parser’s zod schema generates (regenerate: rock-compose schema -o schemas/pipeline.schema.json)', () => {
+  it('is what the parser’s zod schema generates (regenerate: node scripts/write-schemas.mjs)', () => {
     expect(JSON.parse(readFileSync(committed, 'utf8'))).toEqual(pipelineJsonSchema());
   });
 

@@ -9,3 +9,4 @@ export {
   type YamlPath,
   type YamlValidation,
 } from './validate-yaml.js';
+export { YamlInvalidError } from './yaml-invalid-error.js';

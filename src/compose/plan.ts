@@ -3,7 +3,7 @@
  * state): the order, and for each stage whether it would run, be skipped as up to date (and why
  * not, when not), or can only be decided during the run. Nothing is written, not even `.rock/`.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
 import { digestOf, fingerprint } from './fingerprint.js';
 import { resolveInvocation } from './invocation.js';
@@ -42,7 +42,7 @@ export interface PlanOptions {
 export async function planPipeline(options: PlanOptions, context: CommandContext): Promise<Plan> {
   const pipeline = loadPipeline(options.file, context, options.vars);
   const stateDir =
-    options.stateDir === undefined ? join(pipeline.dir, '.rock') : join(context.cwd, options.stateDir);
+    options.stateDir === undefined ? join(pipeline.dir, '.rock') : resolve(context.cwd, options.stateDir);
   const values = new Map(pipeline.variables);
   const planned = new Map<string, PlannedStage>();
   const outputs = new Map<string, string>();

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
 import { InputError } from '../errors/index.js';
 import { makeDirs } from '../util/make-dirs.js';
@@ -47,7 +47,7 @@ export async function runPipeline(options: RunPipelineOptions, context: CommandC
   if (!Number.isInteger(jobs) || jobs < 1)
     throw new InputError('BAD_JOBS', `jobs: expected an integer >= 1, got ${jobs}`, { jobs });
   const stateDir =
-    options.stateDir === undefined ? join(pipeline.dir, '.rock') : join(context.cwd, options.stateDir);
+    options.stateDir === undefined ? join(pipeline.dir, '.rock') : resolve(context.cwd, options.stateDir);
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(3).toString('hex')}`;
   const runDir = join(stateDir, 'runs', runId);
   makeDirs(runDir);

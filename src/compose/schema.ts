@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} in these messages is the pipeline syntax, not a template
 /**
  * The pipeline file, as a zod schema: the one source of both the parser and the editor schema
  * (`schemas/pipeline.schema.json`), so the two cannot drift (go-task #883). Every object is strict:

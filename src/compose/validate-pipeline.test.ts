@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the pipeline syntax under test, not a template
 import { describe, expect, it } from 'vitest';
 import { PipelineInvalidError } from './errors.js';
 import { validatePipeline } from './validate-pipeline.js';

@@ -52,7 +52,9 @@ describe('pipelines/build-rock-os.yaml', () => {
       boot: 'succeeded',
     });
     expect(first.status).toBe(0);
-    const mac = readFileSync(join(work, 'build/node.yaml'), 'utf8').match(/mac: (a4:58:0f:[0-9a-f:]{8})/)?.[1];
+    const mac = readFileSync(join(work, 'build/node.yaml'), 'utf8').match(
+      /mac: (a4:58:0f:[0-9a-f:]{8})/,
+    )?.[1];
     expect(mac).toBeDefined();
     const boot = readFileSync(result.stages.find((s) => s.name === 'boot')!.log!, 'utf8');
     expect(boot).toContain(`BOOTIF=01-${mac!.replace(/:/g, '-')}`);

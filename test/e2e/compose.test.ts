@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the pipeline syntax under test, not a template
 // rock-compose as a user runs it: the design's snippets, captures from the suite's own tools, the
 // verification rule, an image's stamp waiting for its verification, and Ctrl-C.
 import { spawn } from 'node:child_process';
@@ -18,7 +19,15 @@ beforeEach(() => {
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 const compose = (args: string[], cwd = work) => runTool('rock-compose', args, { env, cwd });
-type JsonRun = { stages: { name: string; status: string; exit_code: number | null; reason: string | null; log: string | null }[] };
+type JsonRun = {
+  stages: {
+    name: string;
+    status: string;
+    exit_code: number | null;
+    reason: string | null;
+    log: string | null;
+  }[];
+};
 const statuses = (stdout: string) =>
   Object.fromEntries((JSON.parse(stdout) as JsonRun).stages.map((s) => [s.name, s.status]));
 
@@ -34,7 +43,10 @@ describe('the design’s snippets', () => {
     cpSync(join(repoRoot, 'pipelines/design/short-image'), work, { recursive: true });
     // The same definition, with the fixtures found from this temporary copy.
     const definition = readFileSync(join(work, 'rock-image.yaml'), 'utf8');
-    writeFileSync(join(work, 'rock-image.yaml'), definition.replace('../../../.cache/fixtures', fixturesDir()));
+    writeFileSync(
+      join(work, 'rock-image.yaml'),
+      definition.replace('../../../.cache/fixtures', fixturesDir()),
+    );
     const run = compose(['run', 'pipeline.yaml', '--json']);
     expect(statuses(run.stdout)).toEqual({
       'allocate-mac': 'succeeded',
@@ -65,7 +77,9 @@ describe('capture from the suite’s tools', () => {
     const run = compose(['run', 'p.yaml']);
     expect(run.status, run.stderr).toBe(0);
     const [mac, key] = JSON.parse(readFileSync(join(work, 'captured.json'), 'utf8')) as string[];
-    const listed = JSON.parse(runTool('rock-mac', ['list', '--json'], { env, cwd: work }).stdout) as { macAddress: string }[];
+    const listed = JSON.parse(runTool('rock-mac', ['list', '--json'], { env, cwd: work }).stdout) as {
+      macAddress: string;
+    }[];
     expect(mac).toBe(listed[0]!.macAddress);
     expect(mac).toMatch(/^a4:58:0f:([0-9a-f]{2}:){2}[0-9a-f]{2}$/);
     expect(key).toMatch(/CONFIG_KEY$/);
@@ -77,7 +91,14 @@ describe('validation through the CLI', () => {
   it('refuses a pipeline whose image is never verified: exit 2, every problem with its position, nothing run', () => {
     writeFileSync(
       join(work, 'p.yaml'),
-      ['stages:', '  - name: build', '    tool: rock-image', '    args: [--mac, a4:58:0f:01:00:01]', '    retrys: 2', ''].join('\n'),
+      [
+        'stages:',
+        '  - name: build',
+        '    tool: rock-image',
+        '    args: [--mac, a4:58:0f:01:00:01]',
+        '    retrys: 2',
+        '',
+      ].join('\n'),
     );
     const run = compose(['run', 'p.yaml']);
     expect(run.status).toBe(2);
@@ -86,10 +107,15 @@ describe('validation through the CLI', () => {
       'rock-compose: p.yaml: 1 problem; nothing was run',
       '',
     ]);
-    writeFileSync(join(work, 'p.yaml'), readFileSync(join(work, 'p.yaml'), 'utf8').replace('    retrys: 2\n', ''));
+    writeFileSync(
+      join(work, 'p.yaml'),
+      readFileSync(join(work, 'p.yaml'), 'utf8').replace('    retrys: 2\n', ''),
+    );
     const second = compose(['run', 'p.yaml', '--json']);
     expect(second.status).toBe(2);
-    const error = JSON.parse(second.stdout) as { error: { code: string; data: { issues: { text: string }[] } } };
+    const error = JSON.parse(second.stdout) as {
+      error: { code: string; data: { issues: { text: string }[] } };
+    };
     expect(error.error.code).toBe('PIPELINE_INVALID');
     expect(error.error.data.issues.map((i) => i.text)).toEqual([
       "p.yaml:2:11: stages[0].name: expected a rock-verify integration stage that depends on 'build', which writes an image; got none (add: - { name: verify-build, tool: rock-verify, args: [integration, IMAGE], depends: [build] })",
@@ -112,7 +138,13 @@ describe('an image stage’s stamp', () => {
       ].join('\n'),
     );
     // The verification fails (rdinit= names a program the image lacks): the image's stamp is not written.
-    const failed = compose(['run', 'p.yaml', '--json', '--var', 'CMDLINE=console=ttyS0 rdinit=/sbin/missing']);
+    const failed = compose([
+      'run',
+      'p.yaml',
+      '--json',
+      '--var',
+      'CMDLINE=console=ttyS0 rdinit=/sbin/missing',
+    ]);
     expect(failed.status).toBe(1);
     expect(statuses(failed.stdout)).toEqual({ image: 'succeeded', verify: 'failed' });
     expect(existsSync(join(work, '.rock/stamps/image.json'))).toBe(false);
@@ -139,22 +171,35 @@ describe('Ctrl-C', () => {
   it('kills the running stages and their children, leaves no partial output, exits 130', async () => {
     writeFileSync(
       join(work, 'p.yaml'),
-      ['stages:', '  - { name: write, command: sh write.sh, outputs: [out/image.bin] }', '  - { name: after, command: "true", depends: [write] }', ''].join('\n'),
+      [
+        'stages:',
+        '  - { name: write, command: sh write.sh, outputs: [out/image.bin] }',
+        '  - { name: after, command: "true", depends: [write] }',
+        '',
+      ].join('\n'),
     );
     // Half an output, then a grandchild that would outlive a kill of the stage's own pid.
-    writeFileSync(join(work, 'write.sh'), 'mkdir -p out; echo partial > out/image.bin; sleep 60 & echo $! > child.pid; wait\n');
-    const child = spawn(process.execPath, [join(repoRoot, 'dist/cli/rock-compose.js'), 'run', 'p.yaml', '--json'], {
-      cwd: work,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    writeFileSync(
+      join(work, 'write.sh'),
+      'mkdir -p out; echo partial > out/image.bin; sleep 60 & echo $! > child.pid; wait\n',
+    );
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'dist/cli/rock-compose.js'), 'run', 'p.yaml', '--json'],
+      {
+        cwd: work,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString();
     });
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
     const pidFile = join(work, 'child.pid');
-    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((r) => setTimeout(r, 50));
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '')
+      await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     const result = JSON.parse(stdout) as JsonRun;

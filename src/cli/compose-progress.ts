@@ -73,7 +73,7 @@ export class TaskList {
   }
 
   private draw(): void {
-    const width = this.columns - 1;
+    const width = (this.columns > 20 ? this.columns : 80) - 3;
     const lines = this.rows.map((row) => {
       let mark: string;
       let text = row.text;
@@ -82,7 +82,7 @@ export class TaskList {
         mark = '…';
         text = [seconds(Date.now() - (row.started ?? Date.now())), row.text].filter(Boolean).join(', ');
       } else mark = paint(MARK[row.state], COLOR[row.state], this.color);
-      return `${mark} ${row.name}${text ? `  ${text}` : ''}`.slice(0, width + (mark.length - 1));
+      return `${mark} ${`${row.name}${text ? `  ${text}` : ''}`.slice(0, width)}`;
     });
     const up = this.drawn > 0 ? `\u001b[${this.drawn}A` : '';
     this.write(`${up}${lines.map((l) => `\r\u001b[K${l}`).join('\n')}\n`);

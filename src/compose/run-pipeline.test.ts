@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the pipeline syntax under test, not a template
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PipelineDir, pipelineDir } from './test-support/pipeline-dir.js';
@@ -228,5 +228,51 @@ describe('interruption', () => {
     expect(result.stages[0]!.reason).toBe('interrupted');
     expect(existsSync(join(p.dir, 'out.bin'))).toBe(false);
     expect(alive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+  });
+});
+
+describe('stage fields', () => {
+  it('env, workdir, shell and a when: on a captured value', async () => {
+    p = pipelineDir(
+      lines(
+        'variables: { MODE: fast }',
+        'stages:',
+        '  - { name: decide, command: "echo yes", capture: GO }',
+        '  - name: env-and-dir',
+        '    command: sh -c "printf %s/%s \\"$GREETING\\" \\"$(basename $PWD)\\" > ../out.txt"',
+        '    workdir: sub',
+        '    env: { GREETING: "mode ${MODE}" }',
+        '  - { name: shell, command: "echo a | tr a b > piped.txt", shell: true }',
+        '  - { name: taken, command: "touch taken", when: "${GO} == yes", depends: [decide] }',
+        '  - { name: not-taken, command: "touch not-taken", when: "${GO} != yes", depends: [decide] }',
+        '  - { name: after-not-taken, command: "true", depends: [not-taken] }',
+      ),
+    );
+    mkdirSync(join(p.dir, 'sub'));
+    const result = await p.run();
+    expect(p.status(result)).toEqual({
+      decide: 'succeeded',
+      'env-and-dir': 'succeeded',
+      shell: 'succeeded',
+      taken: 'succeeded',
+      'not-taken': 'skipped',
+      'after-not-taken': 'skipped',
+    });
+    expect(result.ok).toBe(true);
+    expect(result.stages[4]!.reason).toBe('when: ${GO} != yes is false');
+    expect(result.stages[5]!.reason).toBe("depends on skipped stage 'not-taken'");
+    expect(readFileSync(join(p.dir, 'out.txt'), 'utf8')).toBe('mode fast/sub');
+    expect(readFileSync(join(p.dir, 'piped.txt'), 'utf8')).toBe('b\n');
+    expect(existsSync(join(p.dir, 'taken'))).toBe(true);
+    expect(existsSync(join(p.dir, 'not-taken'))).toBe(false);
+  });
+
+  it('a program that does not exist fails its stage with a clear reason', async () => {
+    p = pipelineDir(lines('stages:', '  - { name: a, command: no-such-program-here --flag }'));
+    const result = await p.run();
+    expect(result.stages[0]).toMatchObject({
+      status: 'failed',
+      reason: 'no-such-program-here: command not found',
+    });
   });
 });

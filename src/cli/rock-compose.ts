@@ -4,25 +4,28 @@ import {
   type GraphFormat,
   listPipelines,
   loadPipeline,
-  logTail,
-  PipelineInvalidError,
-  type Plan,
   parseVarAssignments,
   pipelineJsonSchema,
-  planPipeline,
-  type RunResult,
   renderGraph,
-  runPipeline,
 } from '../compose/index.js';
 import { ExitError, InputError } from '../errors/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { VERSION } from '../version.js';
-import { TaskList } from './compose-progress.js';
+import {
+  type ComposePlanOptions,
+  type ComposeRunOptions,
+  composePlan,
+  composeRun,
+  printPlan,
+  printRun,
+  withIssues,
+} from './compose-commands.js';
 import { type CommandContext, processContext } from './context.js';
 import { isEntryPoint } from './entry.js';
 import { collect } from './option-values.js';
 import { main } from './run.js';
-import { paint } from './terminal.js';
+
+export type { ComposePlanOptions, ComposeRunOptions } from './compose-commands.js';
 
 const EXAMPLES = `
 Examples:
@@ -36,24 +39,6 @@ Examples:
 Exit codes: 0 ok, 1 a stage failed, 2 the pipeline is invalid (every problem is listed as
 FILE:LINE:COL), 130 interrupted (Ctrl-C or SIGTERM: running stages and their children are killed).
 State: .rock/ beside the pipeline (stamps/ for up-to-date checks, runs/<run-id>/<stage>.log).`;
-
-/** Options of `rock-compose run`. */
-export interface ComposeRunOptions {
-  file: string;
-  jobs?: number;
-  vars: Record<string, string>;
-  keepGoing: boolean;
-  stateDir?: string;
-  json: boolean;
-}
-
-/** Options of `rock-compose plan`. */
-export interface ComposePlanOptions {
-  file: string;
-  vars: Record<string, string>;
-  stateDir?: string;
-  json: boolean;
-}
 
 const varOption = () =>
   new Option('--var <name=value>', 'set a variable (repeatable; overrides variables:)')
@@ -191,102 +176,11 @@ export function rockComposeProgram(context: CommandContext = processContext()): 
   return program;
 }
 
-/** `rock-compose run`: the run, with a live task list on a terminal (plain lines otherwise) and Ctrl-C handled. */
-export async function composeRun(options: ComposeRunOptions, context: CommandContext): Promise<RunResult> {
-  const pipeline = withIssues(() => loadPipeline(options.file, context, options.vars), context, options.json);
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  const list = options.json
-    ? undefined
-    : new TaskList(
-        pipeline.stages.map((s) => s.name),
-        context.terminal.stderrIsTTY
-          ? (t) => process.stderr.write(t)
-          : (t) => context.io.err(t.replace(/\n$/, '')),
-        context.terminal.stderrIsTTY,
-        context.terminal.color,
-        context.terminal.columns,
-      );
-  try {
-    return await runPipeline(
-      {
-        file: options.file,
-        vars: options.vars,
-        keepGoing: options.keepGoing,
-        ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
-        ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
-        signal: controller.signal,
-        ...(list ? { onEvent: (e) => list.event(e) } : {}),
-      },
-      context,
-    );
-  } finally {
-    list?.stop();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
-}
-
-/** `rock-compose plan`. */
-export function composePlan(options: ComposePlanOptions, context: CommandContext): Promise<Plan> {
-  withIssues(() => loadPipeline(options.file, context, options.vars), context, options.json);
-  return planPipeline(
-    {
-      file: options.file,
-      vars: options.vars,
-      ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
-    },
-    context,
-  );
-}
-
-/** An invalid pipeline: every problem on its own line (stderr), then exit 2; with --json the error object carries them all. */
-function withIssues<T>(fn: () => T, context: CommandContext, json: boolean): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (!(err instanceof PipelineInvalidError) || json) throw err;
-    for (const line of err.issueLines()) context.io.err(line);
-    context.io.err(
-      `rock-compose: ${err.source}: ${err.issues.length} problem${err.issues.length === 1 ? '' : 's'}; nothing was run`,
-    );
-    throw new ExitError(2);
-  }
-}
-
 function jobsValue(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1)
     throw new InputError('BAD_OPTION', `--jobs: expected an integer >= 1, got '${text}'`);
   return n;
-}
-
-function printRun(result: RunResult, context: CommandContext): void {
-  const { io } = context;
-  const color = context.terminal.color;
-  for (const s of result.stages) {
-    if (s.status !== 'failed' || s.log === null) continue;
-    io.err(`--- ${s.name}: ${s.reason ?? 'failed'}; last lines of ${s.log}:`);
-    for (const line of logTail(s.log)) io.err(`  ${line}`);
-  }
-  const counts = new Map<string, number>();
-  for (const s of result.stages) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
-  const summary = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
-  const verdict = result.interrupted ? 'INTERRUPTED' : result.ok ? 'PASSED' : 'FAILED';
-  io.out(
-    `${paint(verdict, result.ok ? 'green' : 'red', color)} ${result.pipeline}: ${summary} (logs: ${result.run_dir})`,
-  );
-}
-
-function printPlan(plan: Plan, context: CommandContext): void {
-  const width = Math.max(...plan.stages.map((s) => s.name.length));
-  plan.stages.forEach((s, i) => {
-    context.io.out(
-      `${String(i + 1).padStart(2)}. ${s.name.padEnd(width)}  ${s.action.padEnd(6)}  ${s.reason}`,
-    );
-  });
 }
 
 if (isEntryPoint(import.meta.url)) main('rock-compose', rockComposeProgram());

@@ -70,11 +70,9 @@ export async function planPipeline(options: PlanOptions, context: CommandContext
         continue;
       }
     }
-    if (!isCacheable(stage)) {
-      line(
-        'run',
-        stage.capture?.secret ? 'captures a secret: always runs' : 'no inputs or outputs: always runs',
-      );
+    if (!isCacheable(stage, pipeline.secrets)) {
+      const secret = stage.capture?.secret || [...stage.uses].some((v) => pipeline.secrets.has(v));
+      line('run', secret ? 'captures or uses a secret: always runs' : 'no inputs or outputs: always runs');
       continue;
     }
     if (unknown.length > 0) {

@@ -6,6 +6,7 @@
  * stage's stamp is written only once a verification stage after it passed.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
@@ -51,8 +52,19 @@ export async function runPipeline(options: RunPipelineOptions, context: CommandC
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(3).toString('hex')}`;
   const runDir = join(stateDir, 'runs', runId);
   makeDirs(runDir);
+  pruneRuns(join(stateDir, 'runs'), KEEP_RUNS);
   const signal = options.signal ?? new AbortController().signal;
   return schedule(pipeline, { ...options, jobs, stateDir, runDir, runId, signal }, context);
+}
+
+/** Run directories kept: the logs of older runs are removed, so `.rock/runs/` does not grow forever. */
+const KEEP_RUNS = 20;
+
+function pruneRuns(dir: string, keep: number): void {
+  // Run ids start with a UTC timestamp, so names sort by age.
+  const runs = readdirSync(dir).sort();
+  for (const old of runs.slice(0, Math.max(0, runs.length - keep)))
+    rmSync(join(dir, old), { recursive: true, force: true });
 }
 
 interface Scheduled {

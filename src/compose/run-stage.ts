@@ -54,7 +54,7 @@ export async function runStage(stage: PipelineStage, ctx: StageRunContext): Prom
   }
   const dir = ctx.pipeline.dir;
   const inv = resolveInvocation(stage, ctx.values, dir, ctx.env);
-  const cacheable = isCacheable(stage);
+  const cacheable = isCacheable(stage, ctx.pipeline.secrets);
   let parts: KeyParts | undefined;
   let before: Fingerprint = {};
   if (cacheable) {

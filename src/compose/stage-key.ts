@@ -8,9 +8,14 @@ import type { Invocation } from './invocation.js';
 import type { KeyParts } from './stamps.js';
 import type { PipelineStage } from './validate-pipeline.js';
 
-/** True when the stage can be skipped as up to date at all: it declares inputs or outputs. */
-export function isCacheable(stage: PipelineStage): boolean {
-  return (stage.spec.inputs?.length ?? 0) + (stage.spec.outputs?.length ?? 0) > 0 && !stage.capture?.secret;
+/**
+ * True when the stage can be skipped as up to date at all: it declares inputs or outputs, and no
+ * secret is involved (a stage that captures or uses a secret always runs, so no digest of a secret
+ * is ever written into a stamp).
+ */
+export function isCacheable(stage: PipelineStage, secrets: ReadonlySet<string>): boolean {
+  if (stage.capture?.secret || [...stage.uses].some((v) => secrets.has(v))) return false;
+  return (stage.spec.inputs?.length ?? 0) + (stage.spec.outputs?.length ?? 0) > 0;
 }
 
 /** The parts of the key; `dependencyOutputs` holds the digest of each finished dependency's outputs. */

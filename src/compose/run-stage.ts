@@ -2,7 +2,7 @@
  * One stage, start to end: its `when`, its cache check, its attempts (with retries and backoff, a
  * timeout, Ctrl-C), its log, its capture, and on failure the removal of what it half wrote.
  */
-import { createWriteStream, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { captureValue } from './capture.js';
 import { durationMs } from './duration.js';
@@ -77,6 +77,10 @@ export async function runStage(stage: PipelineStage, ctx: StageRunContext): Prom
     }
   }
 
+  if (!isDirectory(inv.cwd)) {
+    const reason = `workdir: expected a directory, got ${relative(dir, inv.cwd) || '.'}, which does not exist`;
+    return { result: { ...base, status: 'failed', duration_ms: elapsed(), reason }, interrupted: false };
+  }
   const logPath = join(ctx.runDir, `${stage.name}.log`);
   const secrets = () => [...ctx.pipeline.secrets].map((v) => ctx.values.get(v) ?? '').filter(Boolean);
   const file = createWriteStream(logPath, { mode: 0o600 });
@@ -205,6 +209,14 @@ function removeHalfWritten(inv: Invocation, before: Fingerprint, after: Fingerpr
     }
     for (const name of names)
       if (name.startsWith(prefix)) rmSync(join(dirname(target), name), { force: true });
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

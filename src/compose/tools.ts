@@ -6,8 +6,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Built: `dist/compose/tools.js` -> `dist/cli/`. From the source tree (tests): the built `dist/cli/`. */
-const CLI_DIRS = [new URL('../cli/', import.meta.url), new URL('../../dist/cli/', import.meta.url)];
+/** Built: `dist/compose/tools.js` -> `dist/cli/`. Run from the source tree (tests, `.ts`): the built `dist/cli/`. */
+const CLI_DIRS = import.meta.url.endsWith('.ts')
+  ? [new URL('../../dist/cli/', import.meta.url)]
+  : [new URL('../cli/', import.meta.url)];
 
 const TOOL_NAME = /^rock-[a-z]+$/;
 

@@ -1,7 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the pipeline syntax under test, not a template
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../test/support/cli.js';
+import { VERSION } from '../version.js';
 import { type PipelineDir, pipelineDir } from './test-support/pipeline-dir.js';
 
 let p: PipelineDir | undefined;
@@ -274,5 +276,23 @@ describe('stage fields', () => {
       status: 'failed',
       reason: 'no-such-program-here: command not found',
     });
+  });
+});
+
+describe('the suite’s tools', () => {
+  it('run as this package’s own bin under this node, never the one found on PATH', async () => {
+    p = pipelineDir(lines('stages:', '  - { name: v, command: rock-mac --version, capture: V }', '  - { name: w, tool: rock-verify, args: [--version] }'));
+    // An impostor first on PATH: it would leave a mark.
+    mkdirSync(join(p.dir, 'bin'));
+    p.write('bin/rock-mac', '#!/bin/sh\ntouch impostor-ran\necho 6.6.6\n');
+    p.write('bin/rock-verify', '#!/bin/sh\ntouch impostor-ran\n');
+    chmodSync(join(p.dir, 'bin/rock-mac'), 0o755);
+    chmodSync(join(p.dir, 'bin/rock-verify'), 0o755);
+    const result = await p.run({}, { PATH: `${join(p.dir, 'bin')}:${process.env.PATH}` });
+    expect(p.status(result)).toEqual({ v: 'succeeded', w: 'succeeded' });
+    expect(existsSync(join(p.dir, 'impostor-ran'))).toBe(false);
+    const log = readFileSync(result.stages[0]!.log!, 'utf8');
+    expect(log.split('\n')[0]).toBe(`$ ${process.execPath} ${join(repoRoot, 'dist/cli/rock-mac.js')} --version`);
+    expect(log).toContain(`${VERSION}\n`);
   });
 });

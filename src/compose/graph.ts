@@ -5,6 +5,12 @@
 import type { YamlIssue, YamlLocator } from '../yaml/index.js';
 import type { Stage } from './schema.js';
 
+/** What the graph needs of a stage. */
+export type GraphStage = Pick<Stage, 'depends'> & {
+  /** Undefined for a stage whose name did not pass the schema (nothing can depend on it). */
+  name: string | undefined;
+};
+
 /** The graph of a pipeline's stages. */
 export interface StageGraph {
   /** Names in an order where each stage comes after everything it depends on. */
@@ -15,12 +21,13 @@ export interface StageGraph {
 
 /** Checks names and depends; returns the graph (when sound) and the issues found. */
 export function buildGraph(
-  stages: readonly Stage[],
+  stages: readonly GraphStage[],
   locate: YamlLocator,
 ): { graph?: StageGraph; issues: YamlIssue[] } {
   const issues: YamlIssue[] = [];
   const first = new Map<string, number>();
   stages.forEach((stage, i) => {
+    if (stage.name === undefined) return;
     const seen = first.get(stage.name);
     if (seen === undefined) first.set(stage.name, i);
     else {
@@ -46,27 +53,24 @@ export function buildGraph(
       }
     });
   });
-  if (issues.length > 0) return { issues };
+  // Cycles among the known names are reported even when other depends are unknown.
   const cycle = findCycle(stages, first);
   if (cycle) {
     const { index, dependIndex, path } = cycle;
-    return {
-      issues: [
-        {
-          ...locate.at(['stages', index, 'depends', dependIndex]),
-          path: `stages[${index}].depends[${dependIndex}]`,
-          message: `expected no cycle, got ${path.join(' -> ')}`,
-          code: 'cycle',
-        },
-      ],
-    };
+    issues.push({
+      ...locate.at(['stages', index, 'depends', dependIndex]),
+      path: `stages[${index}].depends[${dependIndex}]`,
+      message: `expected no cycle, got ${path.join(' -> ')}`,
+      code: 'cycle',
+    });
   }
+  if (issues.length > 0) return { issues };
   return { graph: order(stages), issues };
 }
 
 /** A depends cycle: the stage and `depends` entry that close it, and the cycle's names. */
 function findCycle(
-  stages: readonly Stage[],
+  stages: readonly GraphStage[],
   index: Map<string, number>,
 ): { index: number; dependIndex: number; path: string[] } | undefined {
   const state = new Map<string, 'open' | 'done'>();
@@ -78,6 +82,7 @@ function findCycle(
     const deps = stages[i]?.depends ?? [];
     for (let j = 0; j < deps.length; j++) {
       const dep = deps[j] as string;
+      if (!index.has(dep)) continue;
       if (state.get(dep) === 'open')
         return { index: i, dependIndex: j, path: [...stack.slice(stack.indexOf(dep)), dep] };
       if (state.get(dep) === undefined) {
@@ -90,7 +95,7 @@ function findCycle(
     return undefined;
   };
   for (const stage of stages) {
-    if (state.get(stage.name) === undefined) {
+    if (stage.name !== undefined && state.get(stage.name) === undefined) {
       const found = visit(stage.name);
       if (found) return found;
     }
@@ -99,7 +104,8 @@ function findCycle(
 }
 
 /** File order, moved only as far as dependencies require (Kahn's algorithm, stable). */
-function order(stages: readonly Stage[]): StageGraph {
+function order(given: readonly GraphStage[]): StageGraph {
+  const stages = given.filter((s): s is GraphStage & { name: string } => s.name !== undefined);
   const ancestors = new Map<string, Set<string>>();
   const result: string[] = [];
   const placed = new Set<string>();

@@ -281,7 +281,13 @@ describe('stage fields', () => {
 
 describe('the suite’s tools', () => {
   it('run as this package’s own bin under this node, never the one found on PATH', async () => {
-    p = pipelineDir(lines('stages:', '  - { name: v, command: rock-mac --version, capture: V }', '  - { name: w, tool: rock-verify, args: [--version] }'));
+    p = pipelineDir(
+      lines(
+        'stages:',
+        '  - { name: v, command: rock-mac --version, capture: V }',
+        '  - { name: w, tool: rock-verify, args: [--version] }',
+      ),
+    );
     // An impostor first on PATH: it would leave a mark.
     mkdirSync(join(p.dir, 'bin'));
     p.write('bin/rock-mac', '#!/bin/sh\ntouch impostor-ran\necho 6.6.6\n');
@@ -292,7 +298,9 @@ describe('the suite’s tools', () => {
     expect(p.status(result)).toEqual({ v: 'succeeded', w: 'succeeded' });
     expect(existsSync(join(p.dir, 'impostor-ran'))).toBe(false);
     const log = readFileSync(result.stages[0]!.log!, 'utf8');
-    expect(log.split('\n')[0]).toBe(`$ ${process.execPath} ${join(repoRoot, 'dist/cli/rock-mac.js')} --version`);
+    expect(log.split('\n')[0]).toBe(
+      `$ ${process.execPath} ${join(repoRoot, 'dist/cli/rock-mac.js')} --version`,
+    );
     expect(log).toContain(`${VERSION}\n`);
   });
 });

@@ -207,3 +207,25 @@ describe('validatePipeline', () => {
     expect(issues('stages:\n  - name: a\n   command: x\n')[0]).toMatch(/^p\.yaml:3:\d+: /);
   });
 });
+
+describe('all problems at once', () => {
+  it('reports graph problems together with schema problems', () => {
+    const text = [
+      'stages:',
+      '  - { name: a, command: "true", depends: [ghost], retry: 1 }',
+      '  - { name: b, command: "true", depends: [c] }',
+      '  - { name: c, command: "true", depends: [b] }',
+      '  - { name: a, command: "true" }',
+      '  - { command: "true", depends: [a] }',
+      '',
+    ].join('\n');
+    const found = issues(text);
+    expect(found).toEqual([
+      "p.yaml:2:43: stages[0].depends[0]: expected the name of a stage (a, b, c), got 'ghost'",
+      expect.stringMatching(/^p\.yaml:2:51: stages\[0\]\.retry: unknown key 'retry'/),
+      'p.yaml:4:43: stages[2].depends[0]: expected no cycle, got b -> c -> b',
+      "p.yaml:5:13: stages[3].name: expected a unique stage name, got 'a' again (first at line 2)",
+      'p.yaml:6:5: stages[4].name: expected a stage name, got nothing (missing key)',
+    ]);
+  });
+});

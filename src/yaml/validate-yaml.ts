@@ -35,7 +35,7 @@ export interface YamlLocator {
 /** The outcome of {@link validateYaml}. */
 export type YamlValidation<T> =
   | { ok: true; value: T; locate: YamlLocator }
-  | { ok: false; issues: YamlIssue[]; locate?: YamlLocator };
+  | { ok: false; issues: YamlIssue[]; locate?: YamlLocator; value?: unknown };
 
 /** Options of {@link validateYaml}. */
 export interface ValidateYamlOptions {
@@ -82,7 +82,7 @@ export function validateYaml<S extends z.ZodType>(
   const result = schema.safeParse(value, { error: expectedText });
   if (result.success) return { ok: true, value: result.data, locate };
   const issues = result.error.issues.flatMap((issue) => toIssues(issue, locate, value, options.secretKeys));
-  return { ok: false, issues: sortIssues(issues), locate };
+  return { ok: false, issues: sortIssues(issues), locate, value };
 }
 
 /** Sorts issues by line, then column. */

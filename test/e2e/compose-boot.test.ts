@@ -29,9 +29,6 @@ beforeAll(() => {
     `BUILD=${join(work, 'build')}`,
     '--state-dir',
     join(work, 'state'),
-    // Nested KVM on a loaded shared machine can stall a boot; TCG always completes here.
-    '--var',
-    'ACCEL=tcg',
   ];
   first = runTool('rock-compose', args, { env });
 });

@@ -82,3 +82,23 @@ export function checkVerification(stages: PipelineStage[], push: Push): void {
     );
   }
 }
+
+/** A stage's output is never also its input: its key would change with every run it makes. */
+export function checkInputsOutputs(stages: PipelineStage[], push: Push): void {
+  for (const stage of stages) {
+    const outputs = new Set((stage.spec.outputs ?? []).map(normalize));
+    (stage.spec.inputs ?? []).forEach((input, i) => {
+      if (outputs.has(normalize(input))) {
+        push(
+          ['stages', stage.index, 'inputs', i],
+          `expected an input that is not also an output, got '${input}' in both`,
+          'input_is_output',
+        );
+      }
+    });
+  }
+}
+
+function normalize(path: string): string {
+  return path.replace(/^\.\//, '').replace(/\/+$/, '');
+}

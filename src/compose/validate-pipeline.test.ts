@@ -208,6 +208,19 @@ describe('validatePipeline', () => {
   });
 });
 
+describe('inputs and outputs', () => {
+  it('refuses an output that is also an input of the same stage', () => {
+    const text = [
+      'stages:',
+      '  - { name: a, command: "true", inputs: [./x.txt, y], outputs: [x.txt] }',
+      '',
+    ].join('\n');
+    expect(issues(text)).toEqual([
+      "p.yaml:2:42: stages[0].inputs[0]: expected an input that is not also an output, got './x.txt' in both",
+    ]);
+  });
+});
+
 describe('all problems at once', () => {
   it('reports graph problems together with schema problems', () => {
     const text = [

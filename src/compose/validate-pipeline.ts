@@ -9,7 +9,7 @@ import { describeStage, type PipelineStage, type Push } from './describe-stage.j
 import { PipelineInvalidError } from './errors.js';
 import { buildGraph } from './graph.js';
 import { parsePipelineText } from './parse-pipeline.js';
-import { checkReferences, checkRunnable, checkVerification } from './pipeline-checks.js';
+import { checkInputsOutputs, checkReferences, checkRunnable, checkVerification } from './pipeline-checks.js';
 import type { Pipeline } from './schema.js';
 
 export type { PipelineStage } from './describe-stage.js';
@@ -89,6 +89,7 @@ export function validatePipeline(text: string, options: ValidatePipelineOptions)
     checkReferences(stages, known, capturedBy, locate, push);
     checkRunnable(stages, variables, capturedBy, locate, push);
     checkVerification(stages, push);
+    checkInputsOutputs(stages, push);
   }
   if (issues.length > 0) throw new PipelineInvalidError(options.source, sortIssues(issues));
   const file = resolve(options.cwd, options.source);

@@ -56,10 +56,10 @@ export async function runStage(stage: PipelineStage, ctx: StageRunContext): Prom
   const inv = resolveInvocation(stage, ctx.values, dir, ctx.env);
   const cacheable = isCacheable(stage, ctx.pipeline.secrets);
   let parts: KeyParts | undefined;
-  let before: Fingerprint = {};
+  // What the outputs were before the stage ran: a failure removes only what it changed.
+  const before: Fingerprint = await fingerprint(inv.outputs, inv.cwd, dir);
   if (cacheable) {
     parts = await keyParts(stage, inv, ctx.values, ctx.dependencyOutputs, dir);
-    before = await fingerprint(inv.outputs, inv.cwd, dir);
     const stamp = readStamp(ctx.stateDir, stage.name);
     const stale = staleReason(stamp, parts, before);
     if (stamp && stale === undefined) {
@@ -115,7 +115,11 @@ export async function runStage(stage: PipelineStage, ctx: StageRunContext): Prom
   }
   if (outcome.startError) log.write(`${outcome.startError}\n`);
   let failure: string | undefined =
-    outcome.exitCode === 0 && !outcome.startError ? undefined : describeEnd(outcome);
+    outcome.exitCode === 0 && !outcome.startError
+      ? undefined
+      : ctx.signal.aborted
+        ? 'interrupted'
+        : describeEnd(outcome);
   let captured: string | undefined;
   if (failure === undefined && stage.capture) {
     const value = captureValue(outcome.stdout, {
@@ -146,7 +150,7 @@ export async function runStage(stage: PipelineStage, ctx: StageRunContext): Prom
         log: logPath,
         reason: failure,
       },
-      interrupted: outcome.interrupted,
+      interrupted: outcome.interrupted || ctx.signal.aborted,
     };
   }
   const result: StageResult = {

@@ -230,15 +230,17 @@ describe('all problems at once', () => {
       '  - { name: c, command: "true", depends: [b] }',
       '  - { name: a, command: "true" }',
       '  - { command: "true", depends: [a] }',
+      '  - { name: d, command: "echo ${UNDEFINED}" }',
       '',
     ].join('\n');
     const found = issues(text);
     expect(found).toEqual([
-      "p.yaml:2:43: stages[0].depends[0]: expected the name of a stage (a, b, c), got 'ghost'",
+      "p.yaml:2:43: stages[0].depends[0]: expected the name of a stage (a, b, c, d), got 'ghost'",
       expect.stringMatching(/^p\.yaml:2:51: stages\[0\]\.retry: unknown key 'retry'/),
       'p.yaml:4:43: stages[2].depends[0]: expected no cycle, got b -> c -> b',
       "p.yaml:5:13: stages[3].name: expected a unique stage name, got 'a' again (first at line 2)",
       'p.yaml:6:5: stages[4].name: expected a stage name, got nothing (missing key)',
+      'p.yaml:7:31: stages[5].command: expected a defined variable (variables:, --var, env: or a capture), got undefined ${UNDEFINED}',
     ]);
   });
 });

@@ -47,7 +47,7 @@ export interface ValidatePipelineOptions {
 
 /** Validates a pipeline text. Throws {@link PipelineInvalidError} (exit 2) with every issue. */
 export function validatePipeline(text: string, options: ValidatePipelineOptions): ValidatedPipeline {
-  const parsed = parsePipelineText(text);
+  const parsed = parsePipelineText(text, options.vars);
   if (!parsed.ok) throw new PipelineInvalidError(options.source, parsed.issues);
   const { pipeline, locate } = parsed.parsed;
   const issues: YamlIssue[] = [];

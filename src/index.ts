@@ -11,6 +11,7 @@
 
 export * as archive from './archive/index.js';
 export * as cache from './cache/index.js';
+export * as compose from './compose/index.js';
 export * as config from './config/index.js';
 export * as contract from './contract/index.js';
 export * as cpio from './cpio/index.js';

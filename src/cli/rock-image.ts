@@ -5,9 +5,13 @@ import { ExitError } from '../errors/index.js';
 import {
   type CreateImageResult,
   createImage,
+  DEFAULT_IMAGE_OUTPUT,
   extractImage,
   formatLong,
+  IMAGE_DEFINITION_FILE,
   listImage,
+  loadImageDefinition,
+  mergeImageOptions,
   type ProgressEvent,
   packRootfs,
 } from '../image/index.js';
@@ -26,6 +30,8 @@ Examples:
   $ rock-image create ... --mac "$(rock-mac allocate --device node-7 | cut -d' ' -f3)" \\
       --kernel 6.1.0-56-cloud-amd64 --modules virtio_net virtio_pci --sign rock-sign.key
   $ rock-image create ... --compress zstd -o rock.img   # kernel needs CONFIG_RD_ZSTD
+  $ rock-image --mac a4:58:0f:01:00:10          # create, from ./rock-image.yaml
+  $ rock-image create --file images/edge.yaml -o edge.img
   $ rock-image cpio create ./rootfs -o rock.img
   $ rock-image ls -l rock.img
   $ rock-image extract rock.img ./out
@@ -51,12 +57,19 @@ export function rockImageProgram(io: Io = processIo): Command {
     .addHelpText('after', EXAMPLES);
 
   program
-    .command('create')
-    .description('lay the components at their contract paths, write the image atomically, verify it')
-    .requiredOption('--init <file>', 'rock-init binary (installed as /sbin/init)')
-    .requiredOption('--manager <file>', 'rock-manager binary (/usr/bin/rock-manager)')
-    .requiredOption('--agent <file>', 'volcano-agent binary (/usr/bin/volcano-agent)')
-    .requiredOption('--busybox <file>', 'static busybox (/bin/busybox, with /bin/sh and applet links)')
+    .command('create', { isDefault: true })
+    .description(
+      'lay the components at their contract paths, write the image atomically, verify it (the default command; ' +
+        'reads rock-image.yaml when present, flags override it)',
+    )
+    .option(
+      '-f, --file <file>',
+      `image definition (default: ${IMAGE_DEFINITION_FILE} in the working directory, if any)`,
+    )
+    .option('--init <file>', 'rock-init binary (installed as /sbin/init)')
+    .option('--manager <file>', 'rock-manager binary (/usr/bin/rock-manager)')
+    .option('--agent <file>', 'volcano-agent binary (/usr/bin/volcano-agent)')
+    .option('--busybox <file>', 'static busybox (/bin/busybox, with /bin/sh and applet links)')
     .option('--rootfs <dir>', 'overlay directory laid into the image (repeatable)', collect, [] as string[])
     .option('--config-key <file>', 'CONFIG_KEY, placed at /config/CONFIG_KEY with mode 0400')
     .option('--node-config <file>', 'node configuration, placed at /config/node.yaml with mode 0644')
@@ -75,13 +88,17 @@ export function rockImageProgram(io: Io = processIo): Command {
     .option('--sign <secret-key>', 'minisign secret key: also write IMAGE.minisig')
     .option('--no-deps', "don't add the interpreter and libraries of dynamically linked components")
     .addOption(compressOption())
-    .option('-o, --output <file>', 'image to write', 'rock-os.img')
+    .option(
+      '-o, --output <file>',
+      `image to write (default: the definition's output, else ${DEFAULT_IMAGE_OUTPUT})`,
+    )
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText('after', EXAMPLES)
-    .action(async (opts) => {
+    .action(async (opts, cmd) => {
       const progress = new Progress(!opts.quiet && !opts.json);
-      const result = await createImage({
+      const fromCli = (name: string) => cmd.getOptionValueSource(name) !== 'default';
+      const options = mergeImageOptions(loadImageDefinition(opts.file, process.cwd())?.options, {
         components: { init: opts.init, manager: opts.manager, agent: opts.agent, busybox: opts.busybox },
         rootfs: opts.rootfs,
         configKey: opts.configKey,
@@ -91,12 +108,15 @@ export function rockImageProgram(io: Io = processIo): Command {
         kernel: opts.kernel,
         modules: opts.modules,
         sign: opts.sign,
-        noDeps: !opts.deps,
-        compress: opts.compress as WriteCompression,
+        noDeps: fromCli('deps') ? !opts.deps : undefined,
+        compress: fromCli('compress') ? (opts.compress as WriteCompression) : undefined,
         output: opts.output,
         sourceDateEpoch: sourceDateEpoch(process.env),
         onProgress: (event) => showProgress(progress, event),
-      }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output));
+      });
+      const result = await createImage(options).catch((err: unknown) =>
+        rethrowWithReport(err, io, Boolean(opts.json), options.output),
+      );
       progress.done();
       printCreated(io, result, Boolean(opts.json));
     });

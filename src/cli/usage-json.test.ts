@@ -12,6 +12,7 @@ const UNKNOWN: Readonly<Record<string, string[]>> = {
   'rock-config': ['validate', 'a', '--json', '--no-such-flag'],
   'rock-mac': ['stats', '--json', '--no-such-flag'],
   'rock-cache': ['list', '--json', '--no-such-flag'],
+  'rock-compose': ['validate', 'p.yaml', '--json', '--no-such-flag'],
 };
 
 /** ...and a missing required option or argument. */
@@ -24,6 +25,7 @@ const MISSING: Readonly<Record<string, string[]>> = {
   'rock-config': ['generate', '--json'],
   'rock-mac': ['reserve', '--json'],
   'rock-cache': ['put', '--json'],
+  'rock-compose': ['validate', '--json'],
 };
 
 describe('--json with a usage error prints the error object on stdout, exit 2', () => {

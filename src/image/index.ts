@@ -7,6 +7,16 @@ export {
   type ProgressEvent,
   packRootfs,
 } from './create-image.js';
+export {
+  DEFAULT_IMAGE_OUTPUT,
+  IMAGE_DEFINITION_FILE,
+  IMAGE_SCHEMA_FILE,
+  type ImageDefinition,
+  type ImageDefinitionOptions,
+  imageDefinitionJsonSchema,
+  loadImageDefinition,
+  mergeImageOptions,
+} from './definition/index.js';
 export { depsEntries } from './deps-input.js';
 export type { ExtractOptions, ExtractResult, ExtractWarning } from './extract/index.js';
 export { extractRecords } from './extract/index.js';
@@ -14,4 +24,5 @@ export { extractImage } from './extract-image.js';
 export { type ComponentFiles, type ContractInputs, layoutContract } from './layout-contract.js';
 export { formatLong, type ListedEntry, listImage, modeString } from './list-image.js';
 export { type PrepareOptions, prepareEntries } from './prepare-entries.js';
+export { COMPONENT_FILE_NAMES, resolveComponents } from './resolve-components.js';
 export { writeArchive } from './write-archive.js';

@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CommandContext } from '../context.js';
 import { rockCacheProgram } from '../rock-cache.js';
+import { rockComposeProgram } from '../rock-compose.js';
 import { rockConfigProgram } from '../rock-config.js';
 import { rockDepsProgram } from '../rock-deps.js';
 import { rockImageProgram } from '../rock-image.js';
@@ -19,4 +20,5 @@ export const ALL_PROGRAMS: readonly [string, (context: CommandContext) => Comman
   ['rock-config', (c) => rockConfigProgram(c)],
   ['rock-mac', (c) => rockMacProgram(c)],
   ['rock-cache', (c) => rockCacheProgram(c)],
+  ['rock-compose', (c) => rockComposeProgram(c)],
 ];

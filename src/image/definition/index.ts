@@ -1,0 +1,8 @@
+export { IMAGE_SCHEMA_FILE, imageDefinitionJsonSchema } from './json-schema.js';
+export {
+  IMAGE_DEFINITION_FILE,
+  type ImageDefinitionOptions,
+  loadImageDefinition,
+} from './load-definition.js';
+export { DEFAULT_IMAGE_OUTPUT, mergeImageOptions } from './merge-options.js';
+export { type ImageDefinition, imageDefinitionSchema } from './schema.js';

@@ -44,6 +44,8 @@ export interface LayerFile {
 /** What a push did. */
 export interface PushResult {
   digest: string;
+  /** Length of the manifest bytes (for a descriptor of it). */
+  size: number;
   manifest: ImageManifest;
   /** Digests uploaded, and those the registry already had (HEAD 200). */
   uploaded: string[];
@@ -197,7 +199,7 @@ export class OciClient {
         await this.putManifest(repository, built.digest, built.bytes);
       }
       if (tag !== undefined) await this.putManifest(repository, tag, built.bytes);
-      return { digest: built.digest, manifest: built.manifest, uploaded, skipped };
+      return { digest: built.digest, size: built.bytes.length, manifest: built.manifest, uploaded, skipped };
     } finally {
       fs.rmSync(path.dirname(emptyFile), { recursive: true, force: true });
     }

@@ -5,6 +5,7 @@ import { InputError } from '../errors/index.js';
 import { fsError } from '../util/fs-errors.js';
 import { missingBlob, openBlobs, storeBlob } from './blobs.js';
 import { cycleError } from './catalogue.js';
+import { checkComponentId } from './component-id.js';
 import { dependencyTree, findCycle } from './deps.js';
 import { withCatalogue } from './open.js';
 import {
@@ -40,6 +41,8 @@ export interface AddOptions extends ComponentId {
  * await addComponent({ file: 'out/rock-init', name: 'rock-init', version: '1.4.2', role: 'init' }, context);
  */
 export async function addComponent(options: AddOptions, context: CommandContext): Promise<Component> {
+  checkComponentId(options);
+  for (const d of options.dependencies ?? []) checkComponentId(d, 'dependencies');
   const type = options.type ?? 'component';
   if (!COMPONENT_TYPES.includes(type)) {
     throw new InputError(

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError, ToolError } from '../errors/index.js';
 import { fsError } from '../util/fs-errors.js';
-import { ensureDir, writeBlob } from './blob-store.js';
+import { adoptBlob, ensureDir, writeBlob } from './blob-store.js';
 import { copyBlobOut } from './copy-out.js';
 import { digestHex, keyId, validateKey } from './key.js';
 import { StoreLayout } from './layout.js';
 import { pruneStore } from './prune.js';
+import { READ_CHUNK } from './read-chunk.js';
 import { blobHexes, listDir, readRefFile, readRefOfKey, refFiles, touchRef, writeRef } from './ref-store.js';
 import type { RemoteStore } from './remote-store.js';
 import { exportEntries, importEntries } from './transfer.js';
@@ -224,7 +225,9 @@ export class ArtifactCache {
   /** Records the use and copies the content out; false when the blob turned out damaged (then dropped). */
   private async deliver(entry: CacheEntry, dest: string | undefined): Promise<boolean> {
     const blob = this.layout.blob(digestHex(entry.digest));
-    if (dest !== undefined && !(await copyBlobOut(blob, dest, entry.mode, entry.digest))) {
+    const copied = dest === undefined ? 'copied' : await copyBlobOut(blob, dest, entry.mode, entry.digest);
+    if (copied === 'missing') return false;
+    if (copied === 'damaged') {
       fs.rmSync(blob, { force: true });
       this.warn(
         `cache entry ${entry.key}: blob ${entry.digest} was damaged and is dropped; treated as a miss`,
@@ -242,7 +245,7 @@ export class ArtifactCache {
     try {
       const meta = await remote.pull(key, temp);
       if (meta === undefined) return undefined;
-      const blob = await writeBlob(this.layout, openInput(temp), `${remote.location} ${key}`, meta.digest);
+      const blob = await adoptBlob(this.layout, temp, `${remote.location} ${key}`, meta.digest);
       return writeRef(this.layout, {
         key,
         digest: blob.digest,
@@ -266,10 +269,12 @@ export class ArtifactCache {
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (this.settings.remoteRequired) {
-        throw new ToolError('CACHE_REMOTE_FAILED', `remote ${remote.location}: ${what}: ${reason}`, {
-          remote: remote.location,
-          cause: err instanceof ToolError ? err.code : undefined,
-        });
+        throw new ToolError(
+          'CACHE_REMOTE_FAILED',
+          `remote ${remote.location}: ${what}: ${reason}`,
+          { remote: remote.location, cause: err instanceof ToolError ? err.code : undefined },
+          err instanceof ToolError ? err.exitCode : 2,
+        );
       }
       this.warn(`remote ${remote.location}: ${what}: ${reason} (continuing with the local cache)`);
       return undefined;
@@ -288,7 +293,7 @@ function statMode(file: string): number {
 /** A file's bytes as a stream, with open errors in words (ENOENT, EISDIR, ...). */
 async function* openInput(file: string): AsyncIterable<Uint8Array> {
   try {
-    yield* fs.createReadStream(file) as AsyncIterable<Buffer>;
+    yield* fs.createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
   } catch (err) {
     throw fsError(err, file, 'cannot read');
   }

@@ -5,6 +5,7 @@ import { CheckError } from '../errors/index.js';
 import { fsError } from '../util/fs-errors.js';
 import { makeDirs } from '../util/make-dirs.js';
 import type { StoreLayout } from './layout.js';
+import { READ_CHUNK } from './read-chunk.js';
 import type { StoredBlob } from './types.js';
 
 /** Blob files are read-only: a caller holding {@link StoreLayout.blob}'s path cannot edit the store by accident. */
@@ -71,7 +72,9 @@ export async function writeBlob(
 export async function hashFile(file: string): Promise<StoredBlob> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
+  for await (const chunk of fs.createReadStream(file, {
+    highWaterMark: READ_CHUNK,
+  }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     size += chunk.length;
   }
@@ -84,5 +87,38 @@ export function ensureDir(dir: string): void {
     makeDirs(dir);
   } catch (err) {
     throw fsError(err, dir, 'cannot create directory');
+  }
+}
+
+/**
+ * Publishes a complete file already in the store's `tmp/` (a remote's download) as the blob `expected`,
+ * after checking its bytes: a file that does not hash to `expected` is removed and refused.
+ */
+export async function adoptBlob(
+  layout: StoreLayout,
+  temp: string,
+  what: string,
+  expected: string,
+): Promise<StoredBlob> {
+  try {
+    const blob = await hashFile(temp);
+    if (blob.digest !== expected) {
+      throw new CheckError(
+        'CACHE_DIGEST_MISMATCH',
+        `${what}: content: expected ${expected}, got ${blob.digest} (nothing stored)`,
+        {
+          expected,
+          actual: blob.digest,
+        },
+      );
+    }
+    fs.chmodSync(temp, BLOB_MODE);
+    const target = layout.blob(blob.digest.slice(7));
+    ensureDir(path.dirname(target));
+    fs.renameSync(temp, target);
+    return blob;
+  } catch (err) {
+    fs.rmSync(temp, { force: true });
+    throw fsError(err, temp, 'cannot store blob');
   }
 }

@@ -29,6 +29,8 @@ export interface ClientOptions extends UploadOptions, RetryOptions {
   /** Credentials to use instead of the config file's (login checks new ones this way). */
   credentials?: Credentials;
   insecure?: boolean;
+  /** Wait for a reply's headers (requests without a streamed body); default 30 s. */
+  timeoutMs?: number;
 }
 
 /** A file to push as one layer. */
@@ -242,6 +244,7 @@ export function openClient(ref: Pick<Reference, 'host' | 'scheme'>, options: Cli
   const session = new RegistrySession(ref.host, ref.scheme, {
     ...(credentials ? { credentials } : {}),
     ...(options.insecure ? { insecure: true } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
   return new OciClient(session, options);
 }

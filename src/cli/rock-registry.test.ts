@@ -273,6 +273,7 @@ describe.skipIf(registries.anonymous === undefined)(
       await createSigningKeyPair(path.join(root, 'other.key'), path.join(root, 'other.pub'));
       const repo = freshRepository('rock-test/image');
       const pushed = await cli(['push-image', 'initrd.img', `oci://${host}/${repo}:1.0`, '--json']);
+      expect(pushed.out).not.toContain('"error"');
       expect(pushed.code).toBe(0);
       const push = JSON.parse(pushed.out);
       expect(push.signature.reference).toBe(`oci://${host}/${repo}:${push.digest.replace(':', '-')}.sig`);
@@ -286,6 +287,7 @@ describe.skipIf(registries.anonymous === undefined)(
         'rock.pub',
         '--json',
       ]);
+      expect(pulled.out).not.toContain('"error"');
       expect(pulled.code).toBe(0);
       expect(JSON.parse(pulled.out)).toMatchObject({ imageDigest: sha256(image), digest: push.digest });
       expect(fs.readFileSync(path.join(root, 'got.img')).equals(image)).toBe(true);

@@ -305,8 +305,8 @@ describe.skipIf(registries.anonymous === undefined)(
         '--pub',
         'other.pub',
       ]);
-      expect(wrong.code).toBe(1);
       expect(wrong.err).toContain('wrong.img.minisig: key id: expected');
+      expect(wrong.code).toBe(1);
       expect(fs.readdirSync(root).filter((f) => f.includes('wrong'))).toEqual([]);
     });
 

@@ -15,9 +15,10 @@ export interface BlobTarget {
 }
 
 /**
- * Streams one blob into an uncommitted atomic file while hashing it. Resolves with the open write
- * once the bytes match the descriptor's size and digest; otherwise discards the temporary file and
- * throws OCI_DIGEST_MISMATCH / OCI_SIZE_MISMATCH (exit 1) naming the blob.
+ * Streams one blob into an uncommitted atomic file while hashing it. Resolves with the write (its
+ * temporary file complete and flushed, not yet renamed) once the bytes match the descriptor's size
+ * and digest; otherwise discards the temporary file and throws OCI_DIGEST_MISMATCH /
+ * OCI_SIZE_MISMATCH (exit 1) naming the blob.
  */
 export async function downloadBlob(
   session: RegistrySession,
@@ -59,6 +60,11 @@ export async function downloadBlob(
       hash.update(chunk);
       if (!out.stream.write(chunk)) await once(out.stream, 'drain');
     }
+    // Flushed before returning: a caller may read the temporary file (verify a signature) before commit.
+    await new Promise<void>((resolve, reject) => {
+      out.stream.once('error', reject);
+      out.stream.end(() => resolve());
+    });
   } catch (error) {
     await out.abort();
     if (error instanceof RegistryError) throw error;

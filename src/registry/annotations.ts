@@ -115,6 +115,9 @@ export function componentFromManifest(manifest: ImageManifest): { component: Com
     { name: a[ANNOTATIONS.name] ?? '', version: a[ANNOTATIONS.version] ?? '' },
     'layer',
   );
+  const fileSha = a[ANNOTATIONS.sha256];
+  if (fileSha !== undefined && `sha256:${fileSha}` !== layer.digest)
+    bad(ANNOTATIONS.sha256, layer.digest.slice(7), fileSha);
   const type = (a[ANNOTATIONS.type] ?? 'component') as ComponentType;
   if (!COMPONENT_TYPES.includes(type)) bad(ANNOTATIONS.type, COMPONENT_TYPES.join(', '), type);
   const role = a[ANNOTATIONS.role] as ComponentRole | undefined;

@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { type ArtifactCache, openCache } from '../cache/index.js';
 import type { CommandContext } from '../cli/context.js';
 import { InputError } from '../errors/index.js';
+import { makeDirs } from '../util/make-dirs.js';
 import { blobKey, type ComponentId, formatId } from './types.js';
 
 /**
@@ -35,4 +39,17 @@ export function missingBlob(cache: ArtifactCache, id: ComponentId, digest: strin
     `${formatId(id)}: blob ${digest} is not in the cache ${cache.dir} (pruned?); pull or add it again`,
     { component: formatId(id), digest, cache: cache.dir },
   );
+}
+
+/**
+ * A scratch directory inside the store's `tmp/` (same filesystem as the blobs, so a pull never
+ * copies across devices), named `<pid>-<16 hex>` like the cache's own temp files: `rock-cache verify`
+ * leaves it alone while this process lives and removes it if the process was killed.
+ */
+export function scratchDir(cache: ArtifactCache): string {
+  const tmp = path.join(cache.dir, 'tmp');
+  makeDirs(tmp);
+  const dir = path.join(tmp, `${process.pid}-${randomBytes(8).toString('hex')}`);
+  fs.mkdirSync(dir, { mode: 0o700 });
+  return dir;
 }

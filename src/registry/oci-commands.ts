@@ -16,7 +16,7 @@ import {
   componentFromManifest,
   LAYER_TYPES,
 } from './annotations.js';
-import { blobFile, openBlobs, storeBlob } from './blobs.js';
+import { blobFile, openBlobs, scratchDir, storeBlob } from './blobs.js';
 import { copyAtomic } from './copy-atomic.js';
 import { withCatalogue } from './open.js';
 import { type PushReport, parsePullSource, parsePushTarget, type RemoteOptions } from './references.js';
@@ -82,12 +82,6 @@ function fileMode(component: Component): number {
   return component.type === 'component' ? 0o755 : 0o644;
 }
 
-/** A temporary directory beside `near` (same filesystem), removed by the caller. */
-function tempDir(near: string): string {
-  makeDirs(near);
-  return fs.mkdtempSync(path.join(near, '.rock-registry-pull-'));
-}
-
 /**
  * Pulls a component artifact: every byte checked against its digest while streaming, then stored in
  * rock-cache and catalogued from the layer's annotations; with `to`, its file is also written there
@@ -101,7 +95,7 @@ export async function pullComponent(
   const { client, fetched } = await fetchManifest(ref, context, options.insecure);
   const { component, layer } = componentFromManifest(fetched.manifest);
   const cache = openBlobs(context);
-  const work = tempDir(path.join(cache.dir, 'tmp'));
+  const work = scratchDir(cache);
   try {
     const downloaded = path.join(work, 'blob');
     await downloadBlobs(client.session, ref.repository, [

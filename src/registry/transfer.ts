@@ -7,8 +7,7 @@ import type { CommandContext } from '../cli/context.js';
 import { InputError } from '../errors/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
 import { fsError } from '../util/fs-errors.js';
-import { makeDirs } from '../util/make-dirs.js';
-import { blobFile, openBlobs, storeBlob } from './blobs.js';
+import { blobFile, openBlobs, scratchDir, storeBlob } from './blobs.js';
 import { checkComponentId } from './component-id.js';
 import { withCatalogue } from './open.js';
 import { COMPONENT_ROLES, COMPONENT_TYPES, type Component, formatId } from './types.js';
@@ -126,9 +125,7 @@ export async function importRegistry(
     throw fsError(error, file, 'cannot read');
   }
   const cache = openBlobs(context);
-  const tmpDir = path.join(cache.dir, 'tmp');
-  makeDirs(tmpDir);
-  const work = fs.mkdtempSync(path.join(tmpDir, '.rock-registry-import-'));
+  const work = scratchDir(cache);
   let components: Component[] | undefined;
   let blobs = 0;
   try {

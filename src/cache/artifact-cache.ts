@@ -163,6 +163,7 @@ export class ArtifactCache {
     }
     const stats: CacheStats = {
       dir: this.dir,
+      ...(this.settings.remote === undefined ? {} : { remote: this.settings.remote.location }),
       entries,
       blobs: 0,
       blobBytes: 0,

@@ -96,6 +96,9 @@ describe('registry down', () => {
     expect(openCache({ env: { ROCK_HOME: home } }).remote?.location).toBe('oci://127.0.0.1:5999/from-config');
     const env = { ROCK_HOME: home, ROCK_CACHE_REMOTE: 'oci://127.0.0.1:5998/from-env' };
     expect(openCache({ env }).remote?.location).toBe('oci://127.0.0.1:5998/from-env');
+    expect((await openCache({ env, dir: path.join(root, 's') }).stats()).remote).toBe(
+      'oci://127.0.0.1:5998/from-env',
+    );
     expect(openCache({ env, remote: false }).remote).toBeUndefined();
     expect(openCache({ env: { ...env, ROCK_CACHE_REMOTE: '' } }).remote).toBeUndefined();
     fs.writeFileSync(path.join(home, 'cache.yaml'), 'remtoe: oci://x/y\n');

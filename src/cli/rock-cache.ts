@@ -121,7 +121,10 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .action(async (key, dest, opts) => {
       const store = cache();
       const entry = await store.get(key, dest);
-      if (entry === undefined) throw new CheckError('CACHE_MISS', `${key}: not in the cache`, { key });
+      if (entry === undefined) {
+        const where = store.remote === undefined ? '' : ` (nor on ${store.remote.location})`;
+        throw new CheckError('CACHE_MISS', `${key}: not in the cache${where}`, { key });
+      }
       const stored = store.blobPath(entry.digest);
       print(opts.json, { ...entry, path: stored }, dest === undefined ? (stored ?? '') : formatEntry(entry));
     });

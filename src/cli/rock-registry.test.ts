@@ -20,11 +20,11 @@ function env(home = 'home'): NodeJS.ProcessEnv {
   return { ROCK_HOME: path.join(root, home), DOCKER_CONFIG: path.join(root, 'docker'), HOME: root };
 }
 
-async function cli(argv: string[], options: { home?: string; stdin?: string } = {}) {
+async function cli(argv: string[], options: { home?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
-  const context = testContext({ cwd: root, env: env(options.home), io });
+  const context = testContext({ cwd: root, env: { ...env(options.home), ...options.env }, io });
   const program = rockRegistryProgram(context, async () => options.stdin ?? '');
   const code = await runCli('rock-registry', program, argv, io);
   return { code, out: out.join('\n'), err: err.join('\n') };
@@ -263,6 +263,40 @@ describe.skipIf(registries.anonymous === undefined)(
       const inspect = await cli(['inspect', `oci://${host}/${repo}:2.1.0`]);
       expect(inspect.out).toContain(`digest: ${push.digest}`);
       expect(inspect.out).toContain('io.rock-os.role: agent');
+    });
+
+    it('the same component gives the same manifest digest from another home, with SOURCE_DATE_EPOCH annotated', async () => {
+      write('busybox', 'busybox bytes');
+      const epoch = { SOURCE_DATE_EPOCH: '1700000000' };
+      const digests: string[] = [];
+      for (const home of ['h1', 'h2']) {
+        await cli(['add', 'busybox', '--name', 'busybox', '--version', '1.36.1', '--role', 'busybox'], {
+          home,
+        });
+        const r = await cli(
+          ['push', 'busybox@1.36.1', `oci://${host}/${freshRepository('rock-test/repro')}`, '--json'],
+          {
+            home,
+            env: epoch,
+          },
+        );
+        expect(r.code).toBe(0);
+        digests.push(JSON.parse(r.out).digest);
+      }
+      expect(digests[1]).toBe(digests[0]);
+      const inspect = await cli(['inspect', `oci://${host}/rock-test/none@${digests[0]}`, '--json']);
+      expect(inspect.code).toBe(2); // manifests are per repository: another one does not have it
+      const fixed = `${host}/${freshRepository('rock-test/repro')}`;
+      const push = await cli(['push', 'busybox@1.36.1', `oci://${fixed}:x`, '--json'], {
+        home: 'h1',
+        env: epoch,
+      });
+      const shown = JSON.parse((await cli(['inspect', `oci://${fixed}:x`, '--json'])).out);
+      expect(shown.digest).toBe(JSON.parse(push.out).digest);
+      expect(shown.manifest.layers[0].annotations).toMatchObject({
+        'io.rock-os.source-date-epoch': '1700000000',
+        'org.opencontainers.image.created': '2023-11-14T22:13:20.000Z',
+      });
     });
 
     it('push-image and pull-image with its signature, verified with --pub; a wrong key writes nothing', async () => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openClient, parseReference } from '../oci/index.js';
 import { freshRepository, hostOf, testRegistries } from '../oci/test-support/test-registry.js';
 import { createSigningKeyPair, signFile } from '../security/index.js';
 import { testContext } from './context.js';
@@ -297,6 +298,45 @@ describe.skipIf(registries.anonymous === undefined)(
         'io.rock-os.source-date-epoch': '1700000000',
         'org.opencontainers.image.created': '2023-11-14T22:13:20.000Z',
       });
+    });
+
+    it('pull refuses a layer title that would leave --to (../), writing nothing; a plain title works', async () => {
+      const payload = write('evil', 'payload');
+      const sentinel = write('sentinel', 'unchanged', 0o644);
+      const client = openClient(parseReference(`oci://${host}/x`), { env: {} });
+      const push = async (title: string) => {
+        const repo = freshRepository('rock-test/title');
+        await client.pushArtifact(
+          repo,
+          {
+            artifactType: 'application/vnd.rock-os.component.v1',
+            layers: [
+              {
+                path: payload,
+                mediaType: 'application/vnd.rock-os.file.v1',
+                annotations: {
+                  'org.opencontainers.image.title': title,
+                  'io.rock-os.name': 'evil',
+                  'io.rock-os.version': '1',
+                },
+              },
+            ],
+          },
+          '1',
+        );
+        return `oci://${host}/${repo}:1`;
+      };
+      const refused = await cli(['pull', await push('../sentinel'), '--to', 'components']);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toBe(
+        'rock-registry: layer org.opencontainers.image.title: expected a plain file name, got "../sentinel"',
+      );
+      expect(fs.readFileSync(sentinel, 'utf8')).toBe('unchanged');
+      expect(fs.existsSync(path.join(root, 'components'))).toBe(false);
+      expect((await cli(['list', '--json'])).out).toBe('[]');
+      const fine = await cli(['pull', await push('evil.bin'), '--to', 'components']);
+      expect(fine.code).toBe(0);
+      expect(fs.readFileSync(path.join(root, 'components', 'evil.bin'), 'utf8')).toBe('payload');
     });
 
     it('push-image and pull-image with its signature, verified with --pub; a wrong key writes nothing', async () => {

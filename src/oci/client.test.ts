@@ -146,6 +146,33 @@ describe.skipIf(noRegistry)('OCI client against docker-registry 2.8 (ROCK_TEST_R
       proxy = undefined;
     });
 
+    it('retries from a new POST when a PATCH chunk is cut (2.8 cannot resume a broken session)', async () => {
+      const big = file('cut-chunks.bin', 3 * 1024 * 1024);
+      const digest = sha256(big.bytes);
+      let patches = 0;
+      proxy = await startRegistryProxy({
+        upstream: url,
+        // The second chunk of the first attempt dies half-way.
+        cut: (r) => (r.method === 'PATCH' && ++patches === 2 ? 200_000 : undefined),
+      });
+      const repo = freshRepository('rock-test/cut-patch');
+      const client = clientFor(proxy.url, { monolithicLimit: 1024 * 1024, chunkSize: 1024 * 1024 });
+      await client.pushArtifact(
+        repo,
+        {
+          artifactType: 'application/vnd.rock-os.image.v1',
+          layers: [{ path: big.path, mediaType: 'application/octet-stream' }],
+        },
+        'latest',
+      );
+      expect(proxy.requests.filter((r) => r.method === 'POST')).toHaveLength(3); // config, cut attempt, retry
+      expect(patches).toBe(2 + 3); // two on the cut attempt, three on the retry
+      const blob = Buffer.from(await (await fetch(`${url}/v2/${repo}/blobs/${digest}`)).arrayBuffer());
+      expect(blob.equals(big.bytes)).toBe(true);
+      await proxy.close();
+      proxy = undefined;
+    });
+
     it('gives up after bounded retries when every upload is cut, and leaves no tag', async () => {
       const big = file('always-cut.bin', 500_000);
       proxy = await startRegistryProxy({

@@ -29,6 +29,8 @@ export interface ClientOptions extends UploadOptions, RetryOptions {
   /** Credentials to use instead of the config file's (login checks new ones this way). */
   credentials?: Credentials;
   insecure?: boolean;
+  /** Wait for a reply's headers (requests without a streamed body); default 30 s. */
+  timeoutMs?: number;
 }
 
 /** A file to push as one layer. */
@@ -44,6 +46,8 @@ export interface LayerFile {
 /** What a push did. */
 export interface PushResult {
   digest: string;
+  /** Length of the manifest bytes (for a descriptor of it). */
+  size: number;
   manifest: ImageManifest;
   /** Digests uploaded, and those the registry already had (HEAD 200). */
   uploaded: string[];
@@ -197,7 +201,7 @@ export class OciClient {
         await this.putManifest(repository, built.digest, built.bytes);
       }
       if (tag !== undefined) await this.putManifest(repository, tag, built.bytes);
-      return { digest: built.digest, manifest: built.manifest, uploaded, skipped };
+      return { digest: built.digest, size: built.bytes.length, manifest: built.manifest, uploaded, skipped };
     } finally {
       fs.rmSync(path.dirname(emptyFile), { recursive: true, force: true });
     }
@@ -240,6 +244,7 @@ export function openClient(ref: Pick<Reference, 'host' | 'scheme'>, options: Cli
   const session = new RegistrySession(ref.host, ref.scheme, {
     ...(credentials ? { credentials } : {}),
     ...(options.insecure ? { insecure: true } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
   return new OciClient(session, options);
 }

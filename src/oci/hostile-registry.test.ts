@@ -106,6 +106,15 @@ describe('replies a client must refuse', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('a registry that accepts the connection and never answers: OCI_UNREACHABLE after the timeout', async () => {
+    handlers.set('/v2/r/manifests/silent', () => {});
+    const silent = openClient(parseReference(`oci://${host}/r`), { env: {}, attempts: 1, timeoutMs: 300 });
+    await expect(silent.getManifest('r', 'silent')).rejects.toMatchObject({
+      code: 'OCI_UNREACHABLE',
+      message: `${host}: GET /v2/r/manifests/silent: no answer: no reply within 300 ms`,
+    });
+  });
+
   it('a registry that is down', async () => {
     const down = openClient(parseReference('oci://127.0.0.1:1/r'), { env: {}, attempts: 1 });
     await expect(down.getManifest('r', 'x')).rejects.toMatchObject({ code: 'OCI_UNREACHABLE' });

@@ -33,6 +33,11 @@ export interface SessionOptions {
   /** Plain http even off loopback (also for the token realm). */
   insecure?: boolean;
   maxRedirects?: number;
+  /**
+   * How long a request without a streamed body waits for the reply's headers (default 30 s); then
+   * OCI_UNREACHABLE. Blob uploads are not timed: their reply comes only after the last byte.
+   */
+  timeoutMs?: number;
   /** The fetch to use; tests never replace it (they put a proxy of their own in front). */
   fetch?: typeof fetch;
 }
@@ -88,6 +93,10 @@ export class RegistrySession {
       const authorization = sameOrigin ? this.authorization(spec.scope) : undefined;
       if (authorization !== undefined) headers.authorization = authorization;
       const body = spec.body?.();
+      const streamed = body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array);
+      const timeoutMs = this.options.timeoutMs ?? 30_000;
+      const abort = new AbortController();
+      const timer = streamed ? undefined : setTimeout(() => abort.abort(), timeoutMs);
       let response: Response;
       try {
         response = await this.doFetch(url, {
@@ -95,10 +104,16 @@ export class RegistrySession {
           headers,
           body: body as RequestInit['body'],
           redirect: 'manual',
+          signal: abort.signal,
           ...(body !== undefined ? { duplex: 'half' } : {}),
         } as RequestInit);
       } catch (error) {
-        throw networkError(facts(), error);
+        throw networkError(
+          facts(),
+          abort.signal.aborted ? new Error(`no reply within ${timeoutMs} ms`) : error,
+        );
+      } finally {
+        clearTimeout(timer);
       }
       if (response.status === 401 && sameOrigin) {
         await discard(response);

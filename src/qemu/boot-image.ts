@@ -7,7 +7,7 @@ import { InputError } from '../errors/index.js';
 import type { BootOptions, BootStatus, BootVerdict } from './boot-types.js';
 import { ConsoleWatcher } from './console-classifier.js';
 import { ConsoleLineSplitter } from './console-lines.js';
-import { probeKvm } from './kvm.js';
+import { markKvmStalled, probeKvm } from './kvm.js';
 import { DEFAULT_CMDLINE, qemuArgs } from './qemu-args.js';
 
 const DEFAULT_QEMU = 'qemu-system-x86_64';
@@ -15,6 +15,12 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MEMORY_MB = 256;
 /** Once decided, the VM gets this long to power off (or finish its panic report) by itself. */
 const GRACE_MS = 5_000;
+/**
+ * Under `accel: 'auto'`, how long a KVM guest may take to print the kernel's banner (well under a
+ * second where KVM works) before it is taken for stalled and the boot is started again under TCG.
+ */
+const KVM_STALL_MS = 15_000;
+const KERNEL_BANNER = /Linux version \d/;
 const LAST_LINES = 40;
 const STDERR_LIMIT = 8192;
 
@@ -93,6 +99,8 @@ function resolve(options: BootOptions): Resolved {
 interface RunResult {
   verdict: BootVerdict;
   consoleLines: number;
+  /** The watchdog stopped a guest that never printed the kernel banner (see KVM_STALL_MS). */
+  stalled: boolean;
 }
 
 function runQemu(
@@ -100,6 +108,7 @@ function runQemu(
   accel: 'kvm' | 'tcg',
   accelReason: string,
   budgetMs: number,
+  stallMs?: number,
 ): Promise<RunResult> {
   const args = qemuArgs({ ...opts, accel });
   const watcher = new ConsoleWatcher(opts.expect);
@@ -159,9 +168,20 @@ function runQemu(
     timedOut = true;
     kill();
   }, budgetMs);
+  let bannerSeen = false;
+  let stalled = false;
+  const stallTimer =
+    stallMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          if (bannerSeen) return;
+          stalled = true;
+          kill();
+        }, stallMs);
 
   const onLineDone = (line: string): void => {
     const ms = performance.now() - start;
+    if (!bannerSeen && KERNEL_BANNER.test(line)) bannerSeen = true;
     fs.writeSync(log, `${line}\n`);
     last.push(line);
     if (last.length > LAST_LINES) last.shift();
@@ -193,6 +213,7 @@ function runQemu(
       for (const line of splitter.end()) onLineDone(line);
       const durationMs = performance.now() - start;
       clearTimeout(timeout);
+      if (stallTimer) clearTimeout(stallTimer);
       if (graceTimer) clearTimeout(graceTimer);
       removeListeners();
       fs.closeSync(log);
@@ -226,6 +247,7 @@ function runQemu(
       const passed = status === 'passed';
       resolvePromise({
         consoleLines: lineCount,
+        stalled,
         verdict: {
           status,
           passed,
@@ -256,7 +278,9 @@ function runQemu(
  *
  * QEMU is always gone when the promise settles: it is killed (SIGKILL) at `timeoutMs`, 5 s after
  * a verdict if the VM has not ended by itself, on abort, and on SIGINT/SIGTERM of this process.
- * With `accel: 'auto'` and a KVM that fails at start, the boot is retried under TCG.
+ * With `accel: 'auto'` and a KVM that fails at start, or a guest that prints no kernel banner within
+ * 15 s under KVM (a stall measured on nested machines whose KVM passes the probe), the boot is retried
+ * under TCG within what is left of the timeout.
  *
  * Throws InputError `BOOT_KERNEL_MISSING`, `BOOT_IMAGE_MISSING`, `BOOT_NOT_A_FILE`,
  * `BOOT_BAD_OPTION`, `MAC_MALFORMED` or `MAC_NOT_UNICAST` before starting anything; rejects with the signal's reason
@@ -283,7 +307,13 @@ async function bootWithAccel(options: BootOptions, opts: Resolved): Promise<Boot
   const probe = probeKvm(opts.qemuBinary);
   if (!probe.usable) return (await runQemu(opts, 'tcg', `tcg: ${probe.reason}`, opts.timeoutMs)).verdict;
   const started = performance.now();
-  const first = await runQemu(opts, 'kvm', probe.reason, opts.timeoutMs);
+  const first = await runQemu(opts, 'kvm', probe.reason, opts.timeoutMs, KVM_STALL_MS);
+  if (first.stalled) {
+    const why = `tcg: kvm probe passed but the guest printed no kernel banner within ${KVM_STALL_MS} ms under kvm (nested virtualisation?)`;
+    markKvmStalled(opts.qemuBinary, why.slice('tcg: '.length));
+    const budget = Math.max(1, Math.round(opts.timeoutMs - (performance.now() - started)));
+    return (await runQemu(opts, 'tcg', why, budget)).verdict;
+  }
   if (first.verdict.status !== 'qemu-failed' || first.consoleLines > 0) return first.verdict;
   const budget = Math.max(1, Math.round(opts.timeoutMs - (performance.now() - started)));
   const why = `tcg: kvm probe passed but the boot under kvm failed (${first.verdict.reason})`;

@@ -90,3 +90,13 @@ export function probeKvm(qemuBinary: string = DEFAULT_QEMU): KvmProbe {
 export function kvmUsable(qemuBinary: string = DEFAULT_QEMU): boolean {
   return probeKvm(qemuBinary).usable;
 }
+
+/**
+ * Records that a guest stalled under KVM although the probe passed (measured on this project's
+ * nested machines: the probe's firmware runs, then a Linux guest stops after "Probing EDD" and never
+ * prints its banner). Later probes in this process answer unusable, so every later boot goes
+ * straight to TCG instead of waiting for the stall again.
+ */
+export function markKvmStalled(qemuBinary: string, reason: string): void {
+  cache.set(qemuBinary, { usable: false, reason });
+}

@@ -1,0 +1,38 @@
+/**
+ * The `.gitignore`-style patterns of a manifest's `exclude:` (the common subset: no `!`):
+ * `*.o` and `target/` match at any depth, `/out` or `a/b` are anchored to the source directory,
+ * a trailing `/` matches directories only, `*` and `?` stay inside one path segment, `**` spans
+ * segments.
+ */
+export type ExcludeMatcher = (relative: string, isDirectory: boolean) => boolean;
+
+/** A matcher for `patterns`; a path is excluded when any pattern matches it. */
+export function excludeMatcher(patterns: readonly string[]): ExcludeMatcher {
+  const rules = patterns.map(compile);
+  return (relative, isDirectory) =>
+    rules.some((r) => (!r.directoryOnly || isDirectory) && r.regex.test(relative));
+}
+
+function compile(pattern: string): { regex: RegExp; directoryOnly: boolean } {
+  let p = pattern;
+  const directoryOnly = p.endsWith('/');
+  if (directoryOnly) p = p.replace(/\/+$/, '');
+  const anchored = p.includes('/');
+  p = p.replace(/^\/+/, '');
+  const body = p
+    .split('/')
+    .map((segment) => (segment === '**' ? '(?:.*/)?' : `${globSegment(segment)}/`))
+    .join('')
+    .replace(/\/$/, '');
+  return { regex: new RegExp(`^${anchored ? '' : '(?:.*/)?'}${body.replace(/\(\?:\.\*\/\)\?$/, '.*')}$`, 's'), directoryOnly };
+}
+
+function globSegment(segment: string): string {
+  let out = '';
+  for (const ch of segment) {
+    if (ch === '*') out += '[^/]*';
+    else if (ch === '?') out += '[^/]';
+    else out += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return out;
+}

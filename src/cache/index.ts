@@ -1,0 +1,20 @@
+/**
+ * rock-cache: files stored by content (sha256) under keys, safe for concurrent processes, with an
+ * optional OCI registry behind it. Used by rock-build and rock-compose through {@link openCache}.
+ */
+export { ArtifactCache, type ArtifactCacheSettings } from './artifact-cache.js';
+export { type CacheLocation, cacheDir } from './cache-dir.js';
+export { keyId, MAX_KEY_LENGTH, validateKey } from './key.js';
+export { type OpenCacheOptions, openCache } from './open-cache.js';
+export type { RemoteEntry, RemoteStore } from './remote-store.js';
+export type {
+  CacheEntry,
+  CacheStats,
+  ExportReport,
+  ImportReport,
+  PruneOptions,
+  PruneReport,
+  PutOptions,
+  StoredBlob,
+  VerifyReport,
+} from './types.js';

@@ -19,6 +19,14 @@ describe('exclude patterns (.gitignore subset)', () => {
     expect(m('b/a/z', false)).toBe(false);
   });
 
+  it('takes back with ! what an earlier pattern excluded: the last match decides', () => {
+    const m = excludeMatcher(['*', '!rock-init.c', '!Makefile']);
+    expect(m('rock-init.c', false)).toBe(false);
+    expect(m('Makefile', false)).toBe(false);
+    expect(m('rock-manager.c', false)).toBe(true);
+    expect(m('sub', true)).toBe(true);
+  });
+
   it('treats regex characters literally', () => {
     const m = excludeMatcher(['a+b.(c)']);
     expect(m('a+b.(c)', false)).toBe(true);

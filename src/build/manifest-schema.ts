@@ -62,7 +62,7 @@ const common = {
     .default([])
     .describe('components built first'),
   exclude: z
-    .array(z.string({ error: 'a .gitignore-style pattern' }).regex(/^[^!]/, { error: 'a pattern (no !)' }))
+    .array(z.string({ error: 'a .gitignore-style pattern' }).min(1))
     .default([])
     .describe('.gitignore-style patterns of source files that are not inputs'),
   inputs: z

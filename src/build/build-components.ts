@@ -66,7 +66,10 @@ export interface BuildReport {
 }
 
 /** The manifest of a command: `--file`, else `components.yaml` in `cwd`. */
-export function manifestOf(options: { file?: string; outputDir?: string }, context: CommandContext): LoadedManifest {
+export function manifestOf(
+  options: { file?: string; outputDir?: string },
+  context: CommandContext,
+): LoadedManifest {
   const file = path.resolve(context.cwd, options.file ?? 'components.yaml');
   const out = options.outputDir === undefined ? undefined : path.resolve(context.cwd, options.outputDir);
   const manifest = loadManifest(file, out);
@@ -120,7 +123,9 @@ export async function buildComponents(options: BuildOptions, context: CommandCon
   const outputDir = manifest.outputDir;
   makeDirs(path.join(outputDir, STATE_DIR));
   const state = readState(outputDir);
-  const cache = options.cache ?? openCache({ env: context.env, home: context.home, cwd: context.cwd, warn: (m) => context.io.err(m) });
+  const cache =
+    options.cache ??
+    openCache({ env: context.env, home: context.home, cwd: context.cwd, warn: (m) => context.io.err(m) });
   const probe = new ToolchainProbe();
   const deps = new Map<string, { path: string; sha256: string }>();
   const profile = options.release ? 'release' : 'debug';
@@ -160,9 +165,18 @@ export async function buildComponents(options: BuildOptions, context: CommandCon
     else if (o.status === 'ok') {
       const r = o.result;
       const before = state.components[name];
-      result = { name, status: r.cached ? 'cached' : 'built', file: path.join(outputDir, r.file), sha256: r.sha256, key: r.key, log };
-      if (!r.cached && before !== undefined && before.key !== r.key) result.missReasons = keyDifferences(before.keyDocument, r.keyDocument);
-    } else if (o.status === 'skipped') result = { name, status: 'skipped', reason: `depends on ${o.because}, which did not build` };
+      result = {
+        name,
+        status: r.cached ? 'cached' : 'built',
+        file: path.join(outputDir, r.file),
+        sha256: r.sha256,
+        key: r.key,
+        log,
+      };
+      if (!r.cached && before !== undefined && before.key !== r.key)
+        result.missReasons = keyDifferences(before.keyDocument, r.keyDocument);
+    } else if (o.status === 'skipped')
+      result = { name, status: 'skipped', reason: `depends on ${o.because}, which did not build` };
     else result = failure(name, o.error, log);
     options.onEvent?.({ type: 'done', component: name, result });
     return result;

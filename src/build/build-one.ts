@@ -12,9 +12,9 @@ import { componentSlot } from '../contract/index.js';
 import { CheckError } from '../errors/index.js';
 import { fsError } from '../util/fs-errors.js';
 import { makeDirs } from '../util/make-dirs.js';
-import { type BuildPlan, planBuild } from './builders.js';
 import type { ComponentRecord } from './build-state.js';
 import { STATE_DIR } from './build-state.js';
+import { type BuildPlan, planBuild } from './builders.js';
 import { checkOutput } from './check-output.js';
 import { childEnv, keyedEnv } from './child-env.js';
 import { componentKey, type KeyDocument, keyDocument } from './component-key.js';
@@ -72,7 +72,10 @@ export function prepareComponent(
 ): PreparedComponent {
   const sourceDir = path.resolve(ctx.manifestDir, c.source);
   const sources = collectSources(sourceDir, { exclude: c.exclude, skip: [ctx.outputDir] });
-  const inputs = c.inputs.map((p): [string, string] => [p, sha256File(path.resolve(ctx.manifestDir, p), c.name)]);
+  const inputs = c.inputs.map((p): [string, string] => [
+    p,
+    sha256File(path.resolve(ctx.manifestDir, p), c.name),
+  ]);
   const workDir = path.join(ctx.outputDir, componentPaths(c.name).work);
   const plan = planBuild(c, { workDir, profile: ctx.profile, home: ctx.env.HOME ?? '/' });
   const depVars: Record<string, string> = {};
@@ -156,11 +159,15 @@ export async function buildOne(c: Component, ctx: BuildOneContext): Promise<Comp
   }
   const built = path.join(workDir, c.output);
   if (!fs.existsSync(built)) {
-    throw new CheckError('OUTPUT_MISSING', `${c.name}: output ${c.output}: expected the builder to write it, found nothing`, {
-      component: c.name,
-      log: at(paths.log),
-      tail: lastLines(at(paths.log), FAILED_LOG_LINES),
-    });
+    throw new CheckError(
+      'OUTPUT_MISSING',
+      `${c.name}: output ${c.output}: expected the builder to write it, found nothing`,
+      {
+        component: c.name,
+        log: at(paths.log),
+        tail: lastLines(at(paths.log), FAILED_LOG_LINES),
+      },
+    );
   }
   const r = record(built, false);
   await ctx.cache.put(key, built, { mode: 0o755 });

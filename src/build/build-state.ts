@@ -59,9 +59,13 @@ export function readState(outputDir: string): BuildState {
     }
     return state;
   } catch (err) {
-    throw new InputError('BUILD_STATE_INVALID', `${file}: expected rock-build's state (version 1), found ${String(err)}`, {
-      file,
-    });
+    throw new InputError(
+      'BUILD_STATE_INVALID',
+      `${file}: expected rock-build's state (version 1), found ${String(err)}`,
+      {
+        file,
+      },
+    );
   }
 }
 
@@ -75,7 +79,9 @@ export async function writeState(outputDir: string, state: BuildState): Promise<
   makeDirs(path.join(outputDir, STATE_DIR));
   track(state, STATE_DIR, STATE_FILE, LOCK_FILE);
   state.produced.sort();
-  await writeFileAtomic(path.join(outputDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o644 });
+  await writeFileAtomic(path.join(outputDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, {
+    mode: 0o644,
+  });
   await writeFileAtomic(path.join(outputDir, LOCK_FILE), `${JSON.stringify(lockOf(state), null, 2)}\n`, {
     mode: 0o644,
   });

@@ -42,7 +42,10 @@ export function planBuild(c: Component, ctx: PlanContext): BuildPlan {
       return {
         argv,
         env: { RUSTFLAGS: remap, CARGO_INCREMENTAL: '0' },
-        versions: [['rustc', '-vV'], ['cargo', '-V']],
+        versions: [
+          ['rustc', '-vV'],
+          ['cargo', '-V'],
+        ],
         programs: ['cargo', 'rustc'],
       };
     }
@@ -53,7 +56,12 @@ export function planBuild(c: Component, ctx: PlanContext): BuildPlan {
       return {
         argv,
         env: { GOOS: c.goos, GOARCH: c.goarch, CGO_ENABLED: c.cgo_enabled ? '1' : '0' },
-        versions: c.cgo_enabled ? [['go', 'version'], ['cc', '--version']] : [['go', 'version']],
+        versions: c.cgo_enabled
+          ? [
+              ['go', 'version'],
+              ['cc', '--version'],
+            ]
+          : [['go', 'version']],
         programs: c.cgo_enabled ? ['go', 'cc'] : ['go'],
       };
     }
@@ -63,7 +71,10 @@ export function planBuild(c: Component, ctx: PlanContext): BuildPlan {
       return {
         argv: ['make', ...(c.target === undefined ? [] : [c.target]), ...vars],
         env: {},
-        versions: [['make', '--version'], [cc, '--version']],
+        versions: [
+          ['make', '--version'],
+          [cc, '--version'],
+        ],
         programs: ['make', cc],
       };
     }

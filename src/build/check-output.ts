@@ -4,9 +4,10 @@
  * PT_INTERP and no DT_NEEDED (a static-pie, ET_DYN without an interpreter, is static); a dynamic
  * output's loader closure resolves on this host with the loader's own rules (rock-deps).
  */
-import { CheckError } from '../errors/index.js';
-import { ElfError, type ElfInfo, machineName, readElfFile } from '../elf/index.js';
+
 import { hostFs, resolveDeps } from '../deps/index.js';
+import { ElfError, type ElfInfo, machineName, readElfFile } from '../elf/index.js';
+import { CheckError } from '../errors/index.js';
 import { type Component, MACHINES } from './manifest-schema.js';
 
 /** What the checks found, for the lock file and reports. */
@@ -26,12 +27,16 @@ export interface OutputFacts {
  */
 export function checkOutput(component: Component, file: string): OutputFacts {
   const fail = (code: string, expected: string, found: string): never => {
-    throw new CheckError(code, `${component.name}: output ${component.output}: expected ${expected}, found ${found}`, {
-      component: component.name,
-      file,
-      expected,
-      found,
-    });
+    throw new CheckError(
+      code,
+      `${component.name}: output ${component.output}: expected ${expected}, found ${found}`,
+      {
+        component: component.name,
+        file,
+        expected,
+        found,
+      },
+    );
   };
   let elf: ElfInfo;
   try {
@@ -57,7 +62,11 @@ export function checkOutput(component: Component, file: string): OutputFacts {
       ...(elf.interpreter === undefined ? [] : [`PT_INTERP ${elf.interpreter}`]),
       ...(elf.needed.length === 0 ? [] : [`DT_NEEDED ${elf.needed.join(', ')}`]),
     ];
-    fail('OUTPUT_NOT_STATIC', 'a static executable (static: true: no PT_INTERP, no DT_NEEDED)', `${parts.join('; ')}${staticHint(component)}`);
+    fail(
+      'OUTPUT_NOT_STATIC',
+      'a static executable (static: true: no PT_INTERP, no DT_NEEDED)',
+      `${parts.join('; ')}${staticHint(component)}`,
+    );
   }
   const facts: OutputFacts = {
     machine: machineName(elf.machine),
@@ -69,11 +78,15 @@ export function checkOutput(component: Component, file: string): OutputFacts {
   if (dynamic) {
     const deps = resolveDeps([file], hostFs()).binaries[0];
     if (!deps?.ok) {
-      const missing = (deps?.libraries ?? []).filter((l) => l.path === null || l.error !== undefined).map((l) => l.soname);
+      const missing = (deps?.libraries ?? [])
+        .filter((l) => l.path === null || l.error !== undefined)
+        .map((l) => l.soname);
       fail(
         'OUTPUT_DEPS_UNRESOLVED',
         'every library of its closure to resolve on this host',
-        missing.length > 0 ? `unresolved ${missing.join(', ')}` : (deps?.error?.message ?? 'an unloadable closure'),
+        missing.length > 0
+          ? `unresolved ${missing.join(', ')}`
+          : (deps?.error?.message ?? 'an unloadable closure'),
       );
     }
   }
@@ -82,7 +95,8 @@ export function checkOutput(component: Component, file: string): OutputFacts {
 
 /** The usual cause, named: cgo in a Go build, a glibc compiler where musl was meant. */
 function staticHint(c: Component): string {
-  if (c.builder === 'go') return c.cgo_enabled ? ' (cgo is on: set cgo_enabled: false, or link with -extldflags=-static)' : '';
+  if (c.builder === 'go')
+    return c.cgo_enabled ? ' (cgo is on: set cgo_enabled: false, or link with -extldflags=-static)' : '';
   if (c.builder === 'cargo') return ' (build for a musl target, e.g. target: x86_64-unknown-linux-musl)';
   return ' (link with -static, e.g. musl-gcc -static)';
 }

@@ -11,7 +11,10 @@ export const ALWAYS_PASSED = ['PATH', 'HOME', 'SOURCE_DATE_EPOCH'] as const;
 const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 /** The allowlisted values as the key sees them: `null` for unset, so unset differs from empty. */
-export function keyedEnv(caller: Readonly<NodeJS.ProcessEnv>, allow: readonly string[]): Record<string, string | null> {
+export function keyedEnv(
+  caller: Readonly<NodeJS.ProcessEnv>,
+  allow: readonly string[],
+): Record<string, string | null> {
   const out: Record<string, string | null> = { SOURCE_DATE_EPOCH: sourceDateEpochOf(caller) };
   for (const name of [...allow].sort()) out[name] = caller[name] ?? null;
   return out;

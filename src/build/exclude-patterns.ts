@@ -31,7 +31,11 @@ function compile(pattern: string): { regex: RegExp; directoryOnly: boolean; nega
     .map((segment) => (segment === '**' ? '(?:.*/)?' : `${globSegment(segment)}/`))
     .join('')
     .replace(/\/$/, '');
-  return { regex: new RegExp(`^${anchored ? '' : '(?:.*/)?'}${body.replace(/\(\?:\.\*\/\)\?$/, '.*')}$`, 's'), directoryOnly, negated };
+  return {
+    regex: new RegExp(`^${anchored ? '' : '(?:.*/)?'}${body.replace(/\(\?:\.\*\/\)\?$/, '.*')}$`, 's'),
+    directoryOnly,
+    negated,
+  };
 }
 
 function globSegment(segment: string): string {

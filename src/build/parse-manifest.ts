@@ -38,7 +38,11 @@ function crossChecks(manifest: Manifest, at: YamlPositions): ConfigIssue[] {
     const first = names.get(c.name);
     if (first !== undefined) {
       errors.push(
-        at.issue(['components', i, 'name'], `expected a unique name, got '${c.name}' again (components[${first}])`, 'duplicate'),
+        at.issue(
+          ['components', i, 'name'],
+          `expected a unique name, got '${c.name}' again (components[${first}])`,
+          'duplicate',
+        ),
       );
     } else names.set(c.name, i);
     if ((c.role === undefined) === (c.install === undefined)) {
@@ -49,7 +53,11 @@ function crossChecks(manifest: Manifest, at: YamlPositions): ConfigIssue[] {
       const holder = roles.get(c.role);
       if (holder !== undefined) {
         errors.push(
-          at.issue(['components', i, 'role'], `expected each role once, got '${c.role}' again (${holder})`, 'duplicate'),
+          at.issue(
+            ['components', i, 'role'],
+            `expected each role once, got '${c.role}' again (${holder})`,
+            'duplicate',
+          ),
         );
       } else roles.set(c.role, c.name);
     }
@@ -59,7 +67,11 @@ function crossChecks(manifest: Manifest, at: YamlPositions): ConfigIssue[] {
       if (d === c.name || !names.has(d)) {
         const why = d === c.name ? 'itself' : `'${d}'`;
         errors.push(
-          at.issue(['components', i, 'depends', j], `expected the name of another component, got ${why}`, 'depends'),
+          at.issue(
+            ['components', i, 'depends', j],
+            `expected the name of another component, got ${why}`,
+            'depends',
+          ),
         );
       }
     });
@@ -68,7 +80,9 @@ function crossChecks(manifest: Manifest, at: YamlPositions): ConfigIssue[] {
     const cycle = findCycle(manifest.components);
     if (cycle) {
       const i = manifest.components.findIndex((c) => c.name === cycle[0]);
-      errors.push(at.issue(['components', i, 'depends'], `expected no cycle, got ${cycle.join(' -> ')}`, 'cycle'));
+      errors.push(
+        at.issue(['components', i, 'depends'], `expected no cycle, got ${cycle.join(' -> ')}`, 'cycle'),
+      );
     }
   }
   return errors;

@@ -36,7 +36,12 @@ export interface CollectOptions {
  * directory. Special files (fifos, devices, sockets) are not inputs and are left out.
  */
 export function collectSources(root: string, options: CollectOptions): SourceFile[] {
-  const stat = withFsError(root, 'cannot read source directory', () => fs.statSync(root), 'SOURCE_UNREADABLE');
+  const stat = withFsError(
+    root,
+    'cannot read source directory',
+    () => fs.statSync(root),
+    'SOURCE_UNREADABLE',
+  );
   if (!stat.isDirectory()) {
     throw new InputError('SOURCE_NOT_DIRECTORY', `${root}: source: expected a directory, found a file`, {
       path: root,
@@ -46,7 +51,9 @@ export function collectSources(root: string, options: CollectOptions): SourceFil
   const skip = new Set(options.skip.map((p) => path.resolve(p)));
   const files: SourceFile[] = [];
   const walk = (dir: string, prefix: string): void => {
-    const names = withFsError(dir, 'cannot list', () => fs.readdirSync(encodeName(dir), { encoding: 'buffer' }));
+    const names = withFsError(dir, 'cannot list', () =>
+      fs.readdirSync(encodeName(dir), { encoding: 'buffer' }),
+    );
     for (const raw of names) {
       const name = decodeName(raw);
       const relative = prefix === '' ? name : `${prefix}/${name}`;
@@ -68,7 +75,9 @@ export function collectSources(root: string, options: CollectOptions): SourceFil
 function describeFile(full: string, relative: string, st: fs.Stats): SourceFile {
   const hash = createHash('sha256');
   if (st.isSymbolicLink()) {
-    hash.update(withFsError(full, 'cannot read link', () => fs.readlinkSync(encodeName(full), { encoding: 'buffer' })));
+    hash.update(
+      withFsError(full, 'cannot read link', () => fs.readlinkSync(encodeName(full), { encoding: 'buffer' })),
+    );
     return { relative, kind: 'symlink', executable: false, sha256: hash.digest('hex') };
   }
   hash.update(withFsError(full, 'cannot read', () => fs.readFileSync(encodeName(full))));
@@ -81,7 +90,8 @@ export function copySources(root: string, files: readonly SourceFile[], dest: st
     const from = path.join(root, f.relative);
     const to = path.join(dest, f.relative);
     fs.mkdirSync(encodeName(path.dirname(to)), { recursive: true });
-    if (f.kind === 'symlink') fs.symlinkSync(fs.readlinkSync(encodeName(from), { encoding: 'buffer' }), encodeName(to));
+    if (f.kind === 'symlink')
+      fs.symlinkSync(fs.readlinkSync(encodeName(from), { encoding: 'buffer' }), encodeName(to));
     else {
       fs.copyFileSync(encodeName(from), encodeName(to));
       fs.chmodSync(encodeName(to), f.executable ? 0o755 : 0o644);

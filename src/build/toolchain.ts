@@ -11,7 +11,9 @@ import path from 'node:path';
 
 /** The program file `name` runs as on `PATH` (a name with a `/` is taken as it is), or undefined. */
 export function findOnPath(name: string, PATH: string, cwd: string): string | undefined {
-  const candidates = name.includes('/') ? [path.resolve(cwd, name)] : PATH.split(':').map((d) => path.join(d || '.', name));
+  const candidates = name.includes('/')
+    ? [path.resolve(cwd, name)]
+    : PATH.split(':').map((d) => path.join(d || '.', name));
   for (const c of candidates) {
     try {
       const st = fs.statSync(c);
@@ -43,7 +45,12 @@ export class ToolchainProbe {
     const found = findOnPath(program, env.PATH ?? '', '/');
     let output = 'absent';
     if (found) {
-      const run = spawnSync(found, args, { env, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      const run = spawnSync(found, args, {
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       output = run.status === 0 ? `${run.stdout}${run.stderr}`.trim() : 'absent';
     }
     const fact = { argv: [...argv], output };
@@ -54,7 +61,9 @@ export class ToolchainProbe {
   /** The sha256 of the program `name` resolves to on PATH (`absent` when it does not). */
   program(name: string, env: Readonly<Record<string, string>>, cwd: string): ToolchainFact {
     const found = findOnPath(name, env.PATH ?? '', cwd);
-    const output = found ? `sha256:${createHash('sha256').update(fs.readFileSync(found)).digest('hex')}` : 'absent';
+    const output = found
+      ? `sha256:${createHash('sha256').update(fs.readFileSync(found)).digest('hex')}`
+      : 'absent';
     return { argv: [name], output };
   }
 }

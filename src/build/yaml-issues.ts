@@ -105,7 +105,9 @@ export function positionIssues(issue: z.core.$ZodIssue, at: YamlPositions, value
   const missing = actual === undefined;
   const pos = missing ? at.ofKey(path.slice(0, -1), undefined) : at.ofValue(path);
   const found = missing ? 'nothing (missing key)' : describe(actual);
-  return [{ ...pos, path: dotted(path), message: `expected ${issue.message}, got ${found}`, code: issue.code }];
+  return [
+    { ...pos, path: dotted(path), message: `expected ${issue.message}, got ${found}`, code: issue.code },
+  ];
 }
 
 function valueAt(value: unknown, path: Path): unknown {

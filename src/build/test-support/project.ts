@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { testContext } from '../../cli/context.js';
 import type { CommandContext } from '../../cli/context.js';
+import { testContext } from '../../cli/context.js';
 
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const fixturesC = path.join(repoRoot, 'fixtures', 'c');
@@ -75,7 +75,8 @@ export function makeProject(manifest: string): Project {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), text);
     },
-    compilations: () => (fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean) : []),
+    compilations: () =>
+      fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean) : [],
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
   project.write('components.yaml', manifest);

@@ -116,7 +116,7 @@ const command = z
 
 /** One component of the manifest. */
 export const componentSchema = z.discriminatedUnion('builder', [cargo, go, make, command], {
-  error: 'a builder: one of cargo, go, make, command',
+  error: 'one of cargo, go, make, command',
 });
 
 /** The whole `components.yaml`. */

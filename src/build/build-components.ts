@@ -131,6 +131,23 @@ export async function buildComponents(options: BuildOptions, context: CommandCon
   const profile = options.release ? 'release' : 'debug';
   const records = new Map<string, ComponentRecord>();
 
+  const logOf = (name: string) => path.join(outputDir, componentPaths(name).log);
+  const succeeded = (name: string, r: ComponentRecord): ComponentResult => {
+    const before = state.components[name];
+    const result: ComponentResult = {
+      name,
+      status: r.cached ? 'cached' : 'built',
+      file: path.join(outputDir, r.file),
+      sha256: r.sha256,
+      key: r.key,
+      log: logOf(name),
+    };
+    if (!r.cached && before !== undefined && before.key !== r.key) {
+      result.missReasons = keyDifferences(before.keyDocument, r.keyDocument);
+    }
+    return result;
+  };
+
   const outcomes = await runGraph(
     order,
     (n) => byName.get(n)?.depends ?? [],
@@ -140,44 +157,40 @@ export async function buildComponents(options: BuildOptions, context: CommandCon
       options.onEvent?.({ type: 'start', component: name });
       const p = componentPaths(name);
       track(state, p.log, `${STATE_DIR}/logs`, `${STATE_DIR}/work`, `${STATE_DIR}/incoming`);
-      const r = await buildOne(c, {
-        manifestDir: manifest.dir,
-        outputDir,
-        profile,
-        noCache: Boolean(options.noCache),
-        cache,
-        env: context.env,
-        probe,
-        deps,
-      });
-      track(state, r.file);
-      deps.set(name, { path: path.join(outputDir, r.file), sha256: r.sha256 });
-      records.set(name, r);
-      return r;
+      let result: ComponentResult;
+      try {
+        const r = await buildOne(c, {
+          manifestDir: manifest.dir,
+          outputDir,
+          profile,
+          noCache: Boolean(options.noCache),
+          cache,
+          env: context.env,
+          probe,
+          deps,
+        });
+        track(state, r.file);
+        deps.set(name, { path: path.join(outputDir, r.file), sha256: r.sha256 });
+        records.set(name, r);
+        result = succeeded(name, r);
+      } catch (err) {
+        result = failure(name, err, logOf(name));
+      }
+      options.onEvent?.({ type: 'done', component: name, result });
+      if (result.status === 'failed') throw result;
+      return result;
     },
   );
 
   const results: ComponentResult[] = order.map((name) => {
     const o = outcomes.get(name);
-    const log = path.join(outputDir, componentPaths(name).log);
-    let result: ComponentResult;
-    if (o === undefined) result = { name, status: 'skipped', reason: 'not started' };
-    else if (o.status === 'ok') {
-      const r = o.result;
-      const before = state.components[name];
-      result = {
-        name,
-        status: r.cached ? 'cached' : 'built',
-        file: path.join(outputDir, r.file),
-        sha256: r.sha256,
-        key: r.key,
-        log,
-      };
-      if (!r.cached && before !== undefined && before.key !== r.key)
-        result.missReasons = keyDifferences(before.keyDocument, r.keyDocument);
-    } else if (o.status === 'skipped')
-      result = { name, status: 'skipped', reason: `depends on ${o.because}, which did not build` };
-    else result = failure(name, o.error, log);
+    if (o?.status === 'ok') return o.result;
+    if (o?.status === 'failed') return o.error as ComponentResult;
+    const result: ComponentResult = {
+      name,
+      status: 'skipped',
+      reason: o?.status === 'skipped' ? `depends on ${o.because}, which did not build` : 'not started',
+    };
     options.onEvent?.({ type: 'done', component: name, result });
     return result;
   });

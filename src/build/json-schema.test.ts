@@ -11,21 +11,15 @@ describe('schemas/components.schema.json', () => {
   });
 
   it('refuses unknown keys and knows every builder', () => {
+    type Branch = { properties: { builder: { const: string } }; additionalProperties: boolean };
     const s = componentsJsonSchema() as {
       additionalProperties: boolean;
-      properties: {
-        components: {
-          items: {
-            oneOf?: { properties: { builder: { const: string } }; additionalProperties: boolean }[];
-            anyOf?: unknown[];
-          };
-        };
-      };
+      properties: { components: { items: { oneOf?: Branch[]; anyOf?: Branch[] } } };
     };
     expect(s.additionalProperties).toBe(false);
-    const branches =
-      s.properties.components.items.oneOf ?? (s.properties.components.items.anyOf as typeof branches);
-    expect(branches?.map((b) => b.properties.builder.const)).toEqual(['cargo', 'go', 'make', 'command']);
-    for (const b of branches ?? []) expect(b.additionalProperties).toBe(false);
+    const items = s.properties.components.items;
+    const branches: Branch[] = items.oneOf ?? items.anyOf ?? [];
+    expect(branches.map((b) => b.properties.builder.const)).toEqual(['cargo', 'go', 'make', 'command']);
+    for (const b of branches) expect(b.additionalProperties).toBe(false);
   });
 });

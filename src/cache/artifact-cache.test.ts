@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openCache } from './index.js';
+import { keyId, openCache } from './index.js';
 
 let root: string;
 beforeEach(() => {
@@ -68,5 +69,101 @@ describe('ArtifactCache', () => {
     expect(await cache.remove('k')).toBe(false);
     expect((await cache.stats()).unreferencedBlobs).toBe(1);
     expect(cache.blobPath(e.digest)).toBeDefined();
+  });
+});
+
+/** Waits until the clock has moved on, so consecutive uses get distinct `usedAt` (LRU order). */
+function nextMillisecond(): void {
+  const t = Date.now();
+  while (Date.now() <= t + 1) {
+    // spin: a few milliseconds at most
+  }
+}
+
+describe('verify', () => {
+  it('finds a corrupted blob, drops it and its entry, and get then misses with a warning', async () => {
+    const warnings: string[] = [];
+    const cache = openCache({ dir: path.join(root, 'store'), warn: (m) => warnings.push(m) });
+    const good = await cache.put('good', file('g', 'good content'));
+    const bad = await cache.put('bad', file('b', 'bad content'));
+    const blob = cache.blobPath(bad.digest)!;
+    fs.chmodSync(blob, 0o644);
+    fs.writeFileSync(blob, 'bad c0ntent');
+
+    const dest = path.join(root, 'dest');
+    expect(await cache.get('bad', dest)).toBeUndefined();
+    expect(fs.existsSync(dest)).toBe(false);
+    expect(warnings).toEqual([
+      `cache entry bad: blob ${bad.digest} was damaged and is dropped; treated as a miss`,
+    ]);
+
+    // Damage again (get dropped the blob): verify finds it on its own.
+    await cache.put('bad', file('b', 'bad content'));
+    fs.chmodSync(blob, 0o644);
+    fs.writeFileSync(blob, 'bad c0ntent');
+    const report = await cache.verify();
+    expect(report.ok).toBe(false);
+    expect(report.blobsChecked).toBe(2);
+    const actual = `sha256:${createHash('sha256').update('bad c0ntent').digest('hex')}`;
+    expect(report.corruptBlobs).toEqual([{ digest: bad.digest, actual }]);
+    expect(report.danglingEntries).toEqual([{ key: 'bad', digest: bad.digest }]);
+    expect(await cache.has('bad')).toBe(false);
+    expect(fs.existsSync(blob)).toBe(false);
+    expect((await cache.get('good', dest))?.digest).toBe(good.digest);
+    expect(await cache.verify()).toMatchObject({ ok: true, blobsChecked: 1, entriesChecked: 1 });
+  });
+
+  it('drops unreadable ref files and removes temp files whose writer is gone', async () => {
+    const cache = openCache({ dir: path.join(root, 'store') });
+    await cache.put('k', file('f', 'x'));
+    const refDir = path.join(root, 'store/refs/ab');
+    fs.mkdirSync(refDir, { recursive: true });
+    fs.writeFileSync(path.join(refDir, `ab${'0'.repeat(62)}.json`), '{"key": "k", "digest": tru');
+    const tmp = path.join(root, 'store/tmp');
+    fs.writeFileSync(path.join(tmp, `999999999-${'a'.repeat(16)}`), 'partial');
+    fs.writeFileSync(path.join(tmp, `${process.pid}-${'b'.repeat(16)}`), 'a live writer');
+    const report = await cache.verify();
+    expect(report.badRefs).toEqual([{ file: `refs/ab/ab${'0'.repeat(62)}.json`, reason: 'not JSON' }]);
+    expect(report.tempFilesRemoved).toBe(1);
+    expect(fs.readdirSync(tmp)).toEqual([`${process.pid}-${'b'.repeat(16)}`]);
+  });
+});
+
+describe('prune', () => {
+  it('removes least recently used first, get counting as a use', async () => {
+    const cache = openCache({ dir: path.join(root, 'store') });
+    for (const k of ['a', 'b', 'c', 'd']) {
+      await cache.put(k, file(k, k.repeat(1000)));
+      nextMillisecond();
+    }
+    await cache.get('a'); // a is now the most recently used
+    nextMillisecond();
+    await cache.get('c', path.join(root, 'c.out'));
+    const report = await cache.prune({ maxSize: 2000 });
+    expect(report.removed.map((e) => e.key)).toEqual(['b', 'd']);
+    expect(report).toMatchObject({ blobsDeleted: 2, bytesFreed: 2000, bytesLeft: 2000 });
+    expect((await cache.list()).map((e) => e.key)).toEqual(['a', 'c']);
+    expect((await cache.stats()).blobBytes).toBe(2000);
+    expect((await cache.prune({ maxSize: 1500 })).removed.map((e) => e.key)).toEqual(['a']);
+  });
+
+  it('--older-than removes entries unused for that long; a blob named by another key stays', async () => {
+    const cache = openCache({ dir: path.join(root, 'store') });
+    await cache.put('old', file('o', 'shared'));
+    await cache.put('new', file('n', 'shared'));
+    await cache.put('old2', file('o2', 'only old'));
+    const ago = new Date(Date.now() - 8 * 86_400_000);
+    for (const key of ['old', 'old2']) {
+      const ref = path.join(root, 'store/refs', keyId(key).slice(0, 2), `${keyId(key)}.json`);
+      fs.utimesSync(ref, ago, ago);
+    }
+    const report = await cache.prune({ olderThanMs: 7 * 86_400_000 });
+    expect(report.removed.map((e) => e.key)).toEqual(['old', 'old2']);
+    expect(report.blobsDeleted).toBe(1);
+    expect(fs.readFileSync(cache.blobPath((await cache.get('new'))!.digest)!, 'utf8')).toBe('shared');
+  });
+
+  it('asks for at least one limit', async () => {
+    await expect(openCache({ dir: root }).prune({})).rejects.toMatchObject({ code: 'CACHE_PRUNE_NOTHING' });
   });
 });

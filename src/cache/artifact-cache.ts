@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError, ToolError } from '../errors/index.js';
 import { fsError } from '../util/fs-errors.js';
-import { ensureDir, writeBlob } from './blob-store.js';
+import { adoptBlob, ensureDir, writeBlob } from './blob-store.js';
 import { copyBlobOut } from './copy-out.js';
 import { digestHex, keyId, validateKey } from './key.js';
 import { StoreLayout } from './layout.js';
@@ -242,7 +242,7 @@ export class ArtifactCache {
     try {
       const meta = await remote.pull(key, temp);
       if (meta === undefined) return undefined;
-      const blob = await writeBlob(this.layout, openInput(temp), `${remote.location} ${key}`, meta.digest);
+      const blob = await adoptBlob(this.layout, temp, `${remote.location} ${key}`, meta.digest);
       return writeRef(this.layout, {
         key,
         digest: blob.digest,
@@ -266,10 +266,12 @@ export class ArtifactCache {
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (this.settings.remoteRequired) {
-        throw new ToolError('CACHE_REMOTE_FAILED', `remote ${remote.location}: ${what}: ${reason}`, {
-          remote: remote.location,
-          cause: err instanceof ToolError ? err.code : undefined,
-        });
+        throw new ToolError(
+          'CACHE_REMOTE_FAILED',
+          `remote ${remote.location}: ${what}: ${reason}`,
+          { remote: remote.location, cause: err instanceof ToolError ? err.code : undefined },
+          err instanceof ToolError ? err.exitCode : 2,
+        );
       }
       this.warn(`remote ${remote.location}: ${what}: ${reason} (continuing with the local cache)`);
       return undefined;

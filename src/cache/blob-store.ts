@@ -86,3 +86,36 @@ export function ensureDir(dir: string): void {
     throw fsError(err, dir, 'cannot create directory');
   }
 }
+
+/**
+ * Publishes a complete file already in the store's `tmp/` (a remote's download) as the blob `expected`,
+ * after checking its bytes: a file that does not hash to `expected` is removed and refused.
+ */
+export async function adoptBlob(
+  layout: StoreLayout,
+  temp: string,
+  what: string,
+  expected: string,
+): Promise<StoredBlob> {
+  try {
+    const blob = await hashFile(temp);
+    if (blob.digest !== expected) {
+      throw new CheckError(
+        'CACHE_DIGEST_MISMATCH',
+        `${what}: content: expected ${expected}, got ${blob.digest} (nothing stored)`,
+        {
+          expected,
+          actual: blob.digest,
+        },
+      );
+    }
+    fs.chmodSync(temp, BLOB_MODE);
+    const target = layout.blob(blob.digest.slice(7));
+    ensureDir(path.dirname(target));
+    fs.renameSync(temp, target);
+    return blob;
+  } catch (err) {
+    fs.rmSync(temp, { force: true });
+    throw fsError(err, temp, 'cannot store blob');
+  }
+}

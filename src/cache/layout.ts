@@ -35,8 +35,11 @@ export class StoreLayout {
   }
 }
 
-/** The pid a temp file name starts with, or undefined for a name this store did not make. */
+/**
+ * The pid of the writer of a temp file (`<pid>-<random>`, or the atomic writer's
+ * `.<pid>-<random>.tmp-<pid>-<random>` beside it), or undefined for a name this store did not make.
+ */
 export function tempOwner(name: string): number | undefined {
-  const m = /^(\d+)-[0-9a-f]{16}$/.exec(name);
+  const m = /^\.?(\d+)-[0-9a-f]{16}(?:\.tmp-\d+-[0-9a-f]{12})?$/.exec(name);
   return m ? Number(m[1]) : undefined;
 }

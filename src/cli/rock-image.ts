@@ -26,6 +26,7 @@ Examples:
   $ rock-image create ... --mac "$(rock-mac allocate --device node-7 | cut -d' ' -f3)" \\
       --kernel 6.1.0-56-cloud-amd64 --modules virtio_net virtio_pci --sign rock-sign.key
   $ rock-image create ... --compress zstd -o rock.img   # kernel needs CONFIG_RD_ZSTD
+  $ rock-build all && rock-image create --components build/components -o rock.img
   $ rock-image cpio create ./rootfs -o rock.img
   $ rock-image ls -l rock.img
   $ rock-image extract rock.img ./out
@@ -53,10 +54,14 @@ export function rockImageProgram(io: Io = processIo): Command {
   program
     .command('create')
     .description('lay the components at their contract paths, write the image atomically, verify it')
-    .requiredOption('--init <file>', 'rock-init binary (installed as /sbin/init)')
-    .requiredOption('--manager <file>', 'rock-manager binary (/usr/bin/rock-manager)')
-    .requiredOption('--agent <file>', 'volcano-agent binary (/usr/bin/volcano-agent)')
-    .requiredOption('--busybox <file>', 'static busybox (/bin/busybox, with /bin/sh and applet links)')
+    .option(
+      '--components <dir>',
+      'a rock-build output directory with all four (each flag below wins over it)',
+    )
+    .option('--init <file>', 'rock-init binary (installed as /sbin/init)')
+    .option('--manager <file>', 'rock-manager binary (/usr/bin/rock-manager)')
+    .option('--agent <file>', 'volcano-agent binary (/usr/bin/volcano-agent)')
+    .option('--busybox <file>', 'static busybox (/bin/busybox, with /bin/sh and applet links)')
     .option('--rootfs <dir>', 'overlay directory laid into the image (repeatable)', collect, [] as string[])
     .option('--config-key <file>', 'CONFIG_KEY, placed at /config/CONFIG_KEY with mode 0400')
     .option('--node-config <file>', 'node configuration, placed at /config/node.yaml with mode 0644')
@@ -83,6 +88,7 @@ export function rockImageProgram(io: Io = processIo): Command {
       const progress = new Progress(!opts.quiet && !opts.json);
       const result = await createImage({
         components: { init: opts.init, manager: opts.manager, agent: opts.agent, busybox: opts.busybox },
+        componentsDir: opts.components,
         rootfs: opts.rootfs,
         configKey: opts.configKey,
         nodeConfig: opts.nodeConfig,

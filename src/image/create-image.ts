@@ -12,13 +12,16 @@ import { kernelEntries } from './kernel-input.js';
 import { type ComponentFiles, layoutContract } from './layout-contract.js';
 import { nodeConfigInput } from './node-config-input.js';
 import { prepareEntries } from './prepare-entries.js';
+import { resolveComponents } from './resolve-components.js';
 import { signImage } from './sign-image.js';
 import { writeArchive } from './write-archive.js';
 
 /** Options of {@link createImage}. Paths are resolved against `cwd`. */
 export interface CreateImageOptions {
-  /** rock-init, rock-manager, volcano-agent and busybox binaries on the build host. */
-  components: ComponentFiles;
+  /** rock-init, rock-manager, volcano-agent and busybox binaries on the build host (each wins over `componentsDir`). */
+  components: Partial<ComponentFiles>;
+  /** A rock-build output directory holding rock-init, rock-manager, volcano-agent and busybox. */
+  componentsDir?: string;
   /** Directories laid over the image first; the contract's own entries win over them. */
   rootfs?: string[];
   configKey?: string;
@@ -86,12 +89,7 @@ export async function createImage(options: CreateImageOptions): Promise<CreateIm
   const cwd = options.cwd ?? process.cwd();
   const at = (p: string) => resolve(cwd, p);
   const overlays = (options.rootfs ?? []).flatMap((dir) => collectTree(at(dir)));
-  const components = {
-    init: at(options.components.init),
-    manager: at(options.components.manager),
-    agent: at(options.components.agent),
-    busybox: at(options.components.busybox),
-  };
+  const components = resolveComponents(options.components, options.componentsDir, cwd);
   const contract = layoutContract({
     components,
     configKey: options.configKey === undefined ? undefined : at(options.configKey),

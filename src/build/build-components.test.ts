@@ -127,6 +127,20 @@ describe('rock-build on the C fixtures', () => {
     }
   });
 
+  it('never hashes its own output directory, even inside a source directory', async () => {
+    const p = project(
+      C_MANIFEST.replace('output_dir: out', 'output_dir: src/build-out').replace(
+        /exclude: \[[^\]]*\]/,
+        'exclude: []',
+      ),
+    );
+    const first = await buildComponents({ components: ['rock-init'] }, p.context);
+    expect(statuses(first)).toEqual({ 'rock-init': 'built' });
+    expect(fs.existsSync(path.join(p.dir, 'src', 'build-out', 'rock-init'))).toBe(true);
+    const again = await buildComponents({ components: ['rock-init'] }, p.context);
+    expect(statuses(again)).toEqual({ 'rock-init': 'cached' });
+  });
+
   it('--no-cache rebuilds what the cache holds', async () => {
     const p = project();
     await buildComponents({ components: ['rock-init'] }, p.context);

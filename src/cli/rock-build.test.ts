@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -122,6 +123,26 @@ describe('rock-build', () => {
       'm: program musl-gcc: missing: apt-get install musl-tools',
     );
   });
+
+  it.skipIf(spawnSync('cargo', ['-V']).status !== 0)(
+    'check names a missing rust target and how to add it',
+    async () => {
+      const p = project(`components:
+  - name: m
+    source: src
+    builder: cargo
+    target: riscv64gc-unknown-linux-musl
+    output: target/m
+    role: manager
+`);
+      const r = await cli(p, 'check');
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/^m: program cargo: ok /m);
+      expect(r.out).toMatch(
+        /^m: rust target riscv64gc-unknown-linux-musl: missing: .*rustup target add riscv64gc-unknown-linux-musl$/m,
+      );
+    },
+  );
 
   it('list shows roles, last build and cache state', async () => {
     const p = project(BUSYBOX_ONLY);

@@ -151,7 +151,7 @@ export async function buildComponents(options: BuildOptions, context: CommandCon
   const outcomes = await runGraph(
     order,
     (n) => byName.get(n)?.depends ?? [],
-    Math.max(1, options.jobs ?? os.availableParallelism()),
+    Math.max(1, Math.floor(options.jobs ?? os.availableParallelism())),
     async (name) => {
       const c = byName.get(name)!;
       options.onEvent?.({ type: 'start', component: name });

@@ -171,11 +171,12 @@ export async function buildOne(c: Component, ctx: BuildOneContext): Promise<Comp
   }
   const r = record(built, false);
   await ctx.cache.put(key, built, { mode: 0o755 });
-  // Into place by rename: a reader of the output directory sees the old file or the new one.
-  const temp = `${final}.tmp-${process.pid}`;
-  fs.copyFileSync(built, temp);
-  fs.chmodSync(temp, 0o755);
-  fs.renameSync(temp, final);
+  // Into place by rename (the temporary copy lives in rock-build's own directory, on the same
+  // filesystem): a reader of the output directory sees the old file or the new one, never half.
+  const incoming = at(paths.incoming);
+  fs.copyFileSync(built, incoming);
+  fs.chmodSync(incoming, 0o755);
+  fs.renameSync(incoming, final);
   fs.rmSync(workDir, { recursive: true, force: true });
   return r;
 }

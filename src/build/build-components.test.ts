@@ -198,6 +198,40 @@ components:
   });
 });
 
+describe('parallel builds', () => {
+  it('never runs more than --jobs builds at once (each build counts the others running)', async () => {
+    const entry = (name: string) => `  - name: ${name}
+    source: src
+    exclude: ['*']
+    inputs: [/bin/busybox]
+    env: [RUNNING]
+    builder: command
+    argv: ['touch "$RUNNING/${name}"; ls "$RUNNING" | wc -l >&2; sleep 0.3; ls "$RUNNING" | wc -l >&2; rm "$RUNNING/${name}"; cp /bin/busybox out']
+    shell: true
+    output: out
+    install: /usr/bin/${name}
+`;
+    const names = ['j1', 'j2', 'j3', 'j4'];
+    const p = project(`output_dir: out\ncomponents:\n${names.map(entry).join('')}`);
+    const running = path.join(p.dir, 'running');
+    fs.mkdirSync(running);
+    for (const jobs of [1, 2]) {
+      const ctx = { ...p.context, env: { ...p.env, RUNNING: running } };
+      const r = await buildComponents({ components: ['all'], jobs, noCache: true }, ctx);
+      expect(r.ok).toBe(true);
+      const seen = names.flatMap((n) =>
+        fs
+          .readFileSync(path.join(p.dir, 'out', '.rock-build', 'logs', `${n}.log`), 'utf8')
+          .split('\n')
+          .filter((l) => /^\s*\d+$/.test(l))
+          .map(Number),
+      );
+      expect(seen).toHaveLength(8);
+      expect(Math.max(...seen)).toBeLessThanOrEqual(jobs);
+    }
+  });
+});
+
 describe('outputs that do not fit their component are refused', () => {
   const manifest = (entry: string) => `output_dir: out
 components:
@@ -239,6 +273,24 @@ ${entry}
     });
     expect(fs.existsSync(path.join(p.dir, 'out', 'bad'))).toBe(false);
     expect(fs.existsSync(p.cacheDir) ? fs.readdirSync(p.cacheDir) : []).not.toContain('refs');
+  });
+
+  it('takes a static-pie (ET_DYN, no interpreter, no DT_NEEDED) as static', async () => {
+    const p = project(
+      manifest(`    builder: command
+    argv: [gcc, -static-pie, -o, bad, rock-manager.c]
+    output: bad
+    static: true`),
+    );
+    const r = await buildComponents({ components: ['bad'] }, p.context);
+    expect(r.components[0]).toMatchObject({ status: 'built' });
+    const lock = JSON.parse(fs.readFileSync(path.join(p.dir, 'out', 'components.lock.json'), 'utf8'));
+    expect(lock.components.bad.facts).toEqual({
+      machine: 'x86_64',
+      class: 64,
+      linkage: 'static-pie',
+      needed: [],
+    });
   });
 
   it('refuses an aarch64 ELF where x86_64 is expected, and takes it when the component says aarch64', async () => {

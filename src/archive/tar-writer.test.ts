@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readTar } from '../kernel/tar.js';
+import { readTar } from './tar.js';
 import { type TarFileMember, ustarHeader, writeTar } from './tar-writer.js';
 
 const dirs: string[] = [];

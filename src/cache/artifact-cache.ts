@@ -7,6 +7,7 @@ import { copyBlobOut } from './copy-out.js';
 import { digestHex, keyId, validateKey } from './key.js';
 import { StoreLayout } from './layout.js';
 import { pruneStore } from './prune.js';
+import { READ_CHUNK } from './read-chunk.js';
 import { blobHexes, listDir, readRefFile, readRefOfKey, refFiles, touchRef, writeRef } from './ref-store.js';
 import type { RemoteStore } from './remote-store.js';
 import { exportEntries, importEntries } from './transfer.js';
@@ -162,6 +163,7 @@ export class ArtifactCache {
     }
     const stats: CacheStats = {
       dir: this.dir,
+      ...(this.settings.remote === undefined ? {} : { remote: this.settings.remote.location }),
       entries,
       blobs: 0,
       blobBytes: 0,
@@ -224,7 +226,9 @@ export class ArtifactCache {
   /** Records the use and copies the content out; false when the blob turned out damaged (then dropped). */
   private async deliver(entry: CacheEntry, dest: string | undefined): Promise<boolean> {
     const blob = this.layout.blob(digestHex(entry.digest));
-    if (dest !== undefined && !(await copyBlobOut(blob, dest, entry.mode, entry.digest))) {
+    const copied = dest === undefined ? 'copied' : await copyBlobOut(blob, dest, entry.mode, entry.digest);
+    if (copied === 'missing') return false;
+    if (copied === 'damaged') {
       fs.rmSync(blob, { force: true });
       this.warn(
         `cache entry ${entry.key}: blob ${entry.digest} was damaged and is dropped; treated as a miss`,
@@ -290,7 +294,7 @@ function statMode(file: string): number {
 /** A file's bytes as a stream, with open errors in words (ENOENT, EISDIR, ...). */
 async function* openInput(file: string): AsyncIterable<Uint8Array> {
   try {
-    yield* fs.createReadStream(file) as AsyncIterable<Buffer>;
+    yield* fs.createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
   } catch (err) {
     throw fsError(err, file, 'cannot read');
   }

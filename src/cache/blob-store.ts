@@ -5,6 +5,7 @@ import { CheckError } from '../errors/index.js';
 import { fsError } from '../util/fs-errors.js';
 import { makeDirs } from '../util/make-dirs.js';
 import type { StoreLayout } from './layout.js';
+import { READ_CHUNK } from './read-chunk.js';
 import type { StoredBlob } from './types.js';
 
 /** Blob files are read-only: a caller holding {@link StoreLayout.blob}'s path cannot edit the store by accident. */
@@ -71,7 +72,9 @@ export async function writeBlob(
 export async function hashFile(file: string): Promise<StoredBlob> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
+  for await (const chunk of fs.createReadStream(file, {
+    highWaterMark: READ_CHUNK,
+  }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     size += chunk.length;
   }

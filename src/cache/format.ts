@@ -21,6 +21,7 @@ export function formatEntry(e: CacheEntry): string {
 export function formatStats(s: CacheStats): string {
   return [
     `cache: ${s.dir}`,
+    ...(s.remote === undefined ? [] : [`remote: ${s.remote}`]),
     `entries: ${s.entries}`,
     `blobs: ${s.blobs} (${formatBytes(s.blobBytes)})`,
     `unreferenced blobs: ${s.unreferencedBlobs} (${formatBytes(s.unreferencedBytes)}; prune collects them)`,

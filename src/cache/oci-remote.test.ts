@@ -67,6 +67,24 @@ describe('registry down', () => {
     await expect(cache.get('other@1')).rejects.toMatchObject({ code: 'CACHE_REMOTE_FAILED' });
   });
 
+  it('reads credentials only when the remote is asked: a broken docker config spoils no local work', async () => {
+    const dockerConfig = path.join(root, 'docker');
+    fs.mkdirSync(dockerConfig);
+    fs.writeFileSync(path.join(dockerConfig, 'config.json'), '{"auths": ');
+    const warnings: string[] = [];
+    const cache = openCache({
+      dir: path.join(root, 'store'),
+      env: { DOCKER_CONFIG: dockerConfig },
+      remote: 'oci://127.0.0.1:5999/rock-cache',
+      warn: (m) => warnings.push(m),
+    });
+    await cache.put('k@1', file('f', 'x'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(path.join(dockerConfig, 'config.json'));
+    expect((await cache.list()).map((e) => e.key)).toEqual(['k@1']);
+    expect(await cache.get('k@1')).toBeDefined();
+  });
+
   it('takes the remote from ROCK_CACHE_REMOTE, else cache.yaml; refuses unknown settings', async () => {
     const home = path.join(root, 'home');
     fs.mkdirSync(home);
@@ -78,6 +96,9 @@ describe('registry down', () => {
     expect(openCache({ env: { ROCK_HOME: home } }).remote?.location).toBe('oci://127.0.0.1:5999/from-config');
     const env = { ROCK_HOME: home, ROCK_CACHE_REMOTE: 'oci://127.0.0.1:5998/from-env' };
     expect(openCache({ env }).remote?.location).toBe('oci://127.0.0.1:5998/from-env');
+    expect((await openCache({ env, dir: path.join(root, 's') }).stats()).remote).toBe(
+      'oci://127.0.0.1:5998/from-env',
+    );
     expect(openCache({ env, remote: false }).remote).toBeUndefined();
     expect(openCache({ env: { ...env, ROCK_CACHE_REMOTE: '' } }).remote).toBeUndefined();
     fs.writeFileSync(path.join(home, 'cache.yaml'), 'remtoe: oci://x/y\n');

@@ -45,7 +45,8 @@ export interface OciRemoteOptions {
 export class OciRemote implements RemoteStore {
   readonly location: string;
   private readonly repository: string;
-  private readonly client: OciClient;
+  private readonly openClient: () => OciClient;
+  private opened: OciClient | undefined;
   private unreachable: RegistryError | undefined;
 
   constructor(reference: string, options: OciRemoteOptions = {}) {
@@ -60,12 +61,19 @@ export class OciRemote implements RemoteStore {
       );
     this.repository = ref.repository;
     this.location = formatReference(ref);
-    this.client = openClient(ref, {
-      env: options.env ?? {},
-      insecure: options.insecure,
-      attempts: options.retry?.attempts ?? 2,
-      backoffMs: options.retry?.backoffMs ?? 100,
-    });
+    // Opened on first use: credentials are read only when the remote is needed (a `list` never is).
+    this.openClient = () =>
+      openClient(ref, {
+        env: options.env ?? {},
+        insecure: options.insecure,
+        attempts: options.retry?.attempts ?? 2,
+        backoffMs: options.retry?.backoffMs ?? 100,
+      });
+  }
+
+  private client(): OciClient {
+    this.opened ??= this.openClient();
+    return this.opened;
   }
 
   /** The tag a key lives under. */
@@ -83,7 +91,7 @@ export class OciRemote implements RemoteStore {
     const entry = this.entryOf(key, manifest);
     const layer = manifest.layers[0]!;
     const out = await this.guard(() =>
-      downloadBlob(this.client.session, this.repository, {
+      downloadBlob(this.client().session, this.repository, {
         descriptor: layer,
         path: file,
         name: key,
@@ -96,7 +104,7 @@ export class OciRemote implements RemoteStore {
 
   async push(key: string, file: string, entry: CacheEntry): Promise<void> {
     await this.guard(() =>
-      this.client.pushArtifact(
+      this.client().pushArtifact(
         this.repository,
         {
           artifactType: CACHE_ARTIFACT_TYPE,
@@ -123,7 +131,7 @@ export class OciRemote implements RemoteStore {
   /** The manifest tagged for `key`, or undefined when the registry has no such tag. */
   private async manifest(key: string): Promise<ImageManifest | undefined> {
     try {
-      return (await this.guard(() => this.client.getManifest(this.repository, OciRemote.tagOf(key))))
+      return (await this.guard(() => this.client().getManifest(this.repository, OciRemote.tagOf(key))))
         .manifest;
     } catch (err) {
       if (err instanceof RegistryError && err.code === 'OCI_NOT_FOUND') return undefined;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeTar } from '../archive/tar-writer.js';
+import { writeTar } from '../archive/index.js';
 import { openCache } from './index.js';
 
 let root: string;

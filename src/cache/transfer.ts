@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { type TarFileMember, writeTar } from '../archive/tar-writer.js';
+import { readTar, type TarFileMember, writeTar } from '../archive/index.js';
 import { InputError } from '../errors/index.js';
-import { readTar } from '../kernel/tar.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
 import { fsError } from '../util/fs-errors.js';
 import { writeBlob } from './blob-store.js';
 import { keyId } from './key.js';
 import type { StoreLayout } from './layout.js';
+import { READ_CHUNK } from './read-chunk.js';
 import { type RefRecord, refProblem, writeRef } from './ref-store.js';
 import type { CacheEntry, ExportReport, ImportReport } from './types.js';
 
@@ -78,7 +78,7 @@ export async function importEntries(layout: StoreLayout, file: string): Promise<
   let source: fs.ReadStream;
   try {
     fs.accessSync(file, fs.constants.R_OK);
-    source = fs.createReadStream(file);
+    source = fs.createReadStream(file, { highWaterMark: READ_CHUNK });
   } catch (err) {
     throw fsError(err, file, 'cannot read');
   }
@@ -139,7 +139,7 @@ function refuse(where: string, expected: string, got: string): never {
 
 async function* readBlob(file: string): AsyncIterable<Uint8Array> {
   try {
-    yield* fs.createReadStream(file) as AsyncIterable<Buffer>;
+    yield* fs.createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
   } catch (err) {
     throw fsError(err, file, 'cannot read cached blob');
   }

@@ -23,6 +23,8 @@ export interface StoredBlob {
 export interface CacheStats {
   /** The store's directory. */
   dir: string;
+  /** The remote behind it (`oci://HOST/REPO`), if any. */
+  remote?: string;
   entries: number;
   blobs: number;
   /** Bytes of all blobs (each stored once, however many keys name it). */

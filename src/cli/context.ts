@@ -1,5 +1,6 @@
 import { rockHome } from '../util/rock-home.js';
-import { type Io, processIo } from './run.js';
+import type { RunContext } from '../util/run-context.js';
+import { type Io, processIo } from './io.js';
 
 /**
  * Everything a command may know about the world it runs in. The CLI pattern of this suite:
@@ -12,13 +13,7 @@ import { type Io, processIo } from './run.js';
  *
  * Tests build a context with {@link testContext} instead of mutating `process.env` or `process.cwd()`.
  */
-export interface CommandContext {
-  /** Where relative paths are resolved. */
-  readonly cwd: string;
-  /** The environment (ROCK_HOME, SOURCE_DATE_EPOCH, NO_COLOR, DOCKER_CONFIG, ...). */
-  readonly env: Readonly<NodeJS.ProcessEnv>;
-  /** `$ROCK_HOME`, default `~/.rock` (resolved, not created). */
-  readonly home: string;
+export interface CommandContext extends RunContext {
   /** stdout and stderr, one line per call. */
   readonly io: Io;
   /** Terminal facts, for progress redraws and colour. */
@@ -65,5 +60,18 @@ export function testContext(
   };
 }
 
-/** A command's work: a typed options object in, a result out. */
+/**
+ * A command's work: a typed options object in, a result out. Library commands take the narrower
+ * RunContext (cwd, env, home), which every CommandContext is.
+ */
 export type CommandHandler<Options, Result> = (options: Options, context: CommandContext) => Promise<Result>;
+
+/** True for a CommandContext, false for a bare Io (the older builder signature some tools still take). */
+export function isCommandContext(value: Io | CommandContext): value is CommandContext {
+  return 'io' in value && 'terminal' in value;
+}
+
+/** The context of `value`: itself, or for a bare Io the process context writing to that Io. */
+export function contextOf(value: Io | CommandContext): CommandContext {
+  return isCommandContext(value) ? value : { ...processContext(), io: value };
+}

@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { VERSION } from '../version.js';
 import { type CommandContext, processContext } from './context.js';
 import { isEntryPoint } from './entry.js';
-import { positive } from './option-values.js';
+import { positiveInteger } from './option-values.js';
 import { main } from './run.js';
 
 const EXAMPLES = `
@@ -78,7 +78,9 @@ export function rockBuildProgram(context: CommandContext = processContext()): Co
       '--release',
       'release profile (cargo --profile release; ROCK_BUILD_PROFILE=release for the others)',
     )
-    .option('-j, --jobs <n>', 'builds at once (default: the number of cores)', (v) => positive('--jobs', v))
+    .option('-j, --jobs <n>', 'builds at once (default: the number of cores)', (v) =>
+      positiveInteger('--jobs', v),
+    )
     .option('--no-cache', 'rebuild even what the cache holds (the results are stored again)')
     .option('--json', 'print the report as JSON on stdout')
     .addHelpText('after', EXAMPLES)

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command } from '@commander-js/extra-typings';
+import type { Command } from '@commander-js/extra-typings';
 import {
   type ArtifactCache,
   formatEntry,
@@ -10,10 +10,10 @@ import {
   openCache,
 } from '../cache/index.js';
 import { CheckError, ExitError, InputError } from '../errors/index.js';
-import { VERSION } from '../version.js';
 import { type CommandContext, processContext } from './context.js';
 import { isEntryPoint } from './entry.js';
-import { byteSize, duration } from './option-values.js';
+import { age, size } from './option-values.js';
+import { toolProgram } from './program.js';
 import { main } from './run.js';
 
 const EXAMPLES = `
@@ -71,9 +71,11 @@ function example(...lines: string[]): string {
 /** Builds the `rock-cache` program over `context` (tests pass their own). */
 export function rockCacheProgram(context: CommandContext = processContext()): Command {
   const { io } = context;
-  const program = new Command('rock-cache')
-    .description('A content-addressed cache of build artifacts (components, kernels, images) under keys')
-    .version(VERSION)
+  const program = toolProgram(
+    'rock-cache',
+    'A content-addressed cache of build artifacts (components, kernels, images) under keys',
+    EXAMPLES,
+  )
     .option('--dir <dir>', 'the store directory (default $ROCK_CACHE_DIR or $ROCK_HOME/cache)')
     .option(
       '--remote <oci-ref>',
@@ -81,9 +83,7 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     )
     .option('--no-remote', 'ignore any configured remote')
     .option('--remote-required', 'remote failures are errors (CI that must publish), not warnings')
-    .option('--insecure', 'plain http to a remote that is not loopback')
-    .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', EXAMPLES);
+    .option('--insecure', 'plain http to a remote that is not loopback');
 
   const cache = (): ArtifactCache => openCache(cacheOptions(program.opts(), context));
   const print = (json: boolean | undefined, value: unknown, text: string): void => {
@@ -121,7 +121,10 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .action(async (key, dest, opts) => {
       const store = cache();
       const entry = await store.get(key, dest);
-      if (entry === undefined) throw new CheckError('CACHE_MISS', `${key}: not in the cache`, { key });
+      if (entry === undefined) {
+        const where = store.remote === undefined ? '' : ` (nor on ${store.remote.location})`;
+        throw new CheckError('CACHE_MISS', `${key}: not in the cache${where}`, { key });
+      }
       const stored = store.blobPath(entry.digest);
       print(opts.json, { ...entry, path: stored }, dest === undefined ? (stored ?? '') : formatEntry(entry));
     });
@@ -169,9 +172,9 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
   program
     .command('prune')
     .description('remove least recently used entries (get counts as a use)')
-    .option('--max-size <size>', 'keep at most this much (500M, 2G)', (v) => byteSize('--max-size', v))
+    .option('--max-size <size>', 'keep at most this much (500M, 2G)', (v) => size('--max-size', v))
     .option('--older-than <duration>', 'remove entries unused for this long (12h, 7d)', (v) =>
-      duration('--older-than', v),
+      age('--older-than', v),
     )
     .option('--json', 'print JSON')
     .addHelpText('after', example('rock-cache prune --max-size 2G', 'rock-cache prune --older-than 7d'))
@@ -217,4 +220,4 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
   return program;
 }
 
-if (isEntryPoint(import.meta.url)) main('rock-cache', rockCacheProgram());
+if (isEntryPoint(import.meta.url)) main('rock-cache', (context) => rockCacheProgram(context));

@@ -1,24 +1,13 @@
 #!/usr/bin/env node
-import { Command, Option } from '@commander-js/extra-typings';
-import {
-  type ConfigIssue,
-  decryptConfig,
-  encryptConfig,
-  formatIssue,
-  generateNodeConfig,
-  mergeConfigFiles,
-  nodeConfigJsonSchemaText,
-  STARTER_NODE_CONFIG,
-  showConfig,
-  validateConfigFile,
-  writeConfigText,
-  writeStarter,
-} from '../config/index.js';
+import { type Command, Option } from '@commander-js/extra-typings';
+import { type ConfigCommands, type ConfigIssue, configCommands, formatIssue } from '../config/index.js';
 import { CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../contract/index.js';
 import { CheckError, ExitError } from '../errors/index.js';
-import { VERSION } from '../version.js';
+import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
-import { type Io, main, processIo } from './run.js';
+import type { Io } from './io.js';
+import { toolProgram } from './program.js';
+import { main } from './run.js';
 
 const EXAMPLES = `
 Examples:
@@ -33,13 +22,21 @@ Examples:
 rock-init reads ${NODE_CONFIG_PATH} and the key ${CONFIG_KEY_PATH}.
 Exit codes: 0 ok, 1 a config is invalid, 2 unusable input or usage.`;
 
-/** Builds the `rock-config` program; `io` receives its output (tests pass their own). */
-export function rockConfigProgram(io: Io = processIo): Command {
-  const program = new Command('rock-config')
-    .description('Write, check, merge and encrypt ROCK-OS node configurations (node.yaml)')
-    .version(VERSION)
-    .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', EXAMPLES);
+/**
+ * Builds the `rock-config` program: flags mapped onto each command's options, the work done by
+ * `commands` (the library's; tests pass recording ones), the result rendered through the context.
+ */
+export function rockConfigProgram(
+  where: CommandContext | Io,
+  commands: ConfigCommands = configCommands,
+): Command {
+  const context = contextOf(where);
+  const { io } = context;
+  const program = toolProgram(
+    'rock-config',
+    'Write, check, merge and encrypt ROCK-OS node configurations (node.yaml)',
+    EXAMPLES,
+  );
 
   const printIssues = (source: string, errors: ConfigIssue[]): void => {
     for (const e of errors) io.out(formatIssue(source, e));
@@ -52,14 +49,15 @@ export function rockConfigProgram(io: Io = processIo): Command {
     .option('--force', 'overwrite an existing file')
     .addHelpText('after', '\nExample:\n  $ rock-config init -o node.yaml')
     .action(async (opts) => {
-      if (opts.output === '-') {
-        io.out(STARTER_NODE_CONFIG);
-        return;
-      }
-      await writeStarter(opts.output, { force: opts.force });
-      io.out(
-        `${opts.output}: starter node configuration written; edit it, then: rock-config validate ${opts.output}`,
+      const { text, output } = await commands.init(
+        { output: opts.output === '-' ? undefined : opts.output, force: opts.force },
+        context,
       );
+      if (output === undefined) io.out(text);
+      else
+        io.out(
+          `${output}: starter node configuration written; edit it, then: rock-config validate ${output}`,
+        );
     });
 
   program
@@ -77,19 +75,20 @@ export function rockConfigProgram(io: Io = processIo): Command {
       '\nExample:\n  $ rock-config generate --node-id edge-7 --mac 52:54:00:12:34:56 -o node.yaml',
     )
     .action(async (opts) => {
-      const text = generateNodeConfig({
-        nodeId: opts.nodeId,
-        mac: opts.mac,
-        hostname: opts.hostname,
-        role: opts.role,
-        interface: opts.interface,
-        serverUrl: opts.serverUrl,
-      });
-      if (opts.output === undefined) io.out(text);
-      else {
-        await writeConfigText(opts.output, text);
-        io.out(`${opts.output}: node configuration for ${opts.nodeId}`);
-      }
+      const { text, output } = await commands.generate(
+        {
+          nodeId: opts.nodeId,
+          mac: opts.mac,
+          hostname: opts.hostname,
+          role: opts.role,
+          interface: opts.interface,
+          serverUrl: opts.serverUrl,
+          output: opts.output,
+        },
+        context,
+      );
+      if (output === undefined) io.out(text);
+      else io.out(`${output}: node configuration for ${opts.nodeId}`);
     });
 
   program
@@ -102,7 +101,7 @@ export function rockConfigProgram(io: Io = processIo): Command {
     .option('--json', 'print the results as JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ rock-config validate node.yaml other.yaml')
     .action(async (files, opts) => {
-      const results = files.map((f) => validateConfigFile(f, { key: opts.key }));
+      const results = await commands.validate({ files, key: opts.key }, context);
       if (opts.json) {
         io.out(
           JSON.stringify(
@@ -139,7 +138,7 @@ export function rockConfigProgram(io: Io = processIo): Command {
     .option('--key <file>', 'CONFIG_KEY, for encrypted inputs')
     .addHelpText('after', '\nExample:\n  $ rock-config merge base.yaml site.yaml -o node.yaml')
     .action(async (base, overrides, opts) => {
-      const result = mergeConfigFiles(base, overrides, { key: opts.key });
+      const result = await commands.merge({ base, overrides, output: opts.output, key: opts.key }, context);
       if (!result.validation.ok) {
         for (const e of result.validation.errors) io.err(formatIssue('merged', e));
         throw new CheckError(
@@ -147,11 +146,8 @@ export function rockConfigProgram(io: Io = processIo): Command {
           `merge: the merged configuration is invalid (${result.validation.errors.length} errors)`,
         );
       }
-      if (opts.output === undefined) io.out(result.text);
-      else {
-        await writeConfigText(opts.output, result.text);
-        io.out(`${opts.output}: merged ${1 + overrides.length} files`);
-      }
+      if (result.output === undefined) io.out(result.text);
+      else io.out(`${result.output}: merged ${1 + overrides.length} files`);
     });
 
   program
@@ -161,7 +157,7 @@ export function rockConfigProgram(io: Io = processIo): Command {
     .option('--key <file>', 'CONFIG_KEY, to show an encrypted config (decrypted in memory only)')
     .addHelpText('after', '\nExample:\n  $ rock-config show node.yaml.enc --key CONFIG_KEY')
     .action(async (file, opts) => {
-      io.out(showConfig(file, { key: opts.key }));
+      io.out(await commands.show({ file, key: opts.key }, context));
     });
 
   program
@@ -173,7 +169,10 @@ export function rockConfigProgram(io: Io = processIo): Command {
     .option('--no-validate', 'encrypt even if the config does not validate')
     .addHelpText('after', '\nExample:\n  $ rock-config encrypt node.yaml -o node.yaml.enc --key CONFIG_KEY')
     .action(async (input, opts) => {
-      const result = await encryptConfig(input, opts.output, opts.key, { validate: opts.validate });
+      const result = await commands.encrypt(
+        { input, output: opts.output, key: opts.key, validate: opts.validate },
+        context,
+      );
       io.out(`${result.output}: encrypted ${result.bytesIn} bytes`);
     });
 
@@ -185,7 +184,7 @@ export function rockConfigProgram(io: Io = processIo): Command {
     .requiredOption('--key <file>', 'CONFIG_KEY file')
     .addHelpText('after', '\nExample:\n  $ rock-config decrypt node.yaml.enc -o node.yaml --key CONFIG_KEY')
     .action(async (input, opts) => {
-      const result = await decryptConfig(input, opts.output, opts.key);
+      const result = await commands.decrypt({ input, output: opts.output, key: opts.key }, context);
       io.out(`${result.output}: decrypted ${result.bytesOut} bytes`);
       if (!result.validation.ok) {
         printIssues(result.output, result.validation.errors);
@@ -199,15 +198,12 @@ export function rockConfigProgram(io: Io = processIo): Command {
     .option('-o, --output <file>', 'file to write (default: stdout)')
     .addHelpText('after', '\nExample:\n  $ rock-config schema -o schemas/node.schema.json')
     .action(async (opts) => {
-      const text = nodeConfigJsonSchemaText();
-      if (opts.output === undefined) io.out(text);
-      else {
-        await writeConfigText(opts.output, text);
-        io.out(`${opts.output}: JSON Schema written`);
-      }
+      const { text, output } = await commands.schema({ output: opts.output }, context);
+      if (output === undefined) io.out(text);
+      else io.out(`${output}: JSON Schema written`);
     });
 
   return program;
 }
 
-if (isEntryPoint(import.meta.url)) main('rock-config', rockConfigProgram());
+if (isEntryPoint(import.meta.url)) main('rock-config', (context) => rockConfigProgram(context));

@@ -1,20 +1,21 @@
 #!/usr/bin/env node
-import { Command } from '@commander-js/extra-typings';
+import type { Command } from '@commander-js/extra-typings';
 import {
-  checkBinary,
-  copyBinaries,
+  type DepsCommands,
   type DepsResult,
+  depsCommands,
   formatScan,
   formatTree,
   formatVersionProblem,
   type ScanOptions,
-  scanBinaries,
 } from '../deps/index.js';
 import { ExitError } from '../errors/index.js';
-import { VERSION } from '../version.js';
+import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
-import { type Io, main, processIo } from './run.js';
-import { paint, useColor } from './terminal.js';
+import type { Io } from './io.js';
+import { toolProgram } from './program.js';
+import { main } from './run.js';
+import { paint } from './terminal.js';
 
 const EXAMPLES = `
 Examples:
@@ -64,15 +65,19 @@ function common<Args extends unknown[]>(cmd: Command<Args>) {
     .option('--json', 'print JSON only on stdout');
 }
 
-/** Builds the `rock-deps` program; `io` receives its output (tests pass their own). */
-export function rockDepsProgram(io: Io = processIo): Command {
-  const program = new Command('rock-deps')
-    .description(
-      "Resolve the program interpreter and shared libraries of binaries with the loader's own rules",
-    )
-    .version(VERSION)
-    .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', EXAMPLES);
+/**
+ * Builds the `rock-deps` program: flags mapped onto each command's options, the work done by
+ * `commands` (the library's; tests pass recording ones), the result rendered through the context.
+ */
+export function rockDepsProgram(where: CommandContext | Io, commands: DepsCommands = depsCommands): Command {
+  const context = contextOf(where);
+  const { io } = context;
+  const colorize = (text: string) => colorLines(text, context.terminal.color);
+  const program = toolProgram(
+    'rock-deps',
+    "Resolve the program interpreter and shared libraries of binaries with the loader's own rules",
+    EXAMPLES,
+  );
 
   common(
     program
@@ -83,8 +88,8 @@ export function rockDepsProgram(io: Io = processIo): Command {
       .argument('<bin...>', 'binaries or #! scripts'),
   )
     .addHelpText('after', EXAMPLES)
-    .action((bins, opts) => {
-      const result = scanBinaries(bins, scanOptions(opts));
+    .action(async (bins, opts) => {
+      const result = await commands.scan({ binaries: bins, ...scanOptions(opts) }, context);
       if (opts.json) io.out(JSON.stringify(result, null, 2));
       else io.out(colorize(formatScan(result)));
       if (!result.ok) throw new ExitError(1);
@@ -97,8 +102,8 @@ export function rockDepsProgram(io: Io = processIo): Command {
       .argument('<bin>', 'binary or #! script'),
   )
     .addHelpText('after', EXAMPLES)
-    .action((bin, opts) => {
-      const result = scanBinaries([bin], scanOptions(opts));
+    .action(async (bin, opts) => {
+      const result = await commands.scan({ binaries: [bin], ...scanOptions(opts) }, context);
       const b = result.binaries[0] as DepsResult['binaries'][number];
       if (opts.json) io.out(JSON.stringify(b, null, 2));
       else io.out(formatTree(b));
@@ -117,7 +122,7 @@ export function rockDepsProgram(io: Io = processIo): Command {
     .requiredOption('--to <rootfs>', 'directory to copy into (created if missing)')
     .addHelpText('after', EXAMPLES)
     .action(async (bins, opts) => {
-      const { report } = await copyBinaries(bins, opts.to, scanOptions(opts));
+      const { report } = await commands.copy({ binaries: bins, to: opts.to, ...scanOptions(opts) }, context);
       if (opts.json) io.out(JSON.stringify(report, null, 2));
       else {
         for (const a of report.actions)
@@ -136,8 +141,8 @@ export function rockDepsProgram(io: Io = processIo): Command {
       .argument('<lib...>', 'library names (soname, file name or path)'),
   )
     .addHelpText('after', EXAMPLES)
-    .action((bin, libs, opts) => {
-      const { check } = checkBinary(bin, libs, scanOptions(opts));
+    .action(async (bin, libs, opts) => {
+      const { check } = await commands.check({ binary: bin, libraries: libs, ...scanOptions(opts) }, context);
       if (opts.json) io.out(JSON.stringify(check, null, 2));
       else {
         for (const p of check.present) io.out(`present  ${p.name} => ${p.path}`);
@@ -155,8 +160,7 @@ export function rockDepsProgram(io: Io = processIo): Command {
   return program;
 }
 
-function colorize(text: string): string {
-  const color = useColor();
+function colorLines(text: string, color: boolean): string {
   return text
     .split('\n')
     .map((line) => {
@@ -167,4 +171,4 @@ function colorize(text: string): string {
     .join('\n');
 }
 
-if (isEntryPoint(import.meta.url)) main('rock-deps', rockDepsProgram());
+if (isEntryPoint(import.meta.url)) main('rock-deps', (context) => rockDepsProgram(context));

@@ -11,12 +11,12 @@ import {
   type ProgressEvent,
   packRootfs,
 } from '../image/index.js';
+import { sourceDateEpoch } from '../util/source-date-epoch.js';
 import { formatReport, type VerifyReport } from '../verify/index.js';
 import { VERSION } from '../version.js';
 import { isEntryPoint } from './entry.js';
 import { collect } from './option-values.js';
 import { type Io, main, processIo } from './run.js';
-import { sourceDateEpoch } from './source-date-epoch.js';
 import { Progress } from './terminal.js';
 
 const EXAMPLES = `
@@ -100,14 +100,17 @@ export function rockImageProgram(io: Io = processIo): Command {
         noDeps: !opts.deps,
         compress: opts.compress as WriteCompression,
         output: opts.output,
-        sourceDateEpoch: sourceDateEpoch(),
+        sourceDateEpoch: sourceDateEpoch(process.env),
         onProgress: (event) => showProgress(progress, event),
       }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output));
       progress.done();
       printCreated(io, result, Boolean(opts.json));
     });
 
-  const cpio = program.command('cpio').description('pack a prepared root directory');
+  const cpio = program
+    .command('cpio')
+    .description('pack a prepared root directory')
+    .addHelpText('after', '\nExample:\n  $ rock-image cpio create ./rootfs -o rock.img');
   cpio
     .command('create')
     .description('pack ROOTFS as a reproducible image, then verify it against the contract')
@@ -123,7 +126,7 @@ export function rockImageProgram(io: Io = processIo): Command {
         rootfs,
         output: opts.output,
         compress: opts.compress as WriteCompression,
-        sourceDateEpoch: sourceDateEpoch(),
+        sourceDateEpoch: sourceDateEpoch(process.env),
         onProgress: (event) => showProgress(progress, event),
       }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output));
       progress.done();

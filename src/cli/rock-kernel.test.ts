@@ -1,26 +1,21 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { removeTemp, repoRoot, tempHome, testKernelDeb } from '../kernel/test-support/kernel-deb.js';
 import { rockKernelProgram } from './rock-kernel.js';
 import { type Captured, runInProcess } from './test-support/run-in-process.js';
 
+const home = tempHome();
+
 function cli(...argv: string[]): Promise<Captured> {
-  return runInProcess('rock-kernel', rockKernelProgram, argv);
+  return runInProcess('rock-kernel', rockKernelProgram, argv, { home, env: { ROCK_HOME: home } });
 }
 
 describe('rock-kernel', () => {
-  const home = tempHome();
   const work = tempHome();
-  const saved = process.env.ROCK_HOME;
   let release = '';
-  beforeAll(() => {
-    process.env.ROCK_HOME = home;
-  });
   afterAll(() => {
-    if (saved === undefined) delete process.env.ROCK_HOME;
-    else process.env.ROCK_HOME = saved;
     removeTemp(home);
     removeTemp(work);
   });

@@ -1,30 +1,23 @@
 #!/usr/bin/env node
-import { Command, Option } from '@commander-js/extra-typings';
+import { type Command, Option } from '@commander-js/extra-typings';
 import { ExitError, InputError } from '../errors/index.js';
 import {
-  addKernel,
-  bootKernel,
-  buildCmdline,
   type ConfigCheckReport,
-  checkKernel,
-  fetchKernel,
-  getDefaultKernel,
   type ImageCompression,
-  listKernels,
-  moduleClosure,
+  type KernelCommands,
+  kernelCommands,
   type NetDriver,
-  removeKernel,
-  resolveKernel,
   type StoredKernel,
-  setDefaultKernel,
 } from '../kernel/index.js';
 import type { BootVerdict } from '../qemu/index.js';
-import { VERSION } from '../version.js';
+import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
-import { collect, positive } from './option-values.js';
+import type { Io } from './io.js';
+import { collect, durationMs, positiveInteger } from './option-values.js';
 import { printBootVerdict } from './print-boot-verdict.js';
-import { type Io, main, processIo } from './run.js';
-import { Progress, paint, useColor } from './terminal.js';
+import { toolProgram } from './program.js';
+import { main } from './run.js';
+import { Progress, paint } from './terminal.js';
 
 const EXAMPLES = `
 Examples:
@@ -45,13 +38,22 @@ $ROCK_HOME/cmdline.yaml. NO_COLOR disables colour.`;
 const COMPRESSIONS = ['gzip', 'zstd', 'xz', 'lz4', 'bzip2', 'lzma', 'lzo', 'none'] as const;
 const NETS = ['virtio', 'e1000', 'none'] as const;
 
-/** Builds the `rock-kernel` program; `io` receives its output (tests pass their own). */
-export function rockKernelProgram(io: Io = processIo): Command {
-  const program = new Command('rock-kernel')
-    .description('Store kernels, check that they can boot ROCK-OS images, build command lines and boot')
-    .version(VERSION)
-    .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', EXAMPLES);
+/**
+ * Builds the `rock-kernel` program: flags mapped onto each command's options, the work done by
+ * `commands` (the library's; tests pass recording ones), the result rendered through the context.
+ */
+export function rockKernelProgram(
+  where: CommandContext | Io,
+  commands: KernelCommands = kernelCommands,
+): Command {
+  const context = contextOf(where);
+  const { io } = context;
+  const color = context.terminal.color;
+  const program = toolProgram(
+    'rock-kernel',
+    'Store kernels, check that they can boot ROCK-OS images, build command lines and boot',
+    EXAMPLES,
+  );
 
   program
     .command('add')
@@ -70,14 +72,18 @@ export function rockKernelProgram(io: Io = processIo): Command {
     )
     .action(async (source, opts) => {
       const progress = new Progress(!opts.quiet && !opts.json);
-      const kernel = await addKernel(source, {
-        name: opts.name,
-        force: opts.force,
-        config: opts.config,
-        systemMap: opts.systemMap,
-        modules: opts.modules,
-        onStep: (text) => progress.step(text),
-      });
+      const kernel = await commands.add(
+        {
+          source,
+          name: opts.name,
+          force: opts.force,
+          config: opts.config,
+          systemMap: opts.systemMap,
+          modules: opts.modules,
+          onStep: (text) => progress.step(text),
+        },
+        context,
+      );
       progress.done();
       printStored(io, kernel, Boolean(opts.json), 'added');
     });
@@ -98,24 +104,29 @@ export function rockKernelProgram(io: Io = processIo): Command {
     .action(async (url, opts) => {
       const progress = new Progress(!opts.quiet && !opts.json);
       let lastStep = -1;
-      const kernel = await fetchKernel(url, opts.sha256, {
-        name: opts.name,
-        force: opts.force,
-        onStep: (text) => progress.step(text),
-        onProgress: (received, total) => {
-          const mib = (received / 1048576).toFixed(1);
-          const pct = total ? Math.floor((received * 100) / total) : undefined;
-          progress.update(
-            pct === undefined ? `downloading ${mib} MiB` : `downloading ${mib} MiB ${bar(pct)} ${pct}%`,
-          );
-          // On a log (not a terminal) one line per quarter is enough.
-          const quarter = pct === undefined ? -1 : Math.floor(pct / 25);
-          if (quarter > lastStep) {
-            lastStep = quarter;
-            if (!process.stderr.isTTY) progress.step(`downloaded ${mib} MiB (${pct}%)`);
-          }
+      const kernel = await commands.fetch(
+        {
+          url,
+          sha256: opts.sha256,
+          name: opts.name,
+          force: opts.force,
+          onStep: (text) => progress.step(text),
+          onProgress: (received, total) => {
+            const mib = (received / 1048576).toFixed(1);
+            const pct = total ? Math.floor((received * 100) / total) : undefined;
+            progress.update(
+              pct === undefined ? `downloading ${mib} MiB` : `downloading ${mib} MiB ${bar(pct)} ${pct}%`,
+            );
+            // On a log (not a terminal) one line per quarter is enough.
+            const quarter = pct === undefined ? -1 : Math.floor(pct / 25);
+            if (quarter > lastStep) {
+              lastStep = quarter;
+              if (!context.terminal.stderrIsTTY) progress.step(`downloaded ${mib} MiB (${pct}%)`);
+            }
+          },
         },
-      });
+        context,
+      );
       progress.done();
       printStored(io, kernel, Boolean(opts.json), 'added');
     });
@@ -125,8 +136,9 @@ export function rockKernelProgram(io: Io = processIo): Command {
     .alias('ls')
     .description('list stored kernels (* marks the default)')
     .option('--json', 'print a JSON array on stdout')
-    .action((opts) => {
-      const kernels = listKernels();
+    .addHelpText('after', '\nExamples:\n  $ rock-kernel list\n  $ rock-kernel list --json')
+    .action(async (opts) => {
+      const kernels = await commands.list({}, context);
       if (opts.json) {
         io.out(JSON.stringify(kernels, null, 2));
         return;
@@ -148,7 +160,13 @@ export function rockKernelProgram(io: Io = processIo): Command {
     .description('show a stored kernel (default: the default kernel)')
     .argument('[version]', 'stored kernel name')
     .option('--json', 'print it as JSON on stdout')
-    .action((version, opts) => printStored(io, resolveKernel(version), Boolean(opts.json), 'show'));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-kernel show\n  $ rock-kernel show 6.1.0-56-cloud-amd64 --json',
+    )
+    .action(async (version, opts) =>
+      printStored(io, await commands.show({ name: version }, context), Boolean(opts.json), 'show'),
+    );
 
   program
     .command('remove')
@@ -156,8 +174,9 @@ export function rockKernelProgram(io: Io = processIo): Command {
     .description('remove a stored kernel')
     .argument('<version>', 'stored kernel name')
     .option('--json', 'print the removed kernel as JSON on stdout')
-    .action((version, opts) => {
-      const removed = removeKernel(version);
+    .addHelpText('after', '\nExample:\n  $ rock-kernel remove debian-cloud')
+    .action(async (version, opts) => {
+      const removed = await commands.remove({ name: version }, context);
       if (opts.json)
         io.out(JSON.stringify({ removed: removed.meta.name, wasDefault: removed.isDefault }, null, 2));
       else
@@ -171,9 +190,12 @@ export function rockKernelProgram(io: Io = processIo): Command {
     .description('print the default kernel, or set it')
     .argument('[version]', 'stored kernel name to make the default')
     .option('--json', 'print JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-kernel default\n  $ rock-kernel default 6.1.0-56-cloud-amd64',
+    )
     .action(async (version, opts) => {
-      if (version !== undefined) await setDefaultKernel(version);
-      const name = getDefaultKernel();
+      const { default: name } = await commands.default({ name: version }, context);
       if (opts.json) io.out(JSON.stringify({ default: name ?? null }));
       else if (name === undefined)
         throw new InputError('KERNEL_NO_DEFAULT', 'no default kernel set (rock-kernel default NAME)');
@@ -202,15 +224,19 @@ export function rockKernelProgram(io: Io = processIo): Command {
       'after',
       '\nExamples:\n  $ rock-kernel check\n  $ rock-kernel check 6.1.0-56-cloud-amd64 --compress zstd',
     )
-    .action((version, opts) => {
-      const report = checkKernel(version, {
-        compress: opts.compress as ImageCompression,
-        net: opts.net as NetDriver,
-        scriptInit: opts.scriptInit,
-        imageModules: opts.imageModules,
-      });
+    .action(async (version, opts) => {
+      const report = await commands.check(
+        {
+          kernel: version,
+          compress: opts.compress as ImageCompression,
+          net: opts.net as NetDriver,
+          scriptInit: opts.scriptInit,
+          imageModules: opts.imageModules,
+        },
+        context,
+      );
       if (opts.json) io.out(JSON.stringify(report, null, 2));
-      else printCheck(io, report);
+      else printCheck(io, report, color);
       if (!report.passed) throw new ExitError(1);
     });
 
@@ -226,8 +252,11 @@ export function rockKernelProgram(io: Io = processIo): Command {
       'after',
       '\nExamples:\n  $ rock-kernel cmdline\n  $ rock-kernel cmdline production --mac a4:58:0f:01:00:10 --append "loglevel=4"',
     )
-    .action((mode, opts) => {
-      const line = buildCmdline({ mode, append: opts.append, mac: opts.mac, configFile: opts.config });
+    .action(async (mode, opts) => {
+      const line = await commands.cmdline(
+        { mode, append: opts.append, mac: opts.mac, configFile: opts.config },
+        context,
+      );
       io.out(opts.json ? JSON.stringify({ mode: mode ?? 'debug', cmdline: line }) : line);
     });
 
@@ -238,8 +267,8 @@ export function rockKernelProgram(io: Io = processIo): Command {
     .argument('<names...>', 'module names (virtio_net, virtio-net and virtio_net.ko are the same)')
     .option('--json', 'print the closure as JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ rock-kernel modules 6.1.0-56-cloud-amd64 virtio_pci virtio_net')
-    .action((version, names, opts) => {
-      const closure = moduleClosure(version, names);
+    .action(async (version, names, opts) => {
+      const closure = await commands.modules({ kernel: version, names }, context);
       if (opts.json) {
         io.out(JSON.stringify(closure, null, 2));
         return;
@@ -277,19 +306,22 @@ export function rockKernelProgram(io: Io = processIo): Command {
       '\nExample:\n  $ rock-kernel boot --image rock.img --mac a4:58:0f:01:00:10 --expect "ROCK-INIT: started pid=1" --timeout 60',
     )
     .action(async (version, opts) => {
-      const verdict = await bootKernel({
-        kernel: version,
-        image: opts.image,
-        mac: opts.mac,
-        mode: opts.mode,
-        append: opts.append,
-        cmdline: opts.cmdline,
-        expect: opts.expect,
-        timeoutMs: positive('--timeout', opts.timeout) * 1000,
-        memoryMb: positive('--memory', opts.memory),
-        logFile: opts.log,
-        accel: opts.accel,
-      });
+      const verdict = await commands.boot(
+        {
+          kernel: version,
+          image: opts.image,
+          mac: opts.mac,
+          mode: opts.mode,
+          append: opts.append,
+          cmdline: opts.cmdline,
+          expect: opts.expect,
+          timeoutMs: durationMs('--timeout', opts.timeout),
+          memoryMb: positiveInteger('--memory', opts.memory),
+          logFile: opts.log,
+          accel: opts.accel,
+        },
+        context,
+      );
       if (opts.json) io.out(JSON.stringify(verdict, null, 2));
       else printVerdict(io, verdict);
       if (!verdict.passed) throw new ExitError(1);
@@ -317,8 +349,7 @@ function printStored(io: Io, k: StoredKernel, json: boolean, verb: 'added' | 'sh
   for (const s of k.meta.skipped) io.out(`  skipped   ${s}`);
 }
 
-function printCheck(io: Io, report: ConfigCheckReport & { kernel: string }): void {
-  const color = useColor();
+function printCheck(io: Io, report: ConfigCheckReport & { kernel: string }, color: boolean): void {
   io.out(`kernel ${report.kernel}: ${report.compress} image, ${report.net} network`);
   for (const item of report.items) {
     const value = item.value === null ? 'not set' : `=${item.value}`;
@@ -352,4 +383,4 @@ function bar(pct: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}]`;
 }
 
-if (isEntryPoint(import.meta.url)) main('rock-kernel', rockKernelProgram());
+if (isEntryPoint(import.meta.url)) main('rock-kernel', (context) => rockKernelProgram(context));

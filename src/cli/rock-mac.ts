@@ -72,6 +72,10 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .command('init')
     .description('create the database (or bring its schema up to date) and show where it is')
     .option('--json', 'print the result as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-mac init\n  $ rock-mac --db postgres://rock:rock@db.example/rock init --json',
+    )
     .action(async (opts) => {
       const info = await run(initDatabase);
       if (opts.json) return json(info);
@@ -88,6 +92,10 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .option('--metadata <json>', 'JSON object stored with the allocation')
     .option('--new', 'a new address even if the device already holds one in the pool')
     .option('--json', 'print the allocation as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-mac allocate --pool development --device build-42 --type qemu-vm\n  $ rock-mac allocate --device build-42 --new --json',
+    )
     .action(async (opts) => {
       const r = await run((d) =>
         d.allocate({
@@ -115,6 +123,7 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .addOption(statusOption('active'))
     .option('--limit <n>', 'at most this many rows')
     .option('--json', 'print the rows as JSON on stdout')
+    .addHelpText('after', '\nExample:\n  $ rock-mac list --pool development --status all --limit 20')
     .action(async (opts) => {
       const statuses = parseStatusFilter(opts.status);
       const limit = opts.limit === undefined ? undefined : parsePositiveInt('--limit', opts.limit);
@@ -128,6 +137,7 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .description('show one address and its audit history')
     .argument('<mac>', 'address')
     .option('--json', 'print the row and its history as JSON on stdout')
+    .addHelpText('after', '\nExample:\n  $ rock-mac show a4:58:0f:00:00:10')
     .action(async (mac, opts) => {
       const details = await run((d) => showMac(d, mac));
       if (opts.json) return json(details);
@@ -138,6 +148,7 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .command('stats')
     .description('per pool: size, active, reserved, released, free, percentage used')
     .option('--json', 'print the statistics as JSON on stdout')
+    .addHelpText('after', '\nExample:\n  $ rock-mac stats --json')
     .action(async (opts) => {
       const stats = await run(poolStats);
       if (opts.json) return json(stats);
@@ -150,6 +161,10 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .argument('<mac-or-device>', 'address, or device id')
     .option('--force', 'also release reserved addresses')
     .option('--json', 'print the released rows as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-mac release build-42\n  $ rock-mac release a4:58:0f:ff:00:10 --force',
+    )
     .action(async (target, opts) => {
       const r = await run((d) => d.release(target, { force: opts.force === true }));
       if (opts.json) return json(r);
@@ -167,6 +182,10 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .option('--type <type>', 'device type', 'qemu-vm')
     .option('--metadata <json>', 'JSON object stored with the reservation')
     .option('--json', 'print the reservation as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-mac reserve --mac a4:58:0f:ff:00:10 --device lab-switch\n  $ rock-mac reserve --pool production --device rack-3',
+    )
     .action(async (opts) => {
       const row = await run((d) =>
         d.reserve({
@@ -188,6 +207,10 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .option('--days <n>', 'age threshold in days for every pool that auto-releases')
     .option('--pool <pool>', 'only this pool')
     .option('--json', 'print what was released as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-mac cleanup --dry-run\n  $ rock-mac cleanup --days 7 --pool development',
+    )
     .action(async (opts) => {
       const days = opts.days === undefined ? undefined : parsePositiveInt('--days', opts.days);
       const r = await run((d) => cleanup(d, { dryRun: opts.dryRun === true, days, pool: opts.pool }));
@@ -206,6 +229,7 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .addOption(statusOption('all'))
     .option('--pool <pool>', 'only this pool')
     .option('--json', 'same as --format json')
+    .addHelpText('after', '\nExample:\n  $ rock-mac export --status active > allocations.csv')
     .action(async (opts) => {
       const statuses = parseStatusFilter(opts.status);
       const rows = await run((d) => listAllocations(d, { pool: opts.pool, statuses }));
@@ -218,6 +242,7 @@ export function rockMacProgram(io: Io = processIo, env: NodeJS.ProcessEnv = proc
     .description('show the newest audit log entries, oldest first')
     .option('--limit <n>', 'number of entries', '50')
     .option('--json', 'print the entries as JSON on stdout')
+    .addHelpText('after', '\nExample:\n  $ rock-mac audit --limit 20')
     .action(async (opts) => {
       const limit = parsePositiveInt('--limit', opts.limit);
       const entries = await run((d) => auditLog(d, limit));

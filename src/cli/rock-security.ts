@@ -1,37 +1,29 @@
 #!/usr/bin/env node
-import { Command, Option } from '@commander-js/extra-typings';
-import { CONFIG_KEY_PATH } from '../contract/index.js';
+import { type Command, Option } from '@commander-js/extra-typings';
 import { ExitError } from '../errors/index.js';
 import {
-  checkKeys,
-  createConfigKey,
-  createSigningKeyPair,
-  decryptFile,
-  encryptFile,
   formatDigest,
   formatKeyReport,
   HASH_ALGORITHMS,
   type HashAlgorithm,
-  hashFile,
   isExposed,
-  rotateKey,
-  signFile,
-  verifySignature,
+  CONFIG_KEY_NAME as KEY_NAME,
+  type SecurityCommands,
+  securityCommands,
 } from '../security/index.js';
-import { VERSION } from '../version.js';
+import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
+import type { Io } from './io.js';
 import { collect } from './option-values.js';
-import { type Io, main, processIo } from './run.js';
-import { sourceDateEpoch } from './source-date-epoch.js';
-
-const KEY_NAME = CONFIG_KEY_PATH.slice(CONFIG_KEY_PATH.lastIndexOf('/') + 1);
+import { toolProgram } from './program.js';
+import { main } from './run.js';
 
 const EXAMPLES = `
 Examples:
-  $ rock-security keygen --out ${KEY_NAME}
+  $ rock-security keygen -o ${KEY_NAME}
   $ rock-security encrypt node.yaml -o node.yaml.enc --key ${KEY_NAME}
   $ rock-security decrypt node.yaml.enc -o node.yaml --key ${KEY_NAME}
-  $ rock-security keygen --sign --out rock-sign.key        # also writes rock-sign.pub
+  $ rock-security keygen --sign -o rock-sign.key           # also writes rock-sign.pub
   $ rock-security sign rock.img --key rock-sign.key         # writes rock.img.minisig
   $ rock-security verify rock.img --pub rock-sign.pub       # or: minisign -V -p rock-sign.pub -m rock.img
   $ rock-security hash --algo sha512 rock.img
@@ -41,13 +33,21 @@ Examples:
 Keys are only ever read from and written to files: never on the command line, never printed.
 Exit codes: 0 ok, 1 a check or verification failed, 2 unusable input or usage.`;
 
-/** Builds the `rock-security` program; `io` receives its output (tests pass their own). */
-export function rockSecurityProgram(io: Io = processIo): Command {
-  const program = new Command('rock-security')
-    .description('Keys, encryption and signatures for ROCK-OS images and their configuration')
-    .version(VERSION)
-    .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', EXAMPLES);
+/**
+ * Builds the `rock-security` program: flags mapped onto each command's options, the work done by
+ * `commands` (the library's; tests pass recording ones), the result rendered through the context.
+ */
+export function rockSecurityProgram(
+  where: CommandContext | Io,
+  commands: SecurityCommands = securityCommands,
+): Command {
+  const context = contextOf(where);
+  const { io } = context;
+  const program = toolProgram(
+    'rock-security',
+    'Keys, encryption and signatures for ROCK-OS images and their configuration',
+    EXAMPLES,
+  );
 
   const warnKey = (key: string, perm: number): void => {
     if (isExposed(perm)) {
@@ -62,20 +62,22 @@ export function rockSecurityProgram(io: Io = processIo): Command {
     .description(
       'write a new CONFIG_KEY (32 random bytes, base64, mode 0600), or with --sign a minisign key pair',
     )
-    .option('--out <file>', `key file to write (default ${KEY_NAME}, or rock-sign.key with --sign)`)
+    .option('-o, --output <file>', `key file to write (default ${KEY_NAME}, or rock-sign.key with --sign)`)
+    .addOption(new Option('--out <file>', 'the older spelling of --output').hideHelp())
     .option('--sign', 'make an Ed25519 signing key pair in minisign format instead')
-    .option('--pub <file>', 'with --sign: public key file (default: --out with .pub instead of .key)')
+    .option('--pub <file>', 'with --sign: public key file (default: --output with .pub instead of .key)')
     .option('--force', 'replace an existing key; the old one is kept as <file>.bak-<time>')
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rock-security keygen --out CONFIG_KEY\n  $ rock-security keygen --sign --out rock-sign.key',
+      '\nExamples:\n  $ rock-security keygen -o CONFIG_KEY\n  $ rock-security keygen --sign -o rock-sign.key',
     )
     .action(async (opts) => {
       if (opts.sign) {
-        const secret = opts.out ?? 'rock-sign.key';
-        const pub = opts.pub ?? `${secret.replace(/\.key$/, '')}.pub`;
-        const result = await createSigningKeyPair(secret, pub, { force: opts.force });
+        const result = await commands.keygenSigning(
+          { output: opts.output ?? opts.out, pub: opts.pub, force: opts.force },
+          context,
+        );
         if (opts.json) io.out(JSON.stringify(result, null, 2));
         else {
           io.out(`${result.secretKey}: minisign secret key ${result.keyId} (unencrypted, mode 0600)`);
@@ -84,7 +86,7 @@ export function rockSecurityProgram(io: Io = processIo): Command {
         }
         return;
       }
-      const result = await createConfigKey(opts.out ?? KEY_NAME, { force: opts.force });
+      const result = await commands.keygen({ output: opts.output ?? opts.out, force: opts.force }, context);
       if (opts.json) io.out(JSON.stringify(result, null, 2));
       else {
         io.out(`${result.path}: new config key (32 bytes, mode 0600)`);
@@ -109,8 +111,7 @@ export function rockSecurityProgram(io: Io = processIo): Command {
         `\nExample:\n  $ rock-security ${direction} node.yaml${direction === 'encrypt' ? '' : '.enc'} -o out --key CONFIG_KEY`,
       )
       .action(async (input, opts) => {
-        const fn = direction === 'encrypt' ? encryptFile : decryptFile;
-        const result = await fn(input, opts.output, opts.key);
+        const result = await commands[direction]({ input, output: opts.output, key: opts.key }, context);
         warnKey(opts.key, result.keyPerm);
         if (opts.json) io.out(JSON.stringify(result, null, 2));
         else io.out(`${result.output}: ${direction}ed ${result.bytesIn} bytes into ${result.bytesOut}`);
@@ -131,12 +132,16 @@ export function rockSecurityProgram(io: Io = processIo): Command {
       '\nExample:\n  $ rock-security sign rock.img --key rock-sign.key\nSOURCE_DATE_EPOCH sets the timestamp of the default trusted comment.',
     )
     .action(async (file, opts) => {
-      const result = await signFile(file, opts.key, {
-        output: opts.signature,
-        legacy: opts.legacy,
-        trustedComment: opts.trustedComment,
-        timestamp: sourceDateEpoch(),
-      });
+      const result = await commands.sign(
+        {
+          file,
+          key: opts.key,
+          signature: opts.signature,
+          legacy: opts.legacy,
+          trustedComment: opts.trustedComment,
+        },
+        context,
+      );
       if (opts.json) io.out(JSON.stringify(result, null, 2));
       else io.out(`${result.signatureFile}: signed ${result.file} with key ${result.keyId}`);
     });
@@ -151,10 +156,10 @@ export function rockSecurityProgram(io: Io = processIo): Command {
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ rock-security verify rock.img --pub rock-sign.pub')
     .action(async (file, opts) => {
-      const result = await verifySignature(file, opts.pub, {
-        signature: opts.signature,
-        requirePrehashed: opts.requirePrehashed,
-      });
+      const result = await commands.verify(
+        { file, pub: opts.pub, signature: opts.signature, requirePrehashed: opts.requirePrehashed },
+        context,
+      );
       if (opts.json) io.out(JSON.stringify({ verified: true, ...result }, null, 2));
       else
         io.out(
@@ -173,8 +178,7 @@ export function rockSecurityProgram(io: Io = processIo): Command {
       '\nExamples:\n  $ rock-security hash rock.img\n  $ rock-security hash --algo sha512 rock.img | sha512sum -c',
     )
     .action(async (files, opts) => {
-      const digests = [];
-      for (const file of files) digests.push(await hashFile(file, opts.algo as HashAlgorithm));
+      const digests = await commands.hash({ files, algo: opts.algo as HashAlgorithm }, context);
       if (opts.json) io.out(JSON.stringify(digests, null, 2));
       else for (const d of digests) io.out(formatDigest(d));
     });
@@ -187,7 +191,7 @@ export function rockSecurityProgram(io: Io = processIo): Command {
     .option('--json', 'print the report as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  $ rock-security check ./rootfs\n  $ rock-security check rock.img')
     .action(async (target, opts) => {
-      const report = await checkKeys(target, { strictModes: opts.strict });
+      const report = await commands.check({ target, strict: opts.strict }, context);
       if (opts.json) io.out(JSON.stringify(report, null, 2));
       else io.out(formatKeyReport(report));
       if (!report.passed) throw new ExitError(1);
@@ -211,7 +215,10 @@ export function rockSecurityProgram(io: Io = processIo): Command {
       '\nExample:\n  $ rock-security rotate --key rootfs/config/CONFIG_KEY --dir rootfs/config --dir rootfs/etc/rock',
     )
     .action(async (opts) => {
-      const result = await rotateKey(opts.key, { dirs: opts.dir.length > 0 ? opts.dir : undefined });
+      const result = await commands.rotate(
+        { key: opts.key, dirs: opts.dir.length > 0 ? opts.dir : undefined },
+        context,
+      );
       if (opts.json) io.out(JSON.stringify(result, null, 2));
       else {
         io.out(`${result.key}: new key; the old one is kept as ${result.backup}`);
@@ -223,4 +230,4 @@ export function rockSecurityProgram(io: Io = processIo): Command {
   return program;
 }
 
-if (isEntryPoint(import.meta.url)) main('rock-security', rockSecurityProgram());
+if (isEntryPoint(import.meta.url)) main('rock-security', (context) => rockSecurityProgram(context));

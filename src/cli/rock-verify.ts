@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-import { Command } from '@commander-js/extra-typings';
+import type { Command } from '@commander-js/extra-typings';
 import { formatScan } from '../deps/index.js';
 import { ExitError } from '../errors/index.js';
-import { bootImage } from '../qemu/index.js';
-import { formatReport, imageDepsOf, verifyImage } from '../verify/index.js';
-import { VERSION } from '../version.js';
+import { formatReport, type VerifyCommands, verifyCommands } from '../verify/index.js';
+import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
-import { collect, positive } from './option-values.js';
+import type { Io } from './io.js';
+import { collect, durationMs, positiveInteger } from './option-values.js';
 import { printBootVerdict } from './print-boot-verdict.js';
-import { type Io, main, processIo } from './run.js';
-import { paint, useColor } from './terminal.js';
+import { toolProgram } from './program.js';
+import { main } from './run.js';
+import { paint } from './terminal.js';
 
 const EXAMPLES = `
 Examples:
@@ -21,13 +22,21 @@ Examples:
 
 Exit codes: 0 passed, 1 a check failed (or the boot did not pass), 2 unusable input or usage.`;
 
-/** Builds the `rock-verify` program; `io` receives its output (tests pass their own). */
-export function rockVerifyProgram(io: Io = processIo): Command {
-  const program = new Command('rock-verify')
-    .description('Check a ROCK-OS image against the integration contract, and boot it')
-    .version(VERSION)
-    .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', EXAMPLES);
+/**
+ * Builds the `rock-verify` program: flags mapped onto each command's options, the work done by
+ * `commands` (the library's; tests pass recording ones), the result rendered through the context.
+ */
+export function rockVerifyProgram(
+  where: CommandContext | Io,
+  commands: VerifyCommands = verifyCommands,
+): Command {
+  const context = contextOf(where);
+  const { io } = context;
+  const program = toolProgram(
+    'rock-verify',
+    'Check a ROCK-OS image against the integration contract, and boot it',
+    EXAMPLES,
+  );
 
   program
     .command('integration')
@@ -38,9 +47,12 @@ export function rockVerifyProgram(io: Io = processIo): Command {
     .option('--json', 'print the report as JSON on stdout')
     .addHelpText('after', EXAMPLES)
     .action(async (image, opts) => {
-      const report = await verifyImage(image, { cmdline: opts.cmdline, publicKey: opts.pub });
+      const report = await commands.integration(
+        { image, cmdline: opts.cmdline, publicKey: opts.pub },
+        context,
+      );
       if (opts.json) io.out(JSON.stringify({ image, ...report }, null, 2));
-      else io.out(colorVerdict(formatReport(report, image)));
+      else io.out(colorVerdict(formatReport(report, image), context.terminal.color));
       if (!report.passed) throw new ExitError(1);
     });
 
@@ -53,7 +65,7 @@ export function rockVerifyProgram(io: Io = processIo): Command {
     .option('--json', 'print the closure as JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ rock-verify deps rock.img')
     .action(async (image, opts) => {
-      const result = await imageDepsOf(image);
+      const result = await commands.deps({ image }, context);
       if (opts.json) io.out(JSON.stringify({ image, ...result }, null, 2));
       else io.out(formatScan(result));
       if (!result.ok) throw new ExitError(1);
@@ -82,15 +94,18 @@ export function rockVerifyProgram(io: Io = processIo): Command {
     .option('--json', 'print the verdict as JSON on stdout')
     .addHelpText('after', EXAMPLES)
     .action(async (image, opts) => {
-      const verdict = await bootImage({
-        kernel: opts.kernel,
-        image,
-        cmdline: opts.cmdline,
-        expect: opts.expect,
-        timeoutMs: Math.round(positive('--timeout', opts.timeout) * 1000),
-        memoryMb: Math.round(positive('--memory', opts.memory)),
-        logFile: opts.log,
-      });
+      const verdict = await commands.boot(
+        {
+          kernel: opts.kernel,
+          image,
+          cmdline: opts.cmdline,
+          expect: opts.expect,
+          timeoutMs: durationMs('--timeout', opts.timeout),
+          memoryMb: positiveInteger('--memory', opts.memory),
+          logFile: opts.log,
+        },
+        context,
+      );
       if (opts.json) io.out(JSON.stringify(verdict, null, 2));
       else printBootVerdict(io, verdict);
       if (!verdict.passed) throw new ExitError(1);
@@ -99,8 +114,7 @@ export function rockVerifyProgram(io: Io = processIo): Command {
   return program;
 }
 
-function colorVerdict(text: string): string {
-  const color = useColor();
+function colorVerdict(text: string, color: boolean): string {
   return text
     .split('\n')
     .map((line) => {
@@ -112,4 +126,4 @@ function colorVerdict(text: string): string {
     .join('\n');
 }
 
-if (isEntryPoint(import.meta.url)) main('rock-verify', rockVerifyProgram());
+if (isEntryPoint(import.meta.url)) main('rock-verify', (context) => rockVerifyProgram(context));

@@ -1,20 +1,12 @@
 import { CommanderError } from 'commander';
 import { ExitError, ToolError } from '../errors/index.js';
+import { type CommandContext, contextOf, processContext } from './context.js';
+import type { Io } from './io.js';
+
+export { type Io, processIo } from './io.js';
 
 /** Exit codes every tool documents. */
 export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, bug: 70 } as const;
-
-/** Where a command writes; tests pass their own. */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-/** The process's own stdout and stderr. */
-export const processIo: Io = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-};
 
 interface Parsable {
   readonly commands: readonly Parsable[];
@@ -26,13 +18,15 @@ interface Parsable {
  * Runs a commander program and turns whatever happens into an exit code, the one place that does:
  * a ToolError prints its one line (or `{"error": ...}` with `--json`) and exits with its code,
  * usage errors exit 2, `--help` exits 0, anything else is a bug (exit 70, with the stack).
+ * `where` is the command's context (or, for tools not converted yet, a bare Io).
  */
 export async function runCli(
   tool: string,
   program: Parsable,
   argv: readonly string[],
-  io: Io = processIo,
+  where: Io | CommandContext = processContext(),
 ): Promise<number> {
+  const { io } = contextOf(where);
   exitOverrideAll(program);
   const json = argv.includes('--json');
   try {
@@ -42,7 +36,8 @@ export async function runCli(
     if (err instanceof ExitError) return err.exitCode;
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return EXIT.ok;
-      // commander already printed its own one-line message on stderr.
+      // commander already printed its own one-line message on stderr; --json gets it as an error object.
+      if (json) io.out(JSON.stringify({ error: usageError(err) }));
       return EXIT.badInput;
     }
     if (err instanceof ToolError) {
@@ -58,6 +53,11 @@ export async function runCli(
   }
 }
 
+/** A usage error as the `{"error": ...}` object: code USAGE, commander's own reason in data. */
+function usageError(err: CommanderError): { code: string; message: string; data: { reason: string } } {
+  return { code: 'USAGE', message: err.message.replace(/^error: /, ''), data: { reason: err.code } };
+}
+
 /** commander copies settings to subcommands only when they are created: set it on every level. */
 function exitOverrideAll(command: Parsable): void {
   command.exitOverride();
@@ -68,8 +68,15 @@ function jsonSafe(data: Readonly<Record<string, unknown>>): unknown {
   return JSON.parse(JSON.stringify(data, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
 }
 
-/** Runs a tool as the process entry point: the only place that sets the process's exit code. */
-export function main(tool: string, program: Parsable): void {
+/**
+ * Runs a tool as the process entry point: the only place that sets the process's exit code.
+ * `program` is the tool's program, or its builder, which gets the process's context.
+ */
+export function main(
+  tool: string,
+  program: Parsable | ((context: CommandContext) => Parsable),
+  context: CommandContext = processContext(),
+): void {
   // `rock-x --help | head`: the reader went away; stop quietly like other Unix tools do.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -77,7 +84,8 @@ export function main(tool: string, program: Parsable): void {
       throw err;
     });
   }
-  runCli(tool, program, process.argv.slice(2)).then(
+  const built = typeof program === 'function' ? program(context) : program;
+  runCli(tool, built, process.argv.slice(2), context).then(
     (code) => {
       process.exitCode = code;
     },

@@ -9,6 +9,7 @@ import {
   readConfigKey,
 } from '../security/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { statRegularFile } from '../util/regular-file.js';
 import { type MergeResult, mergeConfigs } from './merge.js';
 import { type ConfigIssue, formatIssue, type ValidationResult, validateNodeConfig } from './parse.js';
 import { redactYaml } from './redact.js';
@@ -38,21 +39,7 @@ export interface ConfigText {
  * and the envelope and key errors; all exit 2.
  */
 export function readConfigText(path: string, options: ConfigReadOptions = {}): ConfigText {
-  let size: number;
-  try {
-    const st = lstatSync(path);
-    if (!st.isFile()) throw new InputError('INPUT_NOT_FILE', `${path}: expected a regular file`, { path });
-    size = st.size;
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(
-      'INPUT_NOT_FOUND',
-      `${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      {
-        path,
-      },
-    );
-  }
+  const { size } = statRegularFile(path);
   if (size > MAX_CONFIG_BYTES) {
     throw new InputError('CONFIG_TOO_LARGE', `${path}: expected at most 16 MiB, got ${size} bytes`, { path });
   }

@@ -1,3 +1,16 @@
+export {
+  type ConfigCommands,
+  configCommands,
+  type DecryptCommandOptions,
+  type EncryptCommandOptions,
+  type GenerateCommandOptions,
+  type InitCommandOptions,
+  type MergeCommandOptions,
+  type SchemaCommandOptions,
+  type ShowCommandOptions,
+  type TextOutput,
+  type ValidateCommandOptions,
+} from './commands.js';
 export { type ConfigEntryOptions, configEntries } from './config-entries.js';
 export {
   type ConfigReadOptions,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { CheckError } from '../errors/index.js';
+import type { RunContext } from '../util/run-context.js';
 import { type CheckResult, checkDeps } from './check-deps.js';
 import { type CopyReport, copyDeps } from './copy-deps.js';
 import { hostFs } from './fs-view.js';
@@ -73,3 +74,35 @@ export function checkBinary(
   const result = scanBinaries([file], options);
   return { result, check: checkDeps(result.binaries[0] as DepsResult['binaries'][number], names) };
 }
+
+/** `scan` and `tree`: binaries resolved with the loader's rules. */
+export interface ScanCommandOptions extends ScanOptions {
+  binaries: string[];
+}
+
+/** `copy`: binaries whose interpreters and libraries go under `to`. */
+export interface CopyCommandOptions extends ScanCommandOptions {
+  to: string;
+}
+
+/** `check`: one binary and the libraries its closure must hold. */
+export interface CheckCommandOptions extends ScanOptions {
+  binary: string;
+  libraries: string[];
+}
+
+/** Every rock-deps command; the CLI takes this table (tests pass recording ones). */
+export interface DepsCommands {
+  scan(options: ScanCommandOptions, context: RunContext): Promise<DepsResult>;
+  copy(options: CopyCommandOptions, context: RunContext): Promise<{ result: DepsResult; report: CopyReport }>;
+  check(
+    options: CheckCommandOptions,
+    context: RunContext,
+  ): Promise<{ result: DepsResult; check: CheckResult }>;
+}
+
+export const depsCommands: DepsCommands = {
+  scan: async ({ binaries, ...o }) => scanBinaries(binaries, o),
+  copy: ({ binaries, to, ...o }) => copyBinaries(binaries, to, o),
+  check: async ({ binary, libraries, ...o }) => checkBinary(binary, libraries, o),
+};

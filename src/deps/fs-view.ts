@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readFdRange } from '../elf/byte-source.js';
 import { InputError } from '../errors/index.js';
+import { readFdRange } from '../util/random-access-source.js';
 import { resolveIn } from './resolve-path.js';
 
 /** What `lstat` reports: the entry itself, never what a symlink points at. */

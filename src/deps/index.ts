@@ -4,7 +4,18 @@
  */
 export { isGlibcObject, isMuslObject, type LibcFlavor, libcFlavor } from './abi.js';
 export { type CheckResult, checkDeps } from './check-deps.js';
-export { checkBinary, copyBinaries, pathInRoot, type ScanOptions, scanBinaries } from './commands.js';
+export {
+  type CheckCommandOptions,
+  type CopyCommandOptions,
+  checkBinary,
+  copyBinaries,
+  type DepsCommands,
+  depsCommands,
+  pathInRoot,
+  type ScanCommandOptions,
+  type ScanOptions,
+  scanBinaries,
+} from './commands.js';
 export { type CopyAction, type CopyReport, copyDeps } from './copy-deps.js';
 export { expandDst } from './dst.js';
 export { formatScan, formatTree, formatVersionProblem } from './format.js';

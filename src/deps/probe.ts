@@ -1,6 +1,6 @@
-import type { ByteSource } from '../elf/index.js';
-import { ElfError, type ElfInfo, identifySource, pagedSource } from '../elf/index.js';
+import { ElfError, type ElfInfo, identifySource } from '../elf/index.js';
 import { ToolError } from '../errors/index.js';
+import { pagedSource, type RandomAccessSource } from '../util/random-access-source.js';
 import type { FsView } from './fs-view.js';
 import { CachedView, type Resolved } from './resolve-path.js';
 
@@ -44,7 +44,7 @@ export class Prober {
   }
 
   /** A source of the bytes of a resolved regular file. */
-  source(realPath: string, size: number): ByteSource {
+  source(realPath: string, size: number): RandomAccessSource {
     return pagedSource(size, (offset, length) => this.view.read(realPath, offset, length));
   }
 

@@ -9,15 +9,14 @@
  * image (both through {@link checkVersions} over their {@link FsView}).
  */
 import {
-  type ByteSource,
   ElfError,
   type ElfVersions,
   missingVersions,
-  pagedSource,
   readElfVersionsSource,
   type VersionNeed,
 } from '../elf/index.js';
 import { ToolError } from '../errors/index.js';
+import { pagedSource, type RandomAccessSource } from '../util/random-access-source.js';
 import type { FsView } from './fs-view.js';
 import type { BinaryDeps, DepLibrary, DepsResult, VersionProblem } from './types.js';
 
@@ -142,7 +141,7 @@ const HEAD_SIZE = 16 * 1024;
  * Random access to a file of the view: the first 16 KiB in one read (two thirds of the reads a version
  * check makes fall there), the rest through a page cache.
  */
-function fileSource(fs: FsView, path: string): ByteSource {
+function fileSource(fs: FsView, path: string): RandomAccessSource {
   const size = fs.lstat(path)?.size ?? 0;
   const head = fs.read(path, 0, Math.min(size, HEAD_SIZE));
   const rest = pagedSource(size, (offset, length) => fs.read(path, offset, length));

@@ -1,4 +1,4 @@
-import type { ByteSource } from './byte-source.js';
+import type { RandomAccessSource } from '../util/random-access-source.js';
 import type { ElfHeader, FieldReader } from './elf-header.js';
 import { ELF_LIMITS, ElfError } from './errors.js';
 import { mapAddress, type ProgramHeader } from './program-headers.js';
@@ -45,7 +45,7 @@ interface RawDynamic {
  * DT_NEEDED, string longer than PATH_MAX).
  */
 export function readDynamic(
-  src: ByteSource,
+  src: RandomAccessSource,
   h: ElfHeader,
   f: FieldReader,
   dyn: ProgramHeader,
@@ -88,7 +88,7 @@ export function readDynamic(
 }
 
 function readRawDynamic(
-  src: ByteSource,
+  src: RandomAccessSource,
   h: ElfHeader,
   f: FieldReader,
   dyn: ProgramHeader,
@@ -156,7 +156,7 @@ function readRawDynamic(
 
 /** A NUL-terminated string at `off` in a table of `tableSize` bytes starting at file offset `tableAt`. */
 function readString(
-  src: ByteSource,
+  src: RandomAccessSource,
   tableAt: number,
   tableSize: number,
   off: number,
@@ -204,7 +204,7 @@ function readString(
 }
 
 /** Reads the PT_INTERP path (NUL-terminated, at most PATH_MAX). */
-export function readInterpreter(src: ByteSource, p: ProgramHeader, source: string): string {
+export function readInterpreter(src: RandomAccessSource, p: ProgramHeader, source: string): string {
   if (p.filesz === 0 || p.filesz > ELF_LIMITS.maxStringLength + 1) {
     const code = p.filesz === 0 ? 'ELF_CORRUPT' : 'ELF_LIMIT';
     throw new ElfError(

@@ -1,4 +1,4 @@
-import type { ByteSource } from './byte-source.js';
+import type { RandomAccessSource } from '../util/random-access-source.js';
 import { ElfError } from './errors.js';
 import { type ElfType, elfTypeName, machineName } from './machines.js';
 
@@ -77,7 +77,10 @@ export function hasElfMagic(bytes: Uint8Array): boolean {
  * Parses the ELF identification and file header. Throws {@link ElfError}: ELF_BAD_MAGIC (not ELF),
  * ELF_TRUNCATED (shorter than the header), ELF_CORRUPT (unknown class, byte order or version).
  */
-export function readElfHeader(src: ByteSource, source: string): { header: ElfHeader; fields: FieldReader } {
+export function readElfHeader(
+  src: RandomAccessSource,
+  source: string,
+): { header: ElfHeader; fields: FieldReader } {
   const ident = src.read(0, 16);
   if (!hasElfMagic(ident)) {
     if (ident.length < 4)

@@ -1,4 +1,4 @@
-import { type ByteSource, bufferSource } from './byte-source.js';
+import { bufferSource, type RandomAccessSource } from '../util/random-access-source.js';
 import { hasElfMagic } from './elf-header.js';
 import { ELF_LIMITS } from './errors.js';
 import { type ElfInfo, readElfSource } from './read-elf.js';
@@ -19,7 +19,7 @@ export function identifyFile(bytes: Uint8Array, source = '<buffer>'): FileIdenti
 }
 
 /** {@link identifyFile} over a byte source (reads only what it needs). */
-export function identifySource(src: ByteSource, source: string): FileIdentity {
+export function identifySource(src: RandomAccessSource, source: string): FileIdentity {
   const head = src.read(0, ELF_LIMITS.maxShebangLength);
   if (hasElfMagic(head)) return { kind: 'elf', info: readElfSource(src, source) };
   if (head[0] === 0x23 && head[1] === 0x21) return parseShebang(head);

@@ -4,7 +4,6 @@
  * the loader checks (DT_VERNEED, DT_VERDEF). It reads headers and strings only, never executes
  * anything, and turns any malformed input into a typed {@link ElfError}.
  */
-export { type ByteSource, bufferSource, pagedSource } from './byte-source.js';
 export { DF_1 } from './dynamic.js';
 export { hasElfMagic } from './elf-header.js';
 export { ELF_LIMITS, ElfError, type ElfErrorCode } from './errors.js';

@@ -1,4 +1,4 @@
-import { bufferSource } from './byte-source.js';
+import { bufferSource } from '../util/random-access-source.js';
 import { readElfHeader } from './elf-header.js';
 import { PT, readProgramHeaders } from './program-headers.js';
 

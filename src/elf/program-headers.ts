@@ -1,4 +1,4 @@
-import type { ByteSource } from './byte-source.js';
+import type { RandomAccessSource } from '../util/random-access-source.js';
 import type { ElfHeader, FieldReader } from './elf-header.js';
 import { ELF_LIMITS, ElfError } from './errors.js';
 
@@ -21,7 +21,7 @@ const PN_XNUM = 0xffff;
  * table runs past the end of the file, ELF_LIMIT for more than {@link ELF_LIMITS.maxProgramHeaders}.
  */
 export function readProgramHeaders(
-  src: ByteSource,
+  src: RandomAccessSource,
   h: ElfHeader,
   f: FieldReader,
   source: string,
@@ -74,7 +74,7 @@ export function readProgramHeaders(
 }
 
 /** `e_phnum`, or with PN_XNUM the count kept in section header 0's `sh_info` (gABI extended numbering). */
-function programHeaderCount(src: ByteSource, h: ElfHeader, f: FieldReader, source: string): number {
+function programHeaderCount(src: RandomAccessSource, h: ElfHeader, f: FieldReader, source: string): number {
   if (h.phnum !== PN_XNUM) return h.phnum;
   const infoAt = h.class === 64 ? 44 : 28;
   const shsize = h.class === 64 ? 64 : 40;

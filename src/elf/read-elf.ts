@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import { InputError } from '../errors/index.js';
-import { type ByteSource, bufferSource, pagedSource, readFdRange } from './byte-source.js';
+import {
+  bufferSource,
+  pagedSource,
+  type RandomAccessSource,
+  readFdRange,
+} from '../util/random-access-source.js';
 import { DF_1, readDynamic, readInterpreter } from './dynamic.js';
 import { readElfHeader } from './elf-header.js';
 import type { ElfType } from './machines.js';
@@ -46,7 +51,7 @@ export interface ElfInfo {
  * Parses an ELF object from any byte source (headers, PT_INTERP, PT_DYNAMIC and the dynamic string table
  * only). Throws {@link ElfError} (ELF_BAD_MAGIC, ELF_TRUNCATED, ELF_CORRUPT, ELF_LIMIT) naming `source`.
  */
-export function readElfSource(src: ByteSource, source: string): ElfInfo {
+export function readElfSource(src: RandomAccessSource, source: string): ElfInfo {
   const { header: h, fields } = readElfHeader(src, source);
   const phdrs = readProgramHeaders(src, h, fields, source);
   const loads = phdrs.filter((p) => p.type === PT.LOAD);

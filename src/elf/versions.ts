@@ -5,7 +5,7 @@
  * A needed version the library does not define stops the program with
  * "version `OPENSSL_3.2.0' not found (required by ...)" before main.
  */
-import { type ByteSource, bufferSource } from './byte-source.js';
+import { bufferSource, type RandomAccessSource } from '../util/random-access-source.js';
 import type { FieldReader } from './elf-header.js';
 import { readElfHeader } from './elf-header.js';
 import { ELF_LIMITS, ElfError } from './errors.js';
@@ -56,7 +56,7 @@ export function readElfVersions(bytes: Uint8Array, source: string): ElfVersions 
  * records and the strings they name (a few pages of a file, never the whole of a 100 MB library).
  * Throws the same errors.
  */
-export function readElfVersionsSource(src: ByteSource, source: string): ElfVersions {
+export function readElfVersionsSource(src: RandomAccessSource, source: string): ElfVersions {
   const { header, fields: f } = readElfHeader(src, source);
   const phdrs = readProgramHeaders(src, header, f, source);
   const loads = phdrs.filter((p) => p.type === PT.LOAD);
@@ -187,7 +187,7 @@ function checkRecordVersion(version: number, offset: number, field: string, sour
 
 /** The first value of each dynamic tag of PT_DYNAMIC (the loader keeps the first, too). */
 function dynamicTags(
-  src: ByteSource,
+  src: RandomAccessSource,
   f: FieldReader,
   elfClass: 32 | 64,
   offset: number,

@@ -1,5 +1,5 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { InputError } from '../errors/index.js';
+import { createReadStream, readFileSync } from 'node:fs';
+import { statRegularFile } from '../util/regular-file.js';
 
 /** A file's content, read lazily: the size now, the bytes when opened. */
 export interface FileContent {
@@ -14,24 +14,7 @@ export interface FileContent {
  * Refuses (INPUT_NOT_FOUND / INPUT_NOT_FILE) a path that does not exist or is not a regular file.
  */
 export function fileContent(path: string, label = path): FileContent {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile())
-      throw new InputError('INPUT_NOT_FILE', `${label}: expected a regular file, found ${kind(st)}`, {
-        path,
-      });
-    size = st.size;
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(
-      'INPUT_NOT_FOUND',
-      `${label}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      {
-        path,
-      },
-    );
-  }
+  const { size } = statRegularFile(path, label);
   return {
     size,
     // Small files in one read: a stream per file costs more than the bytes (most of an image is
@@ -44,10 +27,4 @@ const SMALL_FILE = 1 << 20;
 
 async function* readWhole(path: string): AsyncGenerator<Uint8Array> {
   yield readFileSync(path);
-}
-
-function kind(st: { isDirectory(): boolean; isSymbolicLink(): boolean }): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isSymbolicLink()) return 'a symlink';
-  return 'a special file';
 }

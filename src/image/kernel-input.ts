@@ -11,7 +11,7 @@ export interface KernelInputOptions {
   compress: WriteCompression;
   mtime: number;
   /** ROCK_HOME. */
-  home?: string;
+  home: string;
 }
 
 /**

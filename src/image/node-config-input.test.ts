@@ -40,12 +40,12 @@ describe('nodeConfigInput', () => {
 
 describe('kernelEntries', () => {
   it('adds nothing and checks nothing without a kernel', async () => {
-    expect(await kernelEntries({ compress: 'gzip', mtime: 0 })).toEqual([]);
+    expect(await kernelEntries({ compress: 'gzip', mtime: 0, home: '/nonexistent' })).toEqual([]);
   });
 
   it('refuses modules without a kernel, exit 2', async () => {
     await expect(
-      kernelEntries({ modules: ['virtio_net'], compress: 'gzip', mtime: 0 }),
+      kernelEntries({ modules: ['virtio_net'], compress: 'gzip', mtime: 0, home: '/nonexistent' }),
     ).rejects.toMatchObject({
       code: 'MODULES_WITHOUT_KERNEL',
       exitCode: 2,

@@ -6,15 +6,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { AR_MAGIC } from '../archive/index.js';
 import { InputError } from '../errors/index.js';
 import { makeDirs } from '../util/make-dirs.js';
-import { rockHome } from '../util/rock-home.js';
-import { extractApk } from './apk.js';
-import { AR_MAGIC } from './ar.js';
 import { BZIMAGE_HEAD_BYTES, parseBzImage } from './bzimage.js';
-import { extractDeb } from './deb.js';
 import { findModuleFiles, generateModulesDep } from './modules-dep.js';
-import type { ExtractedFiles } from './package-extract.js';
+import { type ExtractedFiles, extractApk, extractDeb } from './package-extract.js';
 import {
   checkKernelName,
   commitKernel,
@@ -38,8 +35,8 @@ export interface AddOptions {
   modules?: string;
   /** Recorded as the source's origin instead of the file path (fetch records the URL). */
   origin?: string;
-  /** `ROCK_HOME`; default {@link rockHome}. */
-  home?: string;
+  /** `ROCK_HOME` (the store is `<home>/kernels`). */
+  home: string;
   /** Progress lines for stderr. */
   onStep?: (text: string) => void;
 }
@@ -68,8 +65,8 @@ export function sourceKind(file: string): KernelMeta['source']['kind'] {
  * modules of another release than the kernel's (`KERNEL_MODULES_MISMATCH`), an existing name without
  * `force` (`KERNEL_EXISTS`), a bad `name` (`KERNEL_BAD_NAME`).
  */
-export async function addKernel(source: string, options: AddOptions = {}): Promise<StoredKernel> {
-  const home = options.home ?? rockHome();
+export async function addKernel(source: string, options: AddOptions): Promise<StoredKernel> {
+  const home = options.home;
   if (options.name !== undefined) checkKernelName(options.name);
   if (!fs.existsSync(source) || !fs.statSync(source).isFile()) {
     throw new InputError(

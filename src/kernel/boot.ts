@@ -3,7 +3,6 @@
  * one QEMU runner (the same as `rock-verify boot`).
  */
 import { type BootVerdict, bootImage } from '../qemu/index.js';
-import { rockHome } from '../util/rock-home.js';
 import { buildCmdline } from './cmdline.js';
 import { kernelFrom } from './modules.js';
 
@@ -25,7 +24,8 @@ export interface BootKernelOptions {
   logFile?: string;
   accel?: 'auto' | 'kvm' | 'tcg';
   configFile?: string;
-  home?: string;
+  /** `ROCK_HOME` (the kernel store and cmdline.yaml). */
+  home: string;
   onLine?: (line: string, ms: number) => void;
 }
 
@@ -37,7 +37,7 @@ export interface BootKernelOptions {
  * waiting for the timeout. Refuses what {@link kernelFrom}, {@link buildCmdline} and the runner refuse.
  */
 export async function bootKernel(options: BootKernelOptions): Promise<BootVerdict & { kernel: string }> {
-  const home = options.home ?? rockHome();
+  const home = options.home;
   const stored = kernelFrom(options.kernel, home);
   const append = [...(options.append ?? [])];
   if (!append.some((a) => /(^|\s)panic=/.test(a))) append.unshift('panic=-1');

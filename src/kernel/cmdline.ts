@@ -9,7 +9,6 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { BOOT_PARAMS } from '../contract/index.js';
 import { InputError } from '../errors/index.js';
-import { rockHome } from '../util/rock-home.js';
 
 /** The built-in modes. */
 export const BUILTIN_MODES: Readonly<Record<'debug' | 'production', readonly string[]>> = {
@@ -48,8 +47,8 @@ export interface CmdlineOptions {
   mac?: string;
   /** The modes file; default `<ROCK_HOME>/cmdline.yaml` when it exists. */
   configFile?: string;
-  /** `ROCK_HOME`; default `~/.rock`. */
-  home?: string;
+  /** `ROCK_HOME` (for `<home>/cmdline.yaml`). */
+  home: string;
 }
 
 /**
@@ -61,7 +60,7 @@ export interface CmdlineOptions {
  * control characters (`CMDLINE_BAD_PARAM`), a bad MAC (`CMDLINE_BAD_MAC`), and a line longer than
  * the kernel keeps (`CMDLINE_TOO_LONG`).
  */
-export function buildCmdline(options: CmdlineOptions = {}): string {
+export function buildCmdline(options: CmdlineOptions): string {
   const mode = options.mode ?? 'debug';
   const modes = availableModes(options);
   const own = modes.get(mode);
@@ -95,10 +94,10 @@ export function buildCmdline(options: CmdlineOptions = {}): string {
 
 /** The built-in modes and the user's, by name. */
 export function availableModes(
-  options: Pick<CmdlineOptions, 'configFile' | 'home'> = {},
+  options: Pick<CmdlineOptions, 'configFile' | 'home'>,
 ): Map<string, readonly string[]> {
   const modes = new Map<string, readonly string[]>(Object.entries(BUILTIN_MODES));
-  const file = options.configFile ?? path.join(options.home ?? rockHome(), 'cmdline.yaml');
+  const file = options.configFile ?? path.join(options.home, 'cmdline.yaml');
   if (options.configFile === undefined && !fs.existsSync(file)) return modes;
   for (const [name, params] of loadModesFile(file)) modes.set(name, params);
   return modes;

@@ -149,8 +149,8 @@ export function checkConfig(
 
 /** Options of {@link checkKernel}. */
 export interface CheckKernelOptions extends ConfigCheckOptions {
-  /** `ROCK_HOME`; default `~/.rock`. */
-  home?: string;
+  /** `ROCK_HOME` (the kernel store). */
+  home: string;
 }
 
 /**
@@ -162,7 +162,7 @@ export interface CheckKernelOptions extends ConfigCheckOptions {
  */
 export function checkKernel(
   kernel: string | undefined,
-  options: CheckKernelOptions = {},
+  options: CheckKernelOptions,
 ): ConfigCheckReport & { kernel: string } {
   const stored = kernelFrom(kernel, options.home);
   if (!stored.config) {
@@ -183,7 +183,7 @@ export function checkKernel(
  */
 export function assertKernelSupports(
   kernel: string | undefined,
-  options: CheckKernelOptions = {},
+  options: CheckKernelOptions,
 ): ConfigCheckReport & { kernel: string } {
   const report = checkKernel(kernel, options);
   if (!report.passed) {

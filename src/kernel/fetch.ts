@@ -9,7 +9,6 @@ import https from 'node:https';
 import path from 'node:path';
 import { CheckError, InputError } from '../errors/index.js';
 import { makeDirs } from '../util/make-dirs.js';
-import { rockHome } from '../util/rock-home.js';
 import { type AddOptions, addKernel } from './add.js';
 import { kernelsDir, type StoredKernel } from './store.js';
 
@@ -31,11 +30,7 @@ const MAX_REDIRECTS = 5;
  * (`FETCH_BAD_URL`), an HTTP error or network failure (`FETCH_FAILED`), and fails (CheckError, exit 1)
  * on a checksum mismatch (`FETCH_SHA256_MISMATCH`), leaving nothing behind.
  */
-export async function fetchKernel(
-  url: string,
-  sha256: string,
-  options: FetchOptions = {},
-): Promise<StoredKernel> {
+export async function fetchKernel(url: string, sha256: string, options: FetchOptions): Promise<StoredKernel> {
   const expected = sha256.toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(expected)) {
     throw new InputError(
@@ -45,7 +40,7 @@ export async function fetchKernel(
     );
   }
   const parsed = parseUrl(url);
-  const home = options.home ?? rockHome();
+  const home = options.home;
   makeDirs(kernelsDir(home));
   const temp = fs.mkdtempSync(path.join(kernelsDir(home), '.fetch-'));
   try {

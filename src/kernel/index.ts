@@ -16,6 +16,18 @@ export {
   validateMac,
 } from './cmdline.js';
 export {
+  type AddCommandOptions,
+  type BootCommandOptions,
+  type CheckCommandOptions,
+  type CmdlineCommandOptions,
+  type DefaultKernelResult,
+  type FetchCommandOptions,
+  type KernelCommands,
+  type KernelNameOptions,
+  kernelCommands,
+  type ModulesCommandOptions,
+} from './commands.js';
+export {
   assertKernelSupports,
   type CheckKernelOptions,
   type ConfigCheckItem,

@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { type Codec, codecOfName, decompressBuffer } from '../archive/index.js';
 import { InputError } from '../errors/index.js';
-import { type Codec, codecOfName, decompressBuffer } from './decompress.js';
 import { readModInfo } from './modinfo.js';
 
 /** Module file extensions modules.dep may name, longest first. */

@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { type Codec, decompressBuffer } from '../archive/index.js';
 import { type Info, newInfo, type WriteEntry } from '../cpio/index.js';
 import { InputError } from '../errors/index.js';
-import { type Codec, decompressBuffer } from './decompress.js';
 import {
   type DepLine,
   loadOrder,
@@ -45,12 +45,12 @@ export interface ModuleClosure {
 
 /** Options of {@link moduleClosure} and {@link moduleEntries}. */
 export interface ModulesOptions {
-  /** `ROCK_HOME`; default `~/.rock`. */
-  home?: string;
+  /** `ROCK_HOME` (the kernel store). */
+  home: string;
 }
 
 /** A store entry from a name, or from its directory (holding meta.json). */
-export function kernelFrom(kernel: string | undefined, home?: string): StoredKernel {
+export function kernelFrom(kernel: string | undefined, home: string): StoredKernel {
   if (kernel?.includes('/') && fs.existsSync(path.join(kernel, 'meta.json'))) {
     const dir = path.resolve(kernel);
     return resolveKernel(path.basename(dir), path.dirname(path.dirname(dir)));
@@ -67,7 +67,7 @@ export function kernelFrom(kernel: string | undefined, home?: string): StoredKer
 export function moduleClosure(
   kernel: string | undefined,
   names: readonly string[],
-  options: ModulesOptions = {},
+  options: ModulesOptions,
 ): ModuleClosure {
   const stored = kernelFrom(kernel, options.home);
   const dir = stored.modulesDir;
@@ -138,7 +138,7 @@ export interface ModuleEntriesOptions extends ModulesOptions {
 export async function moduleEntries(
   kernel: string | undefined,
   names: readonly string[],
-  options: ModuleEntriesOptions = {},
+  options: ModuleEntriesOptions,
 ): Promise<WriteEntry[]> {
   const closure = moduleClosure(kernel, names, options);
   const stored = kernelFrom(kernel, options.home);

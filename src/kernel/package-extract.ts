@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { openApkTar, openDebData, type PackageTar, readTar, type TarMember } from '../archive/index.js';
 import { hexOffset, InputError } from '../errors/index.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { moduleNameOfPath } from './modules-dep.js';
-import { readTar, type TarMember } from './tar.js';
 
 /** What {@link extractKernelFiles} found and wrote. */
 export interface ExtractedFiles {
@@ -131,4 +131,25 @@ export async function extractKernelFiles(
     );
   }
   return found;
+}
+
+/**
+ * Extracts the kernel, config, System.map and modules of the .deb at `file` into `dest`. Refuses what
+ * `openDebData` refuses (not a binary package, unknown data compression) and what
+ * {@link extractKernelFiles} refuses.
+ */
+export async function extractDeb(file: string, dest: string): Promise<ExtractedFiles> {
+  return extractPackage(openDebData(file), dest);
+}
+
+/**
+ * Extracts the kernel, config, System.map and modules of the .apk at `file` into `dest`. Refuses
+ * corrupt gzip (`DECOMPRESS_FAILED`) and what {@link extractKernelFiles} refuses.
+ */
+export async function extractApk(file: string, dest: string): Promise<ExtractedFiles> {
+  return extractPackage(openApkTar(file), dest);
+}
+
+function extractPackage({ tar, source }: PackageTar, dest: string): Promise<ExtractedFiles> {
+  return extractKernelFiles(tar, source, dest);
 }

@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { rockHome } from '../util/rock-home.js';
 
 /** Where a stored kernel came from. */
 export interface KernelSource {
@@ -61,7 +60,7 @@ export interface StoredKernel {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$/;
 
 /** `<ROCK_HOME>/kernels`. */
-export function kernelsDir(home: string = rockHome()): string {
+export function kernelsDir(home: string): string {
   return path.join(home, 'kernels');
 }
 
@@ -99,7 +98,7 @@ function stored(dir: string, meta: KernelMeta, defaultName: string | undefined):
 }
 
 /** The name in `kernels/default`, or `undefined` when none is set. */
-export function getDefaultKernel(home: string = rockHome()): string | undefined {
+export function getDefaultKernel(home: string): string | undefined {
   try {
     const name = fs.readFileSync(path.join(kernelsDir(home), 'default'), 'utf8').trim();
     return name === '' ? undefined : name;
@@ -109,7 +108,7 @@ export function getDefaultKernel(home: string = rockHome()): string | undefined 
 }
 
 /** Every stored kernel, sorted by name. Entries being built (dot-names) are not listed. */
-export function listKernels(home: string = rockHome()): StoredKernel[] {
+export function listKernels(home: string): StoredKernel[] {
   const dir = kernelsDir(home);
   if (!fs.existsSync(dir)) return [];
   const defaultName = getDefaultKernel(home);
@@ -129,7 +128,7 @@ export function listKernels(home: string = rockHome()): StoredKernel[] {
  * Refuses (InputError) an unknown name (`KERNEL_NOT_FOUND`, listing the stored ones) and, without a
  * name, an empty store or several kernels and no default (`KERNEL_NO_DEFAULT`).
  */
-export function resolveKernel(name?: string, home: string = rockHome()): StoredKernel {
+export function resolveKernel(name: string | undefined, home: string): StoredKernel {
   const all = listKernels(home);
   const names = all.map((k) => k.meta.name);
   if (name === undefined) {
@@ -157,7 +156,7 @@ export function resolveKernel(name?: string, home: string = rockHome()): StoredK
 }
 
 /** Makes `name` the default kernel; refuses (InputError `KERNEL_NOT_FOUND`) a name not stored. */
-export async function setDefaultKernel(name: string, home: string = rockHome()): Promise<StoredKernel> {
+export async function setDefaultKernel(name: string, home: string): Promise<StoredKernel> {
   const kernel = resolveKernel(name, home);
   await writeFileAtomic(path.join(kernelsDir(home), 'default'), `${name}\n`, { mode: 0o644 });
   return { ...kernel, isDefault: true };
@@ -167,7 +166,7 @@ export async function setDefaultKernel(name: string, home: string = rockHome()):
  * Removes the stored kernel `name` (and the default setting, if it was the default): renamed aside
  * first, so a concurrent reader never sees half an entry. Refuses an unknown name (`KERNEL_NOT_FOUND`).
  */
-export function removeKernel(name: string, home: string = rockHome()): StoredKernel {
+export function removeKernel(name: string, home: string): StoredKernel {
   const kernel = resolveKernel(name, home);
   const aside = path.join(kernelsDir(home), `.remove-${name}-${process.pid}-${Date.now()}`);
   fs.renameSync(kernel.dir, aside);

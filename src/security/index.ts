@@ -1,6 +1,20 @@
 export { backupFile, backupStamp } from './backup.js';
 export { checkKeys, formatKeyReport, type KeyCheckReport } from './check.js';
 export {
+  type CheckCommandOptions,
+  CONFIG_KEY_NAME,
+  type CryptCommandOptions,
+  type HashCommandOptions,
+  type KeygenCommandOptions,
+  type RotateCommandOptions,
+  type SecurityCommands,
+  SIGNING_KEY_NAME,
+  type SignCommandOptions,
+  type SigningKeygenCommandOptions,
+  securityCommands,
+  type VerifyCommandOptions,
+} from './commands.js';
+export {
   decryptChunks,
   ENVELOPE_MAGIC,
   ENVELOPE_VERSION,

@@ -4,6 +4,13 @@
  * whether a kernel command line reaches rock-init.
  */
 export { analyzeCmdline, type KernelParam, type ParsedCmdline, parseKernelCmdline } from './cmdline.js';
+export {
+  type BootCommandOptions,
+  type ImageDepsCommandOptions,
+  type IntegrationCommandOptions,
+  type VerifyCommands,
+  verifyCommands,
+} from './commands.js';
 export { formatReport } from './format.js';
 export { imageDeps } from './image-deps.js';
 export { imageDepsOf } from './image-deps-file.js';

@@ -52,7 +52,7 @@ describe.skipIf(!built)('rock-cache with a registry that is down', () => {
           `^rock-cache: warning: remote ${down}: get k@2: .*no answer.*continuing with the local cache`,
         ),
       ),
-      'rock-cache: k@2: not in the cache',
+      `rock-cache: k@2: not in the cache (nor on ${down})`,
       '',
     ]);
     const strict = cache('a', ['--remote-required', 'get', 'k@2', 'out2'], { ROCK_CACHE_REMOTE: down });

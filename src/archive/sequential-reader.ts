@@ -1,5 +1,9 @@
-/** Exact-length reads from a stream of chunks: what a tar or ar parser needs from a decompressor. */
-export class ByteReader {
+/**
+ * Sequential reads from a stream of chunks: exact-length reads, skips and sub-streams, front to
+ * back (what a tar parser needs from a decompressor). For reads at any offset of a file, see
+ * `RandomAccessSource` (src/util/random-access-source.ts).
+ */
+export class SequentialReader {
   private readonly iterator: AsyncIterator<Uint8Array>;
   private chunks: Buffer[] = [];
   private buffered = 0;

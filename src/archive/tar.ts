@@ -4,7 +4,7 @@
  * rather than by spawning tar, so every member name is checked before anything is written.
  */
 import { hexOffset, InputError } from '../errors/index.js';
-import { ByteReader } from './byte-reader.js';
+import { SequentialReader } from './sequential-reader.js';
 
 /** One archive member as stored. */
 export interface TarMember {
@@ -47,7 +47,7 @@ export async function* readTar(
   file: string,
   want: WantData,
 ): AsyncGenerator<TarItem> {
-  const reader = new ByteReader(source);
+  const reader = new SequentialReader(source);
   let longName: string | undefined;
   let longLink: string | undefined;
   let pax: Record<string, string> = {};

@@ -1,21 +1,25 @@
 /**
- * Debian kernel packages (linux-image-*.deb): an ar archive of `debian-binary`, `control.tar.*` and
+ * Debian binary packages (.deb): an ar archive of `debian-binary`, `control.tar.*` and
  * `data.tar.{xz,zst,gz}`; the files are in the data tar.
  */
 import fs from 'node:fs';
 import { InputError } from '../errors/index.js';
 import { listAr } from './ar.js';
 import { codecOfName, decompressStream } from './decompress.js';
-import { type ExtractedFiles, extractKernelFiles } from './package-extract.js';
+
+/** The decompressed data tar of a package, and its name for messages (`pkg.deb(data.tar.xz)`). */
+export interface PackageTar {
+  tar: AsyncIterable<Uint8Array>;
+  source: string;
+}
 
 /**
- * Extracts the kernel, config, System.map and modules of the .deb at `file` into `dest`.
+ * The data tar of the .deb at `file`, decompressed as it is read.
  *
- * Refuses (InputError) a file that is not a Debian binary package (`DEB_NOT_BINARY_PACKAGE`), a data
- * member in an unknown compression (`DEB_UNKNOWN_COMPRESSION`), and everything
- * {@link extractKernelFiles} refuses.
+ * Refuses (InputError) a file that is not a Debian binary package (`DEB_NOT_BINARY_PACKAGE`) and a
+ * data member in an unknown compression (`DEB_UNKNOWN_COMPRESSION`).
  */
-export async function extractDeb(file: string, dest: string): Promise<ExtractedFiles> {
+export function openDebData(file: string): PackageTar {
   const members = listAr(file);
   if (members[0]?.name !== 'debian-binary') {
     throw new InputError(
@@ -51,9 +55,6 @@ export async function extractDeb(file: string, dest: string): Promise<ExtractedF
     file,
     data.size === 0 ? { start: 1, end: 0 } : { start: data.offset, end: data.offset + data.size - 1 },
   );
-  return extractKernelFiles(
-    decompressStream(raw, codec, `${file}(${data.name})`),
-    `${file}(${data.name})`,
-    dest,
-  );
+  const source = `${file}(${data.name})`;
+  return { tar: decompressStream(raw, codec, source), source };
 }

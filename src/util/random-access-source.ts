@@ -1,16 +1,17 @@
 import fs from 'node:fs';
 
 /**
- * Random access to the bytes of one file. `read` returns `min(length, size - offset)` bytes (fewer only at
+ * Random access to the bytes of one file (ELF headers, tables and strings are read where they lie).
+ * For front-to-back reads of a stream, see `SequentialReader` (src/archive). `read` returns `min(length, size - offset)` bytes (fewer only at
  * the end of the file, none past it); it never throws for a range past the end.
  */
-export interface ByteSource {
+export interface RandomAccessSource {
   readonly size: number;
   read(offset: number, length: number): Uint8Array;
 }
 
 /** A source over bytes already in memory. */
-export function bufferSource(bytes: Uint8Array): ByteSource {
+export function bufferSource(bytes: Uint8Array): RandomAccessSource {
   return {
     size: bytes.length,
     read: (offset, length) =>
@@ -28,7 +29,7 @@ const MAX_PAGES = 256;
 export function pagedSource(
   size: number,
   readRange: (offset: number, length: number) => Uint8Array,
-): ByteSource {
+): RandomAccessSource {
   const pages = new Map<number, Uint8Array>();
   const page = (index: number): Uint8Array => {
     let data = pages.get(index);

@@ -4,9 +4,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ToolError } from '../errors/index.js';
+import { ustar } from '../kernel/test-support/archives.js';
+import { removeTemp, tempHome } from '../kernel/test-support/kernel-deb.js';
 import { readTar } from './tar.js';
-import { ustar } from './test-support/archives.js';
-import { removeTemp, tempHome } from './test-support/kernel-deb.js';
 
 async function* chunks(buf: Buffer, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);

@@ -1,0 +1,22 @@
+import type { Command } from '@commander-js/extra-typings';
+import type { CommandContext } from '../context.js';
+import { rockCacheProgram } from '../rock-cache.js';
+import { rockConfigProgram } from '../rock-config.js';
+import { rockDepsProgram } from '../rock-deps.js';
+import { rockImageProgram } from '../rock-image.js';
+import { rockKernelProgram } from '../rock-kernel.js';
+import { rockMacProgram } from '../rock-mac.js';
+import { rockSecurityProgram } from '../rock-security.js';
+import { rockVerifyProgram } from '../rock-verify.js';
+
+/** Every tool's program builder, by tool name, taking a (test) context. */
+export const ALL_PROGRAMS: readonly [string, (context: CommandContext) => Command][] = [
+  ['rock-image', (c) => rockImageProgram(c.io)],
+  ['rock-verify', (c) => rockVerifyProgram(c)],
+  ['rock-deps', (c) => rockDepsProgram(c)],
+  ['rock-kernel', (c) => rockKernelProgram(c)],
+  ['rock-security', (c) => rockSecurityProgram(c)],
+  ['rock-config', (c) => rockConfigProgram(c)],
+  ['rock-mac', (c) => rockMacProgram(c.io, { ...c.env, ROCK_HOME: c.home })],
+  ['rock-cache', (c) => rockCacheProgram(c)],
+];

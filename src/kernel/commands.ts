@@ -1,0 +1,85 @@
+/**
+ * The commands of `rock-kernel` as library functions: `(options, context) => result`. The store is
+ * `<context.home>/kernels`; nothing here reads `process`.
+ */
+import type { BootVerdict } from '../qemu/index.js';
+import type { RunContext } from '../util/run-context.js';
+import { type AddOptions, addKernel } from './add.js';
+import { type BootKernelOptions, bootKernel } from './boot.js';
+import { buildCmdline, type CmdlineOptions } from './cmdline.js';
+import { type CheckKernelOptions, type ConfigCheckReport, checkKernel } from './config-check.js';
+import { type FetchOptions, fetchKernel } from './fetch.js';
+import { type ModuleClosure, moduleClosure } from './modules.js';
+import {
+  getDefaultKernel,
+  listKernels,
+  removeKernel,
+  resolveKernel,
+  type StoredKernel,
+  setDefaultKernel,
+} from './store.js';
+
+/** `add`: a kernel file or package. */
+export interface AddCommandOptions extends Omit<AddOptions, 'home' | 'origin'> {
+  source: string;
+}
+
+/** `fetch`: a URL and its mandatory sha256. */
+export interface FetchCommandOptions extends Omit<FetchOptions, 'home'> {
+  url: string;
+  sha256: string;
+}
+
+/** `show`, `remove`, `default`: one stored kernel by name (`show`/`default`: optional). */
+export interface KernelNameOptions {
+  name?: string;
+}
+
+/** `check`: a stored kernel (default: the default one) and the image it must boot. */
+export interface CheckCommandOptions extends Omit<CheckKernelOptions, 'home'> {
+  kernel?: string;
+}
+
+/** `modules`: a stored kernel and module names. */
+export interface ModulesCommandOptions {
+  kernel: string;
+  names: string[];
+}
+
+export type CmdlineCommandOptions = Omit<CmdlineOptions, 'home'>;
+export type BootCommandOptions = Omit<BootKernelOptions, 'home'>;
+
+/** The default kernel after `default [NAME]` (set first when a name is given). */
+export interface DefaultKernelResult {
+  default: string | undefined;
+}
+
+/** Every rock-kernel command; the CLI takes this table (tests pass recording ones). */
+export interface KernelCommands {
+  add(options: AddCommandOptions, context: RunContext): Promise<StoredKernel>;
+  fetch(options: FetchCommandOptions, context: RunContext): Promise<StoredKernel>;
+  list(options: Record<string, never>, context: RunContext): Promise<StoredKernel[]>;
+  show(options: KernelNameOptions, context: RunContext): Promise<StoredKernel>;
+  remove(options: Required<KernelNameOptions>, context: RunContext): Promise<StoredKernel>;
+  default(options: KernelNameOptions, context: RunContext): Promise<DefaultKernelResult>;
+  check(options: CheckCommandOptions, context: RunContext): Promise<ConfigCheckReport & { kernel: string }>;
+  cmdline(options: CmdlineCommandOptions, context: RunContext): Promise<string>;
+  modules(options: ModulesCommandOptions, context: RunContext): Promise<ModuleClosure>;
+  boot(options: BootCommandOptions, context: RunContext): Promise<BootVerdict & { kernel: string }>;
+}
+
+export const kernelCommands: KernelCommands = {
+  add: ({ source, ...o }, { home }) => addKernel(source, { ...o, home }),
+  fetch: ({ url, sha256, ...o }, { home }) => fetchKernel(url, sha256, { ...o, home }),
+  list: async (_o, { home }) => listKernels(home),
+  show: async ({ name }, { home }) => resolveKernel(name, home),
+  remove: async ({ name }, { home }) => removeKernel(name, home),
+  default: async ({ name }, { home }) => {
+    if (name !== undefined) await setDefaultKernel(name, home);
+    return { default: getDefaultKernel(home) };
+  },
+  check: async ({ kernel, ...o }, { home }) => checkKernel(kernel, { ...o, home }),
+  cmdline: async (o, { home }) => buildCmdline({ ...o, home }),
+  modules: async ({ kernel, names }, { home }) => moduleClosure(kernel, names, { home }),
+  boot: (o, { home }) => bootKernel({ ...o, home }),
+};

@@ -125,7 +125,12 @@ export async function buildComponents(options: BuildOptions, context: CommandCon
   const state = readState(outputDir);
   const cache =
     options.cache ??
-    openCache({ env: context.env, home: context.home, cwd: context.cwd, warn: (m) => context.io.err(m) });
+    openCache({
+      env: context.env,
+      home: context.home,
+      cwd: context.cwd,
+      warn: (m) => context.io.err(`rock-build: warning: ${m}`),
+    });
   const probe = new ToolchainProbe();
   const deps = new Map<string, { path: string; sha256: string }>();
   const profile = options.release ? 'release' : 'debug';

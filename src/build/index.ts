@@ -27,6 +27,14 @@ export { checkOutput, type OutputFacts } from './check-output.js';
 export { type ComponentCheck, checkToolchains, installHint, type Requirement } from './check-toolchains.js';
 export { ALWAYS_PASSED, childEnv } from './child-env.js';
 export { type CleanReport, cleanOutputs } from './clean-outputs.js';
+export {
+  type BuildCommands,
+  buildCommands,
+  type CheckOptions,
+  type CleanOptions,
+  type ListOptions,
+  type ManifestOptions,
+} from './commands.js';
 export { canonicalJson, componentKey, type KeyDocument, keyDifferences } from './component-key.js';
 export { COMPONENTS_SCHEMA_FILE, componentsJsonSchema, componentsJsonSchemaText } from './json-schema.js';
 export { type ComponentListing, listComponents } from './list-components.js';

@@ -1,22 +1,19 @@
 #!/usr/bin/env node
-import { Command } from '@commander-js/extra-typings';
+import type { Command } from '@commander-js/extra-typings';
 import {
+  type BuildCommands,
   type BuildReport,
-  buildComponents,
+  buildCommands,
   type ComponentResult,
-  checkToolchains,
-  cleanOutputs,
   componentsJsonSchemaText,
-  listComponents,
-  manifestOf,
 } from '../build/index.js';
-import { openCache } from '../cache/index.js';
 import { ExitError, ToolError } from '../errors/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { VERSION } from '../version.js';
-import { type CommandContext, processContext } from './context.js';
+import { type CommandContext, contextOf, processContext } from './context.js';
 import { isEntryPoint } from './entry.js';
+import type { Io } from './io.js';
 import { positiveInteger } from './option-values.js';
+import { toolProgram } from './program.js';
 import { main } from './run.js';
 
 const EXAMPLES = `
@@ -34,28 +31,29 @@ something missing), 2 unusable manifest or usage.
 Environment: only PATH, HOME, SOURCE_DATE_EPOCH (default 0) and each component's env: allowlist
 reach a build; ROCK_CACHE_DIR or ROCK_HOME choose the cache.`;
 
-/** The flags every command shares. */
-interface ManifestFlags {
-  file?: string;
-  outputDir?: string;
-}
-
-/** Builds the `rock-build` program for `context` (tests pass their own). */
-export function rockBuildProgram(context: CommandContext = processContext()): Command {
+/**
+ * Builds the `rock-build` program for `where` (a context, or just an Io); `commands` is the library
+ * table it calls (tests pass a recorder).
+ */
+export function rockBuildProgram(
+  where: CommandContext | Io = processContext(),
+  commands: BuildCommands = buildCommands,
+): Command {
+  const context = contextOf(where);
   const { io } = context;
-  const program = new Command('rock-build')
-    .description('Build the components of a ROCK-OS image from source, check them, never build twice')
-    .version(VERSION)
-    .showHelpAfterError('(add --help for usage)')
-    .configureOutput({
-      writeOut: (t) => io.out(t.replace(/\n$/, '')),
-      writeErr: (t) => io.err(t.replace(/\n$/, '')),
-    })
-    .addHelpText('after', EXAMPLES);
+  const program = toolProgram(
+    'rock-build',
+    'Build the components of a ROCK-OS image from source, check them, never build twice',
+    EXAMPLES,
+  ).configureOutput({
+    writeOut: (t) => io.out(t.replace(/\n$/, '')),
+    writeErr: (t) => io.err(t.replace(/\n$/, '')),
+  });
 
-  const manifest = (flags: ManifestFlags, json: boolean) => {
+  /** Runs a command; an invalid manifest prints every error line (not only the first) unless --json. */
+  const run = async <T>(json: boolean, work: () => Promise<T>): Promise<T> => {
     try {
-      return manifestOf(flags, context);
+      return await work();
     } catch (err) {
       if (!json && err instanceof ToolError && err.code === 'MANIFEST_INVALID') {
         for (const line of err.data.lines as string[]) io.err(line);
@@ -86,18 +84,19 @@ export function rockBuildProgram(context: CommandContext = processContext()): Co
     .addHelpText('after', EXAMPLES)
     .action(async (components, opts) => {
       const json = Boolean(opts.json);
-      manifest(opts, json);
-      const report = await buildComponents(
-        {
-          components,
-          file: opts.file,
-          outputDir: opts.outputDir,
-          release: opts.release,
-          jobs: opts.jobs,
-          noCache: !opts.cache,
-          onEvent: json ? undefined : (e) => (e.type === 'done' ? printResult(context, e.result) : undefined),
-        },
-        context,
+      const report = await run(json, () =>
+        commands.build(
+          {
+            components,
+            file: opts.file,
+            outputDir: opts.outputDir,
+            release: opts.release,
+            jobs: opts.jobs,
+            noCache: !opts.cache,
+            onEvent: json ? undefined : (e) => (e.type === 'done' ? printResult(io, e.result) : undefined),
+          },
+          context,
+        ),
       );
       if (json) io.out(JSON.stringify(report, null, 2));
       else io.out(summary(report));
@@ -113,8 +112,7 @@ export function rockBuildProgram(context: CommandContext = processContext()): Co
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ rock-build check --file components.yaml')
     .action(async (opts) => {
-      const m = manifest(opts, Boolean(opts.json));
-      const checks = checkToolchains(m.components, context.env, m.dir);
+      const checks = await run(Boolean(opts.json), () => commands.check({ file: opts.file }, context));
       if (opts.json) io.out(JSON.stringify(checks, null, 2));
       else {
         for (const c of checks) {
@@ -139,9 +137,9 @@ export function rockBuildProgram(context: CommandContext = processContext()): Co
     .option('--json', 'print the list as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  $ rock-build list\n  $ rock-build list --json')
     .action(async (opts) => {
-      const m = manifest(opts, Boolean(opts.json));
-      const cache = openCache({ env: context.env, home: context.home, cwd: context.cwd });
-      const list = await listComponents(m, cache, context.env, opts.release);
+      const list = await run(Boolean(opts.json), () =>
+        commands.list({ file: opts.file, outputDir: opts.outputDir, release: opts.release }, context),
+      );
       if (opts.json) {
         io.out(JSON.stringify(list, null, 2));
         return;
@@ -167,10 +165,12 @@ export function rockBuildProgram(context: CommandContext = processContext()): Co
     .option('--json', 'print what was removed as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  $ rock-build clean\n  $ rock-build clean volcano-agent')
     .action(async (component, opts) => {
-      const m = manifest(opts, Boolean(opts.json));
-      const report = await cleanOutputs(m.outputDir, component);
+      const report = await run(Boolean(opts.json), () =>
+        commands.clean({ file: opts.file, outputDir: opts.outputDir, component }, context),
+      );
       if (opts.json) io.out(JSON.stringify(report, null, 2));
-      else io.out(`${m.outputDir}: removed ${report.removed.length} files and directories rock-build made`);
+      else
+        io.out(`${report.outputDir}: removed ${report.removed.length} files and directories rock-build made`);
     });
 
   program
@@ -186,8 +186,7 @@ export function rockBuildProgram(context: CommandContext = processContext()): Co
   return program;
 }
 
-function printResult(context: CommandContext, r: ComponentResult): void {
-  const { io } = context;
+function printResult(io: Io, r: ComponentResult): void {
   switch (r.status) {
     case 'built':
     case 'cached': {
@@ -212,4 +211,4 @@ function summary(report: BuildReport): string {
   return `${report.components.length} components: ${parts.join(', ')} -> ${report.outputDir} (${report.lockFile})`;
 }
 
-if (isEntryPoint(import.meta.url)) main('rock-build', rockBuildProgram());
+if (isEntryPoint(import.meta.url)) main('rock-build', (context) => rockBuildProgram(context));

@@ -11,6 +11,7 @@ const UNKNOWN: Readonly<Record<string, string[]>> = {
   'rock-security': ['hash', 'a', '--json', '--no-such-flag'],
   'rock-config': ['validate', 'a', '--json', '--no-such-flag'],
   'rock-mac': ['stats', '--json', '--no-such-flag'],
+  'rock-build': ['list', '--json', '--no-such-flag'],
 };
 
 /** ...and a missing required option or argument. */
@@ -22,6 +23,7 @@ const MISSING: Readonly<Record<string, string[]>> = {
   'rock-security': ['encrypt', 'a', '--json'],
   'rock-config': ['generate', '--json'],
   'rock-mac': ['reserve', '--json'],
+  'rock-build': ['build', '--json', '--jobs'],
 };
 
 describe('--json with a usage error prints the error object on stdout, exit 2', () => {

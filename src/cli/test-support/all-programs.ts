@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CommandContext } from '../context.js';
+import { rockBuildProgram } from '../rock-build.js';
 import { rockCacheProgram } from '../rock-cache.js';
 import { rockConfigProgram } from '../rock-config.js';
 import { rockDepsProgram } from '../rock-deps.js';
@@ -19,4 +20,5 @@ export const ALL_PROGRAMS: readonly [string, (context: CommandContext) => Comman
   ['rock-config', (c) => rockConfigProgram(c)],
   ['rock-mac', (c) => rockMacProgram(c.io, { ...c.env, ROCK_HOME: c.home })],
   ['rock-cache', (c) => rockCacheProgram(c)],
+  ['rock-build', (c) => rockBuildProgram(c)],
 ];

@@ -5,6 +5,7 @@
  * import { createImage, verifyImage, bootImage } from 'rock-os-tools';
  */
 
+export * as build from './build/index.js';
 export * as cache from './cache/index.js';
 export * as config from './config/index.js';
 export * as contract from './contract/index.js';

@@ -67,15 +67,17 @@ export function planBuild(c: Component, ctx: PlanContext): BuildPlan {
     }
     case 'make': {
       const vars = Object.entries(c.variables).map(([k, v]) => `${k}=${v}`);
-      const cc = c.variables.CC ?? 'cc';
+      // The compilers the Makefile is told to use (CC, MUSL_CC, CXX, ...): their versions are keyed.
+      const compilers = Object.entries(c.variables)
+        .filter(([k]) => /(^|_)(CC|CXX)$/.test(k))
+        .map(([, v]) => v.split(' ')[0] as string)
+        .filter((v) => v !== '');
+      const used = [...new Set(compilers.length > 0 ? compilers : ['cc'])];
       return {
         argv: ['make', ...(c.target === undefined ? [] : [c.target]), ...vars],
         env: {},
-        versions: [
-          ['make', '--version'],
-          [cc, '--version'],
-        ],
-        programs: ['make', cc],
+        versions: [['make', '--version'], ...used.map((cc) => [cc, '--version'])],
+        programs: ['make', ...used],
       };
     }
     case 'command': {

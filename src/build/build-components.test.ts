@@ -188,8 +188,12 @@ components:
     const run = async (extra: NodeJS.ProcessEnv) =>
       (await buildComponents({ components: ['probe'] }, { ...p.context, env: { ...p.env, ...extra } }))
         .components[0];
-    expect((await run({ MY_FLAG: 'on' }))?.status).toBe('built');
-    expect((await run({ MY_FLAG: 'on' }))?.status).toBe('cached');
+    expect((await run({ MY_FLAG: 'a-secret-value' }))?.status).toBe('built');
+    expect((await run({ MY_FLAG: 'a-secret-value' }))?.status).toBe('cached');
+    // Values are keyed by their hash: the state (which keeps the key document) never holds one.
+    const state = fs.readFileSync(path.join(p.dir, 'out', '.rock-build', 'state.json'), 'utf8');
+    expect(state).toContain('"MY_FLAG": "sha256:');
+    expect(state).not.toContain('a-secret-value');
     expect(await run({ MY_FLAG: 'off' })).toMatchObject({ status: 'built', missReasons: ['env changed'] });
     expect((await run({ MY_FLAG: '' }))?.status).toBe('built');
     expect((await run({}))?.status).toBe('built');

@@ -4,6 +4,7 @@
  * the component allowlists, then the builder's own (GOOS, RUSTFLAGS, ...). Nothing else of the
  * caller's environment reaches the build; an allowlisted variable that is unset stays unset.
  */
+import { createHash } from 'node:crypto';
 
 /** The variables every build gets from the caller, whatever the allowlist says. */
 export const ALWAYS_PASSED = ['PATH', 'HOME', 'SOURCE_DATE_EPOCH'] as const;

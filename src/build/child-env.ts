@@ -11,13 +11,21 @@ export const ALWAYS_PASSED = ['PATH', 'HOME', 'SOURCE_DATE_EPOCH'] as const;
 
 const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
 
-/** The allowlisted values as the key sees them: `null` for unset, so unset differs from empty. */
+/**
+ * The allowlisted values as the key sees them: the sha256 of each value (an allowlisted variable
+ * may hold a secret, and the key document is kept in the state file), `null` for unset, so unset
+ * differs from empty.
+ */
 export function keyedEnv(
   caller: Readonly<NodeJS.ProcessEnv>,
   allow: readonly string[],
 ): Record<string, string | null> {
-  const out: Record<string, string | null> = { SOURCE_DATE_EPOCH: sourceDateEpochOf(caller) };
-  for (const name of [...allow].sort()) out[name] = caller[name] ?? null;
+  const digest = (v: string) => `sha256:${createHash('sha256').update(v).digest('hex')}`;
+  const out: Record<string, string | null> = { SOURCE_DATE_EPOCH: digest(sourceDateEpochOf(caller)) };
+  for (const name of [...allow].sort()) {
+    const value = caller[name];
+    out[name] = value === undefined ? null : digest(value);
+  }
   return out;
 }
 

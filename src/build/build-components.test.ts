@@ -334,6 +334,25 @@ ${entry}
     expect(bad?.status === 'failed' && bad.tail.slice(-2)).toEqual(['compiling', 'error: no such thing']);
   });
 
+  it('refuses a dynamic output whose libraries do not resolve on this host', async () => {
+    // libbad.so exists only in the build directory: the loader would never find it.
+    const p = project(
+      manifest(`    builder: command
+    argv: ['printf "int f(void){return 0;}" > f.c && gcc -shared -fPIC -o libbad.so f.c && printf "int f(void);int main(void){return f();}" > m.c && gcc -o bad m.c -L. -lbad']
+    shell: true
+    output: bad`),
+    );
+    const r = await buildComponents({ components: ['bad'] }, p.context);
+    expect(r.components[0]).toMatchObject({
+      status: 'failed',
+      error: {
+        code: 'OUTPUT_DEPS_UNRESOLVED',
+        message:
+          'bad: output bad: expected every library of its closure to resolve on this host, found unresolved libbad.so',
+      },
+    });
+  });
+
   it('refuses a file that is not ELF at all', async () => {
     const p = project(
       manifest(`    builder: command

@@ -10,6 +10,7 @@
  */
 
 export * as archive from './archive/index.js';
+export * as build from './build/index.js';
 export * as cache from './cache/index.js';
 export * as compose from './compose/index.js';
 export * as config from './config/index.js';
@@ -23,10 +24,10 @@ export { type CreateImageOptions, type CreateImageResult, createImage } from './
 export * as kernel from './kernel/index.js';
 export * as mac from './mac/index.js';
 export * as net from './net/index.js';
-export * as qemu from './qemu/index.js';
-export { type BootOptions, type BootVerdict, bootImage } from './qemu/index.js';
 export * as oci from './oci/index.js';
+export * as qemu from './qemu/index.js';
 export * from './qemu/index.js';
+export { type BootOptions, type BootVerdict, bootImage } from './qemu/index.js';
 export * as registry from './registry/index.js';
 export * as security from './security/index.js';
 export * as verify from './verify/index.js';

@@ -32,6 +32,7 @@ Examples:
   $ rock-image create ... --compress zstd -o rock.img   # kernel needs CONFIG_RD_ZSTD
   $ rock-image --mac a4:58:0f:01:00:10          # create, from ./rock-image.yaml
   $ rock-image create --file images/edge.yaml -o edge.img
+  $ rock-build all && rock-image create --components build/components -o rock.img
   $ rock-image cpio create ./rootfs -o rock.img
   $ rock-image ls -l rock.img
   $ rock-image extract rock.img ./out
@@ -65,6 +66,10 @@ export function rockImageProgram(io: Io = processIo): Command {
     .option(
       '-f, --file <file>',
       `image definition (default: ${IMAGE_DEFINITION_FILE} in the working directory, if any)`,
+    )
+    .option(
+      '--components <dir>',
+      'a rock-build output directory with all four (each flag below wins over it)',
     )
     .option('--init <file>', 'rock-init binary (installed as /sbin/init)')
     .option('--manager <file>', 'rock-manager binary (/usr/bin/rock-manager)')
@@ -100,6 +105,7 @@ export function rockImageProgram(io: Io = processIo): Command {
       const fromCli = (name: string) => cmd.getOptionValueSource(name) !== 'default';
       const options = mergeImageOptions(loadImageDefinition(opts.file, process.cwd())?.options, {
         components: { init: opts.init, manager: opts.manager, agent: opts.agent, busybox: opts.busybox },
+        componentsDir: opts.components,
         rootfs: opts.rootfs,
         configKey: opts.configKey,
         nodeConfig: opts.nodeConfig,

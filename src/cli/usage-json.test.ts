@@ -13,6 +13,7 @@ const UNKNOWN: Readonly<Record<string, string[]>> = {
   'rock-mac': ['stats', '--json', '--no-such-flag'],
   'rock-cache': ['list', '--json', '--no-such-flag'],
   'rock-compose': ['validate', 'p.yaml', '--json', '--no-such-flag'],
+  'rock-build': ['list', '--json', '--no-such-flag'],
 };
 
 /** ...and a missing required option or argument. */
@@ -26,6 +27,7 @@ const MISSING: Readonly<Record<string, string[]>> = {
   'rock-mac': ['reserve', '--json'],
   'rock-cache': ['put', '--json'],
   'rock-compose': ['validate', '--json'],
+  'rock-build': ['build', '--json', '--jobs'],
 };
 
 describe('--json with a usage error prints the error object on stdout, exit 2', () => {

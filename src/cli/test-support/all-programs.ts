@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CommandContext } from '../context.js';
+import { rockBuildProgram } from '../rock-build.js';
 import { rockCacheProgram } from '../rock-cache.js';
 import { rockComposeProgram } from '../rock-compose.js';
 import { rockConfigProgram } from '../rock-config.js';
@@ -21,4 +22,5 @@ export const ALL_PROGRAMS: readonly [string, (context: CommandContext) => Comman
   ['rock-mac', (c) => rockMacProgram(c)],
   ['rock-cache', (c) => rockCacheProgram(c)],
   ['rock-compose', (c) => rockComposeProgram(c)],
+  ['rock-build', (c) => rockBuildProgram(c)],
 ];

@@ -61,7 +61,7 @@ describe('layoutContract', () => {
 
   it('refuses a missing component naming its role, exit 2', () => {
     expect(() => layoutContract({ components: { ...components(), agent: join(dir, 'missing') } })).toThrow(
-      /^volcano-agent \(.*missing\): cannot read: ENOENT$/,
+      /^volcano-agent \(.*missing\): cannot read: no such file or directory$/,
     );
     expect(() => layoutContract({ components: { ...components(), agent: dir } })).toThrow(
       expect.objectContaining({ code: 'INPUT_NOT_FILE', exitCode: 2 }),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors/index.js';
+import { fsPath } from './byte-names.js';
 
 /** Options of {@link writeFileAtomic} and {@link createAtomicWriteStream}. */
 export interface AtomicWriteOptions {
@@ -54,7 +55,7 @@ function outputError(target: string, error: unknown): unknown {
 function checkTarget(target: string): void {
   let isDirectory = false;
   try {
-    isDirectory = fs.statSync(target).isDirectory();
+    isDirectory = fs.statSync(fsPath(target)).isDirectory();
   } catch {
     // Absent (the usual case) or unreadable: the temporary file's creation says what is wrong.
   }
@@ -76,7 +77,7 @@ function openTemp(target: string, mode: number | undefined): { tempPath: string;
   const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
   let fd: number;
   try {
-    fd = fs.openSync(tempPath, flags, mode ?? 0o666);
+    fd = fs.openSync(fsPath(tempPath), flags, mode ?? 0o666);
   } catch (error) {
     throw outputError(target, error);
   }
@@ -84,7 +85,7 @@ function openTemp(target: string, mode: number | undefined): { tempPath: string;
     if (mode !== undefined) fs.fchmodSync(fd, mode);
   } catch (error) {
     fs.closeSync(fd);
-    fs.rmSync(tempPath, { force: true });
+    fs.rmSync(fsPath(tempPath), { force: true });
     throw error;
   }
   return { tempPath, fd };
@@ -93,7 +94,7 @@ function openTemp(target: string, mode: number | undefined): { tempPath: string;
 /** fsyncs the directory so the rename itself survives a crash; some filesystems refuse, which is harmless. */
 function syncDirectory(dir: string): void {
   try {
-    const fd = fs.openSync(dir, fs.constants.O_RDONLY);
+    const fd = fs.openSync(fsPath(dir), fs.constants.O_RDONLY);
     try {
       fs.fsyncSync(fd);
     } finally {
@@ -107,9 +108,9 @@ function syncDirectory(dir: string): void {
 /** Renames `tempPath` over `target` (removing it if that fails), then syncs the directory. */
 function renameOver(tempPath: string, target: string): void {
   try {
-    fs.renameSync(tempPath, target);
+    fs.renameSync(fsPath(tempPath), fsPath(target));
   } catch (error) {
-    fs.rmSync(tempPath, { force: true });
+    fs.rmSync(fsPath(tempPath), { force: true });
     throw outputError(target, error);
   }
   syncDirectory(path.dirname(target));
@@ -142,7 +143,7 @@ export async function writeFileAtomic(
       fs.closeSync(fd);
     }
   } catch (error) {
-    fs.rmSync(tempPath, { force: true });
+    fs.rmSync(fsPath(tempPath), { force: true });
     throw outputError(target, error);
   }
   renameOver(tempPath, target);
@@ -179,7 +180,7 @@ export function createAtomicWriteStream(target: string, options: AtomicWriteOpti
 
   const discard = async (): Promise<void> => {
     await close();
-    fs.rmSync(tempPath, { force: true });
+    fs.rmSync(fsPath(tempPath), { force: true });
   };
 
   const commit = async (): Promise<void> => {

@@ -1,5 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { InputError } from '../errors/index.js';
+import { escapeName, fsPath } from './byte-names.js';
+import { fsError } from './fs-errors.js';
 
 /**
  * Opens an input file as a stream of chunks, checking first that it exists and is a regular file so
@@ -7,17 +9,12 @@ import { InputError } from '../errors/index.js';
  */
 export function openInput(path: string): AsyncIterable<Uint8Array> {
   let isFile: boolean;
+  const shown = escapeName(path);
   try {
-    isFile = statSync(path).isFile();
+    isFile = statSync(fsPath(path)).isFile();
   } catch (err) {
-    throw new InputError(
-      'INPUT_NOT_FOUND',
-      `${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? err}`,
-      {
-        path,
-      },
-    );
+    throw fsError(err, shown, 'cannot read', 'INPUT_NOT_FOUND');
   }
-  if (!isFile) throw new InputError('INPUT_NOT_FILE', `${path}: expected a regular file`, { path });
-  return createReadStream(path, { highWaterMark: 1 << 20 });
+  if (!isFile) throw new InputError('INPUT_NOT_FILE', `${shown}: expected a regular file`, { path });
+  return createReadStream(fsPath(path), { highWaterMark: 1 << 20 });
 }

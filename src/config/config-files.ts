@@ -9,6 +9,7 @@ import {
   readConfigKey,
 } from '../security/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { errnoText } from '../util/fs-errors.js';
 import { type MergeResult, mergeConfigs } from './merge.js';
 import { type ConfigIssue, formatIssue, type ValidationResult, validateNodeConfig } from './parse.js';
 import { redactYaml } from './redact.js';
@@ -45,13 +46,9 @@ export function readConfigText(path: string, options: ConfigReadOptions = {}): C
     size = st.size;
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(
-      'INPUT_NOT_FOUND',
-      `${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      {
-        path,
-      },
-    );
+    throw new InputError('INPUT_NOT_FOUND', `${path}: cannot read: ${errnoText(err)}`, {
+      path,
+    });
   }
   if (size > MAX_CONFIG_BYTES) {
     throw new InputError('CONFIG_TOO_LARGE', `${path}: expected at most 16 MiB, got ${size} bytes`, { path });
@@ -173,13 +170,9 @@ export async function writeConfigText(output: string, text: string): Promise<voi
   try {
     await writeFileAtomic(output, text, { mode: 0o644 });
   } catch (err) {
-    throw new InputError(
-      'OUTPUT_WRITE_FAILED',
-      `${output}: cannot write: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      {
-        path: output,
-      },
-    );
+    throw new InputError('OUTPUT_WRITE_FAILED', `${output}: cannot write: ${errnoText(err)}`, {
+      path: output,
+    });
   }
 }
 

@@ -159,13 +159,13 @@ async function buildVerifiedImage(
   const mtime = checkEpoch(options.sourceDateEpoch);
   const compress = options.compress ?? 'gzip';
   const progress = options.onProgress ?? (() => undefined);
-  const entries = prepareEntries(collected, { mtime });
-  progress({ phase: 'collect', entries: entries.length });
-
+  // The output first: an unwritable one is said before any progress line.
   const out = createAtomicWriteStream(options.output, { mode: 0o644 });
   const hash = createHash('sha256');
   let bytes = 0;
   try {
+    const entries = prepareEntries(collected, { mtime });
+    progress({ phase: 'collect', entries: entries.length });
     await writeArchive(entries, out.stream, compress, {
       onEntry: (index, entry) =>
         progress({ phase: 'write', index, total: entries.length, name: entry.info.name }),

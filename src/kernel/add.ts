@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../errors/index.js';
+import { withNodeFsErrors } from '../util/fs-errors.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { rockHome } from '../util/rock-home.js';
 import { extractApk } from './apk.js';
@@ -66,9 +67,15 @@ export function sourceKind(file: string): KernelMeta['source']['kind'] {
  * Refuses (InputError): a missing source (`KERNEL_SOURCE_MISSING`), a file that is not a kernel
  * (`KERNEL_NOT_BZIMAGE`, with the reason), packages with unsafe member names (`ARCHIVE_UNSAFE_PATH`),
  * modules of another release than the kernel's (`KERNEL_MODULES_MISMATCH`), an existing name without
- * `force` (`KERNEL_EXISTS`), a bad `name` (`KERNEL_BAD_NAME`).
+ * `force` (`KERNEL_EXISTS`), a bad `name` (`KERNEL_BAD_NAME`), any filesystem failure (`FS_ERROR`,
+ * the path and the errno in words).
  */
-export async function addKernel(source: string, options: AddOptions = {}): Promise<StoredKernel> {
+export function addKernel(source: string, options: AddOptions = {}): Promise<StoredKernel> {
+  // ROCK_HOME read-only, under /sys, below a file...: the user's situation, said in words (exit 2).
+  return withNodeFsErrors(() => addKernelUnchecked(source, options));
+}
+
+async function addKernelUnchecked(source: string, options: AddOptions): Promise<StoredKernel> {
   const home = options.home ?? rockHome();
   if (options.name !== undefined) checkKernelName(options.name);
   if (!fs.existsSync(source) || !fs.statSync(source).isFile()) {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors/index.js';
 import { fsPath } from './byte-names.js';
+import { errnoWords } from './fs-errors.js';
 
 /** Options of {@link writeFileAtomic} and {@link createAtomicWriteStream}. */
 export interface AtomicWriteOptions {
@@ -45,7 +46,7 @@ function outputError(target: string, error: unknown): unknown {
     ENOTEMPTY: 'it is a directory',
     EEXIST: 'it is a directory',
   };
-  return new InputError('OUTPUT_NOT_WRITABLE', `${target}: cannot write: ${why[code] ?? code}`, {
+  return new InputError('OUTPUT_NOT_WRITABLE', `${target}: cannot write: ${why[code] ?? errnoWords(code)}`, {
     path: target,
     errno: code,
   });

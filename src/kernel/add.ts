@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../errors/index.js';
 import { withNodeFsErrors } from '../util/fs-errors.js';
+import { releaseTemp, trackTemp } from '../util/live-temp-files.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { rockHome } from '../util/rock-home.js';
 import { extractApk } from './apk.js';
@@ -92,6 +93,8 @@ async function addKernelUnchecked(source: string, options: AddOptions): Promise<
   const step = options.onStep ?? (() => {});
   makeDirs(kernelsDir(home));
   const temp = fs.mkdtempSync(path.join(kernelsDir(home), '.add-'));
+  // Interrupted (SIGINT, SIGTERM, SIGHUP) while building: the half-built entry goes too.
+  trackTemp(temp, { recursive: true });
   try {
     const kind = sourceKind(source);
     if (kind !== 'bzimage') step(`reading ${path.basename(source)} (${kind} package)`);
@@ -136,6 +139,7 @@ async function addKernelUnchecked(source: string, options: AddOptions): Promise<
     return await commitKernel(temp, name, Boolean(options.force), home);
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
+    releaseTemp(temp);
   }
 }
 

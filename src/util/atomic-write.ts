@@ -4,6 +4,7 @@ import path from 'node:path';
 import { InputError } from '../errors/index.js';
 import { fsPath } from './byte-names.js';
 import { errnoWords } from './fs-errors.js';
+import { releaseTemp, trackTemp } from './live-temp-files.js';
 
 /** Options of {@link writeFileAtomic} and {@link createAtomicWriteStream}. */
 export interface AtomicWriteOptions {
@@ -82,14 +83,22 @@ function openTemp(target: string, mode: number | undefined): { tempPath: string;
   } catch (error) {
     throw outputError(target, error);
   }
+  // Until it is renamed or removed, a SIGINT/SIGTERM/SIGHUP removes it (util/live-temp-files.ts).
+  trackTemp(tempPath);
   try {
     if (mode !== undefined) fs.fchmodSync(fd, mode);
   } catch (error) {
     fs.closeSync(fd);
-    fs.rmSync(fsPath(tempPath), { force: true });
+    removeTemp(tempPath);
     throw error;
   }
   return { tempPath, fd };
+}
+
+/** Removes a temporary file and stops tracking it. */
+function removeTemp(tempPath: string): void {
+  fs.rmSync(fsPath(tempPath), { force: true });
+  releaseTemp(tempPath);
 }
 
 /** fsyncs the directory so the rename itself survives a crash; some filesystems refuse, which is harmless. */
@@ -111,9 +120,10 @@ function renameOver(tempPath: string, target: string): void {
   try {
     fs.renameSync(fsPath(tempPath), fsPath(target));
   } catch (error) {
-    fs.rmSync(fsPath(tempPath), { force: true });
+    removeTemp(tempPath);
     throw outputError(target, error);
   }
+  releaseTemp(tempPath);
   syncDirectory(path.dirname(target));
 }
 
@@ -121,6 +131,8 @@ function renameOver(tempPath: string, target: string): void {
  * Writes `data` to `target` atomically: a temporary file in the same directory is written, fsynced and
  * renamed over `target`. Readers see the old content or the new one, never a mix; a failure (disk full,
  * target is a directory, ...) removes the temporary file and leaves an existing `target` untouched.
+ *
+ * A SIGINT, SIGTERM or SIGHUP while the temporary file exists removes it and exits 130/143/129.
  *
  * Resolves when the new content is durable. Rejects with InputError OUTPUT_IS_DIRECTORY or
  * OUTPUT_NOT_WRITABLE (exit 2, the errno in `data.errno`).
@@ -144,7 +156,7 @@ export async function writeFileAtomic(
       fs.closeSync(fd);
     }
   } catch (error) {
-    fs.rmSync(fsPath(tempPath), { force: true });
+    removeTemp(tempPath);
     throw outputError(target, error);
   }
   renameOver(tempPath, target);
@@ -181,7 +193,7 @@ export function createAtomicWriteStream(target: string, options: AtomicWriteOpti
 
   const discard = async (): Promise<void> => {
     await close();
-    fs.rmSync(fsPath(tempPath), { force: true });
+    removeTemp(tempPath);
   };
 
   const commit = async (): Promise<void> => {

@@ -149,7 +149,11 @@ export function rockConfigProgram(io: Io = processIo): Command {
       }
       if (opts.output === undefined) io.out(result.text);
       else {
-        await writeConfigText(opts.output, result.text);
+        await writeConfigText(opts.output, result.text, [
+          { path: base, field: 'base' },
+          ...overrides.map((path) => ({ path, field: 'overrides' })),
+          ...(opts.key === undefined ? [] : [{ path: opts.key, field: 'key' }]),
+        ]);
         io.out(`${opts.output}: merged ${1 + overrides.length} files`);
       }
     });

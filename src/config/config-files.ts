@@ -10,6 +10,7 @@ import {
 } from '../security/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { errnoText } from '../util/fs-errors.js';
+import { type NamedInput, refuseOutputAmongInputs } from '../util/output-among-inputs.js';
 import { type MergeResult, mergeConfigs } from './merge.js';
 import { type ConfigIssue, formatIssue, type ValidationResult, validateNodeConfig } from './parse.js';
 import { redactYaml } from './redact.js';
@@ -165,8 +166,16 @@ export async function writeStarter(output: string, options: { force?: boolean } 
   await writeFileAtomic(output, STARTER_NODE_CONFIG, { mode: 0o644 });
 }
 
-/** Writes generated or merged text to `output` (mode 0644, atomically). */
-export async function writeConfigText(output: string, text: string): Promise<void> {
+/**
+ * Writes generated or merged text to `output` (mode 0644, atomically). Refuses OUTPUT_IS_INPUT when
+ * `output` is one of `inputs` (the files the text was made from).
+ */
+export async function writeConfigText(
+  output: string,
+  text: string,
+  inputs: readonly NamedInput[] = [],
+): Promise<void> {
+  refuseOutputAmongInputs(output, inputs);
   try {
     await writeFileAtomic(output, text, { mode: 0o644 });
   } catch (err) {

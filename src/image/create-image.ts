@@ -4,6 +4,7 @@ import { configEntries } from '../config/index.js';
 import type { WriteCompression, WriteEntry } from '../cpio/index.js';
 import { CheckError, InputError } from '../errors/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
+import { type NamedInput, refuseOutputAmongInputs } from '../util/output-among-inputs.js';
 import { rockHome } from '../util/rock-home.js';
 import { type VerifyReport, verifyImage } from '../verify/index.js';
 import { collectTree } from './collect-tree.js';
@@ -85,6 +86,9 @@ export interface CreateImageResult {
 export async function createImage(options: CreateImageOptions): Promise<CreateImageResult> {
   const cwd = options.cwd ?? process.cwd();
   const at = (p: string) => resolve(cwd, p);
+  refuseOutputAmongInputs(at(options.output), createInputs(options, at));
+  if (options.sign !== undefined)
+    refuseOutputAmongInputs(at(`${options.output}.minisig`), createInputs(options, at));
   const overlays = (options.rootfs ?? []).flatMap((dir) => collectTree(at(dir)));
   const components = {
     init: at(options.components.init),
@@ -140,6 +144,9 @@ export interface PackRootfsOptions {
  */
 export async function packRootfs(options: PackRootfsOptions): Promise<CreateImageResult> {
   const cwd = options.cwd ?? process.cwd();
+  refuseOutputAmongInputs(resolve(cwd, options.output), [
+    { path: resolve(cwd, options.rootfs), field: 'rootfs' },
+  ]);
   const entries = collectTree(resolve(cwd, options.rootfs));
   return buildVerifiedImage(entries, { ...options, output: resolve(cwd, options.output) });
 }
@@ -211,6 +218,23 @@ async function buildVerifiedImage(
     await out.abort();
     throw err;
   }
+}
+
+/** Every file `createImage` reads, by field, for {@link refuseOutputAmongInputs}. */
+function createInputs(options: CreateImageOptions, at: (p: string) => string): NamedInput[] {
+  const named = (path: string | undefined, field: string) =>
+    path === undefined ? [] : [{ path: at(path), field }];
+  return [
+    ...Object.entries(options.components).map(([role, path]) => ({ path: at(path), field: role })),
+    ...named(options.configKey, 'configKey'),
+    ...named(options.nodeConfig, 'nodeConfig'),
+    ...named(options.sign, 'sign'),
+    ...(options.rootfs ?? []).map((dir) => ({ path: at(dir), field: 'rootfs' })),
+    ...(options.configs ?? []).map((spec) => ({
+      path: resolveSpec(spec, at).replace(/:[^:]*$/, ''),
+      field: 'configs',
+    })),
+  ];
 }
 
 /** `FILE:/etc/rock/NAME`: the source is resolved against cwd, the destination stays as written. */

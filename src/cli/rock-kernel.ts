@@ -10,9 +10,10 @@ import {
   fetchKernel,
   getDefaultKernel,
   type ImageCompression,
-  listKernels,
+  listStore,
   moduleClosure,
   type NetDriver,
+  refuseCorrupt,
   removeKernel,
   resolveKernel,
   type StoredKernel,
@@ -126,12 +127,14 @@ export function rockKernelProgram(io: Io = processIo): Command {
     .description('list stored kernels (* marks the default)')
     .option('--json', 'print a JSON array on stdout')
     .action((opts) => {
-      const kernels = listKernels();
+      const store = listStore();
+      const kernels = store.kernels;
       if (opts.json) {
+        refuseCorrupt(store);
         io.out(JSON.stringify(kernels, null, 2));
         return;
       }
-      if (kernels.length === 0) {
+      if (kernels.length === 0 && store.corrupt.length === 0) {
         io.out('no kernels stored (rock-kernel add FILE)');
         return;
       }
@@ -141,6 +144,8 @@ export function rockKernelProgram(io: Io = processIo): Command {
           `${k.isDefault ? '*' : ' '} ${k.meta.name}  ${k.meta.release}  ${k.meta.source.kind}  ${k.meta.hasConfig ? 'config' : 'no config'}  ${modules}`,
         );
       }
+      // A corrupt entry is never hidden: the good ones are listed, then it is the error.
+      refuseCorrupt(store);
     });
 
   program

@@ -14,6 +14,7 @@ import { rockHome } from '../util/rock-home.js';
 import { extractApk } from './apk.js';
 import { AR_MAGIC } from './ar.js';
 import { BZIMAGE_HEAD_BYTES, parseBzImage } from './bzimage.js';
+import { readKernelConfigInput } from './config-input.js';
 import { extractDeb } from './deb.js';
 import { findModuleFiles, generateModulesDep } from './modules-dep.js';
 import type { ExtractedFiles } from './package-extract.js';
@@ -158,7 +159,9 @@ async function extract(
     suffix ? path.join(path.dirname(source), `${prefix}-${suffix}`) : undefined;
   const config = options.config ?? existing(beside('config'));
   const systemMap = options.systemMap ?? existing(beside('System.map'));
-  if (config) fs.copyFileSync(config, path.join(temp, 'config'));
+  // Parsed before it is stored: garbage never replaces a good config (gzip and IKCONFIG forms are
+  // stored as the plain text `check` reads).
+  if (config) fs.writeFileSync(path.join(temp, 'config'), readKernelConfigInput(config));
   if (systemMap) fs.copyFileSync(systemMap, path.join(temp, 'System.map'));
   const found: ExtractedFiles = { kernelMember: source, moduleFiles: 0, skipped: [] };
   if (options.modules) {

@@ -96,6 +96,7 @@ export function rockImageProgram(io: Io = processIo): Command {
         output: opts.output,
         sourceDateEpoch: sourceDateEpoch(),
         onProgress: (event) => showProgress(progress, event),
+        onWarning: (message) => io.err(`rock-image: warning: ${message}`),
       }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output));
       progress.done();
       printCreated(io, result, Boolean(opts.json));

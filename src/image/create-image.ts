@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import { configEntries } from '../config/index.js';
 import type { WriteCompression, WriteEntry } from '../cpio/index.js';
 import { CheckError, InputError } from '../errors/index.js';
+import { isExposed, readConfigKey } from '../security/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
 import { type NamedInput, refuseOutputAmongInputs } from '../util/output-among-inputs.js';
 import { rockHome } from '../util/rock-home.js';
@@ -46,6 +47,8 @@ export interface CreateImageOptions {
   home?: string;
   /** Called with progress: the entry being written, and the phase. */
   onProgress?: (event: ProgressEvent) => void;
+  /** Called with each warning (one line, no secret): a CONFIG_KEY that group or others can read. */
+  onWarning?: (message: string) => void;
 }
 
 /** Progress of a long build, for a CLI to show on stderr. */
@@ -89,6 +92,7 @@ export async function createImage(options: CreateImageOptions): Promise<CreateIm
   refuseOutputAmongInputs(at(options.output), createInputs(options, at));
   if (options.sign !== undefined)
     refuseOutputAmongInputs(at(`${options.output}.minisig`), createInputs(options, at));
+  if (options.configKey !== undefined) checkConfigKeyInput(at(options.configKey), options.onWarning);
   const overlays = (options.rootfs ?? []).flatMap((dir) => collectTree(at(dir)));
   const components = {
     init: at(options.components.init),
@@ -217,6 +221,21 @@ async function buildVerifiedImage(
   } catch (err) {
     await out.abort();
     throw err;
+  }
+}
+
+/**
+ * The CONFIG_KEY input, checked up front so a 0-byte or malformed key is refused naming the file
+ * (KEY_BAD_FORMAT and the other key errors, exit 2), not later as a failed check of the image. A key
+ * that group or others can read is a warning with the mode found (the image holds it as 0400).
+ */
+function checkConfigKeyInput(path: string, onWarning: ((message: string) => void) | undefined): void {
+  const { key, perm } = readConfigKey(path);
+  key.fill(0);
+  if (isExposed(perm)) {
+    onWarning?.(
+      `${path}: mode 0${perm.toString(8)} lets group or others read the key (chmod 600 ${path}); the image holds it with mode 0400`,
+    );
   }
 }
 

@@ -5,6 +5,7 @@ import { ExitError } from '../errors/index.js';
 import {
   type CreateImageResult,
   createImage,
+  defaultImageName,
   extractImage,
   formatLong,
   listImage,
@@ -26,12 +27,16 @@ Examples:
   $ rock-image create ... --mac "$(rock-mac allocate --device node-7 | cut -d' ' -f3)" \\
       --kernel 6.1.0-56-cloud-amd64 --modules virtio_net virtio_pci --sign rock-sign.key
   $ rock-image create ... --compress zstd -o rock.img   # kernel needs CONFIG_RD_ZSTD
-  $ rock-image cpio create ./rootfs -o rock.img
+  $ rock-image cpio create ./rootfs        # writes image.cpio.gz
+  $ rock-verify integration image.cpio.gz
   $ rock-image ls -l rock.img
   $ rock-image extract rock.img ./out
 
 Exit codes: 0 ok, 1 the built image failed verification, 2 unusable input or usage.
 Environment: SOURCE_DATE_EPOCH sets every mtime in the image (default 0); NO_COLOR disables colour.`;
+
+const OUTPUT_HELP =
+  'image to write (default image.cpio.gz; image.cpio.zst, .cpio.xz or .cpio with --compress zstd, xz, none)';
 
 const compressOption = () =>
   new Option(
@@ -75,7 +80,7 @@ export function rockImageProgram(io: Io = processIo): Command {
     .option('--sign <secret-key>', 'minisign secret key: also write IMAGE.minisig')
     .option('--no-deps', "don't add the interpreter and libraries of dynamically linked components")
     .addOption(compressOption())
-    .option('-o, --output <file>', 'image to write', 'rock-os.img')
+    .option('-o, --output <file>', OUTPUT_HELP)
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText('after', EXAMPLES)
@@ -97,7 +102,9 @@ export function rockImageProgram(io: Io = processIo): Command {
         sourceDateEpoch: sourceDateEpoch(),
         onProgress: (event) => showProgress(progress, event),
         onWarning: (message) => io.err(`rock-image: warning: ${message}`),
-      }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output));
+      }).catch((err: unknown) =>
+        rethrowWithReport(err, io, Boolean(opts.json), opts.output ?? defaultImageName(opts.compress)),
+      );
       progress.done();
       printCreated(io, result, Boolean(opts.json));
     });
@@ -108,10 +115,13 @@ export function rockImageProgram(io: Io = processIo): Command {
     .description('pack ROOTFS as a reproducible image, then verify it against the contract')
     .argument('<rootfs>', 'prepared root directory')
     .addOption(compressOption())
-    .option('-o, --output <file>', 'image to write', 'rock-os.img')
+    .option('-o, --output <file>', OUTPUT_HELP)
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
-    .addHelpText('after', '\nExample:\n  $ rock-image cpio create ./rootfs -o rock.img')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-image cpio create ./rootfs            # writes image.cpio.gz\n  $ rock-image cpio create ./rootfs --compress zstd -o rock.img',
+    )
     .action(async (rootfs, opts) => {
       const progress = new Progress(!opts.quiet && !opts.json);
       const result = await packRootfs({
@@ -120,7 +130,9 @@ export function rockImageProgram(io: Io = processIo): Command {
         compress: opts.compress as WriteCompression,
         sourceDateEpoch: sourceDateEpoch(),
         onProgress: (event) => showProgress(progress, event),
-      }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output));
+      }).catch((err: unknown) =>
+        rethrowWithReport(err, io, Boolean(opts.json), opts.output ?? defaultImageName(opts.compress)),
+      );
       progress.done();
       printCreated(io, result, Boolean(opts.json));
     });

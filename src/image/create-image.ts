@@ -9,6 +9,7 @@ import { type NamedInput, refuseOutputAmongInputs } from '../util/output-among-i
 import { rockHome } from '../util/rock-home.js';
 import { type VerifyReport, verifyImage } from '../verify/index.js';
 import { collectTree } from './collect-tree.js';
+import { defaultImageName } from './default-output.js';
 import { depsEntries } from './deps-input.js';
 import { kernelEntries } from './kernel-input.js';
 import { type ComponentFiles, layoutContract } from './layout-contract.js';
@@ -38,8 +39,8 @@ export interface CreateImageOptions {
   /** Leave out the interpreter and libraries of dynamically linked components (default: add them). */
   noDeps?: boolean;
   compress?: WriteCompression;
-  /** The image to write (atomically). */
-  output: string;
+  /** The image to write (atomically); default `image.cpio.gz` (see {@link defaultImageName}). */
+  output?: string;
   /** Every mtime in the image (SOURCE_DATE_EPOCH); default 0. */
   sourceDateEpoch?: number;
   cwd?: string;
@@ -89,9 +90,9 @@ export interface CreateImageResult {
 export async function createImage(options: CreateImageOptions): Promise<CreateImageResult> {
   const cwd = options.cwd ?? process.cwd();
   const at = (p: string) => resolve(cwd, p);
-  refuseOutputAmongInputs(at(options.output), createInputs(options, at));
-  if (options.sign !== undefined)
-    refuseOutputAmongInputs(at(`${options.output}.minisig`), createInputs(options, at));
+  const output = options.output ?? defaultImageName(options.compress ?? 'gzip');
+  refuseOutputAmongInputs(at(output), createInputs(options, at));
+  if (options.sign !== undefined) refuseOutputAmongInputs(at(`${output}.minisig`), createInputs(options, at));
   if (options.configKey !== undefined) checkConfigKeyInput(at(options.configKey), options.onWarning);
   const overlays = (options.rootfs ?? []).flatMap((dir) => collectTree(at(dir)));
   const components = {
@@ -127,7 +128,7 @@ export async function createImage(options: CreateImageOptions): Promise<CreateIm
   // Overlays first, contract last: the explicit components win over anything an overlay carries.
   return buildVerifiedImage([...overlays, ...modules, ...configs, ...deps, ...contract], {
     ...options,
-    output: at(options.output),
+    output: at(output),
     sign: options.sign === undefined ? undefined : at(options.sign),
   });
 }
@@ -135,7 +136,8 @@ export async function createImage(options: CreateImageOptions): Promise<CreateIm
 /** Options of {@link packRootfs}. */
 export interface PackRootfsOptions {
   rootfs: string;
-  output: string;
+  /** Default `image.cpio.gz` (see {@link defaultImageName}). */
+  output?: string;
   compress?: WriteCompression;
   sourceDateEpoch?: number;
   cwd?: string;
@@ -148,11 +150,10 @@ export interface PackRootfsOptions {
  */
 export async function packRootfs(options: PackRootfsOptions): Promise<CreateImageResult> {
   const cwd = options.cwd ?? process.cwd();
-  refuseOutputAmongInputs(resolve(cwd, options.output), [
-    { path: resolve(cwd, options.rootfs), field: 'rootfs' },
-  ]);
+  const output = resolve(cwd, options.output ?? defaultImageName(options.compress ?? 'gzip'));
+  refuseOutputAmongInputs(output, [{ path: resolve(cwd, options.rootfs), field: 'rootfs' }]);
   const entries = collectTree(resolve(cwd, options.rootfs));
-  return buildVerifiedImage(entries, { ...options, output: resolve(cwd, options.output) });
+  return buildVerifiedImage(entries, { ...options, output });
 }
 
 interface BuildOptions {

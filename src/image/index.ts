@@ -7,6 +7,7 @@ export {
   type ProgressEvent,
   packRootfs,
 } from './create-image.js';
+export { DEFAULT_IMAGE_BASE, defaultImageName } from './default-output.js';
 export { depsEntries } from './deps-input.js';
 export type { ExtractOptions, ExtractResult, ExtractWarning } from './extract/index.js';
 export { extractRecords } from './extract/index.js';

@@ -112,8 +112,12 @@ export function rockImageProgram(io: Io = processIo): Command {
   const cpio = program.command('cpio').description('pack a prepared root directory');
   cpio
     .command('create')
-    .description('pack ROOTFS as a reproducible image, then verify it against the contract')
+    .description(
+      'pack ROOTFS as a reproducible image, adding what the contract derives and it lacks ' +
+        '(directories, device nodes, /init, busybox links, libraries; not with --exact), then verify it',
+    )
     .argument('<rootfs>', 'prepared root directory')
+    .option('--exact', 'pack the tree as it is: add no directory, device node, link or library')
     .addOption(compressOption())
     .option('-o, --output <file>', OUTPUT_HELP)
     .option('--json', 'print the result as JSON on stdout')
@@ -127,6 +131,8 @@ export function rockImageProgram(io: Io = processIo): Command {
       const result = await packRootfs({
         rootfs,
         output: opts.output,
+        exact: opts.exact,
+        onNotice: (message) => io.err(`rock-image: ${message}`),
         compress: opts.compress as WriteCompression,
         sourceDateEpoch: sourceDateEpoch(),
         onProgress: (event) => showProgress(progress, event),

@@ -9,6 +9,7 @@ import { type NamedInput, refuseOutputAmongInputs } from '../util/output-among-i
 import { rockHome } from '../util/rock-home.js';
 import { type VerifyReport, verifyImage } from '../verify/index.js';
 import { collectTree } from './collect-tree.js';
+import { completeRootfs } from './complete-rootfs.js';
 import { defaultImageName } from './default-output.js';
 import { depsEntries } from './deps-input.js';
 import { kernelEntries } from './kernel-input.js';
@@ -138,6 +139,10 @@ export interface PackRootfsOptions {
   rootfs: string;
   /** Default `image.cpio.gz` (see {@link defaultImageName}). */
   output?: string;
+  /** Pack the tree as it is: add nothing the contract derives (see {@link completeRootfs}). */
+  exact?: boolean;
+  /** Told, in one line, what was added to complete the tree (not called when nothing was). */
+  onNotice?: (message: string) => void;
   compress?: WriteCompression;
   sourceDateEpoch?: number;
   cwd?: string;
@@ -145,14 +150,21 @@ export interface PackRootfsOptions {
 }
 
 /**
- * Packs a prepared root directory as it is (the seed's form of an image), reproducibly, then
- * verifies it against the contract like {@link createImage}; the same guarantees on failure.
+ * Packs a prepared root directory, reproducibly, then verifies it against the contract like
+ * {@link createImage}; the same guarantees on failure. Unless `exact`, what the contract derives and
+ * the tree lacks is added first (directories, device nodes, `/init`, busybox links, the loader
+ * closure; see {@link completeRootfs}) and `onNotice` is told what.
  */
 export async function packRootfs(options: PackRootfsOptions): Promise<CreateImageResult> {
   const cwd = options.cwd ?? process.cwd();
   const output = resolve(cwd, options.output ?? defaultImageName(options.compress ?? 'gzip'));
   refuseOutputAmongInputs(output, [{ path: resolve(cwd, options.rootfs), field: 'rootfs' }]);
-  const entries = collectTree(resolve(cwd, options.rootfs));
+  const rootfs = resolve(cwd, options.rootfs);
+  const collected = collectTree(rootfs);
+  if (options.exact) return buildVerifiedImage(collected, { ...options, output });
+  const { entries, added } = completeRootfs(rootfs, collected);
+  if (added.length > 0)
+    options.onNotice?.(`added what the contract derives and ${rootfs} lacks: ${added.join('; ')}`);
   return buildVerifiedImage(entries, { ...options, output });
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -249,6 +250,26 @@ describe('adding kernels to the store', () => {
     expect(storeEntries(home)).toEqual(before);
     expect(fs.existsSync(path.join(home, 'evil'))).toBe(false);
     expect(fs.existsSync(path.join(path.dirname(home), 'evil'))).toBe(false);
+  });
+
+  it('says what it found instead of a kernel: a directory, nothing, an initramfs image (not an apk)', async () => {
+    const before = storeEntries(home);
+    expect((await refusal(addKernel(work, { home }))).message).toBe(
+      `${work}: expected a kernel file, .deb or .apk, found a directory`,
+    );
+    const gone = path.join(work, 'gone');
+    expect((await refusal(addKernel(gone, { home }))).message).toBe(
+      `${gone}: expected a kernel file, .deb or .apk, found nothing (no such file or directory)`,
+    );
+    const image = path.join(work, 'image.cpio.gz');
+    const cpio = execFileSync('cpio', ['-o', '-H', 'newc', '--quiet'], { cwd: work, input: '.\n' });
+    fs.writeFileSync(image, zlib.gzipSync(cpio));
+    const e = await refusal(addKernel(image, { home }));
+    expect(e.code).toBe('KERNEL_SOURCE_IS_IMAGE');
+    expect(e.message).toBe(
+      `${image}: expected a kernel file, .deb or .apk, found an initramfs image (gzip-compressed cpio); boot it with rock-kernel boot --image ${image}`,
+    );
+    expect(storeEntries(home)).toEqual(before);
   });
 
   it('refuses non-kernels with the reason, and packages without a kernel or with mismatched modules', async () => {

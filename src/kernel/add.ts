@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import { InputError } from '../errors/index.js';
-import { withNodeFsErrors } from '../util/fs-errors.js';
+import { errnoText, withNodeFsErrors } from '../util/fs-errors.js';
 import { releaseTemp, trackTemp } from '../util/live-temp-files.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { rockHome } from '../util/rock-home.js';
@@ -80,15 +81,7 @@ export function addKernel(source: string, options: AddOptions = {}): Promise<Sto
 async function addKernelUnchecked(source: string, options: AddOptions): Promise<StoredKernel> {
   const home = options.home ?? rockHome();
   if (options.name !== undefined) checkKernelName(options.name);
-  if (!fs.existsSync(source) || !fs.statSync(source).isFile()) {
-    throw new InputError(
-      'KERNEL_SOURCE_MISSING',
-      `${source}: expected a kernel file, .deb or .apk, found nothing`,
-      {
-        file: source,
-      },
-    );
-  }
+  checkSource(source);
   // Known before reading the package: say so at once (commitKernel checks again at the end).
   if (options.name !== undefined && !options.force) refuseExisting(options.name, home);
   const step = options.onStep ?? (() => {});
@@ -141,6 +134,58 @@ async function addKernelUnchecked(source: string, options: AddOptions): Promise<
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
     releaseTemp(temp);
+  }
+}
+
+/** Refuses a source that is missing, not a file, or an initramfs image (not a kernel), saying which. */
+function checkSource(source: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(source);
+  } catch (err) {
+    throw new InputError(
+      'KERNEL_SOURCE_MISSING',
+      `${source}: expected a kernel file, .deb or .apk, found nothing (${errnoText(err)})`,
+      { file: source },
+    );
+  }
+  if (!st.isFile()) {
+    throw new InputError(
+      'KERNEL_SOURCE_MISSING',
+      `${source}: expected a kernel file, .deb or .apk, found ${st.isDirectory() ? 'a directory' : 'a special file'}`,
+      { file: source },
+    );
+  }
+  const image = initramfsKind(source);
+  if (image !== undefined) {
+    throw new InputError(
+      'KERNEL_SOURCE_IS_IMAGE',
+      `${source}: expected a kernel file, .deb or .apk, found an initramfs image (${image}); boot it with rock-kernel boot --image ${source}`,
+      { file: source },
+    );
+  }
+}
+
+/** `gzip-compressed cpio` when the file is a cpio archive (plain or gzip'd), else undefined. */
+function initramfsKind(file: string): string | undefined {
+  const head = Buffer.alloc(64 * 1024);
+  const fd = fs.openSync(file, 'r');
+  let n: number;
+  try {
+    n = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const bytes = head.subarray(0, n);
+  const isCpio = (b: Uint8Array) => /^07070[12]/.test(Buffer.from(b.subarray(0, 6)).toString('latin1'));
+  if (isCpio(bytes)) return 'a newc cpio archive';
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return undefined;
+  try {
+    // Only the start: a sync flush inflates what the first bytes hold without needing the end.
+    const start = zlib.gunzipSync(bytes, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    return isCpio(start) ? 'gzip-compressed cpio' : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@ import type { WriteCompression, WriteEntry } from '../cpio/index.js';
 import { CheckError, InputError } from '../errors/index.js';
 import { isExposed, readConfigKey } from '../security/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
+import { withNodeFsErrors } from '../util/fs-errors.js';
 import { type NamedInput, refuseOutputAmongInputs } from '../util/output-among-inputs.js';
 import { rockHome } from '../util/rock-home.js';
 import { type VerifyReport, verifyImage } from '../verify/index.js';
@@ -88,7 +89,12 @@ export interface CreateImageResult {
  *   output: 'rock.img',
  * });
  */
-export async function createImage(options: CreateImageOptions): Promise<CreateImageResult> {
+export function createImage(options: CreateImageOptions): Promise<CreateImageResult> {
+  // Any fs failure not already said in the input's terms is still the user's situation (exit 2).
+  return withNodeFsErrors(() => createImageUnchecked(options));
+}
+
+async function createImageUnchecked(options: CreateImageOptions): Promise<CreateImageResult> {
   const cwd = options.cwd ?? process.cwd();
   const at = (p: string) => resolve(cwd, p);
   const output = options.output ?? defaultImageName(options.compress ?? 'gzip');
@@ -155,7 +161,11 @@ export interface PackRootfsOptions {
  * the tree lacks is added first (directories, device nodes, `/init`, busybox links, the loader
  * closure; see {@link completeRootfs}) and `onNotice` is told what.
  */
-export async function packRootfs(options: PackRootfsOptions): Promise<CreateImageResult> {
+export function packRootfs(options: PackRootfsOptions): Promise<CreateImageResult> {
+  return withNodeFsErrors(() => packRootfsUnchecked(options));
+}
+
+async function packRootfsUnchecked(options: PackRootfsOptions): Promise<CreateImageResult> {
   const cwd = options.cwd ?? process.cwd();
   const output = resolve(cwd, options.output ?? defaultImageName(options.compress ?? 'gzip'));
   refuseOutputAmongInputs(output, [{ path: resolve(cwd, options.rootfs), field: 'rootfs' }]);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { withFsError } from '../util/fs-errors.js';
+import { nodeFsError, withFsError } from '../util/fs-errors.js';
 import { rockHome } from '../util/rock-home.js';
 import { type CorruptKernel, type KernelMeta, readKernelMeta } from './kernel-meta.js';
 
@@ -177,9 +177,13 @@ export async function setDefaultKernel(name: string, home: string = rockHome()):
 export function removeKernel(name: string, home: string = rockHome()): StoredKernel {
   const kernel = resolveKernel(name, home);
   const aside = path.join(kernelsDir(home), `.remove-${name}-${process.pid}-${Date.now()}`);
-  fs.renameSync(kernel.dir, aside);
-  if (kernel.isDefault) fs.rmSync(path.join(kernelsDir(home), 'default'), { force: true });
-  fs.rmSync(aside, { recursive: true, force: true });
+  try {
+    fs.renameSync(kernel.dir, aside);
+    if (kernel.isDefault) fs.rmSync(path.join(kernelsDir(home), 'default'), { force: true });
+    fs.rmSync(aside, { recursive: true, force: true });
+  } catch (err) {
+    throw nodeFsError(err);
+  }
   return kernel;
 }
 

@@ -20,6 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { InputError, ToolError } from '../errors/index.js';
 import { createAtomicWriteStream, writeFileAtomic } from '../util/atomic-write.js';
 import { fsPath, readNames } from '../util/byte-names.js';
+import { nodeFsError } from '../util/fs-errors.js';
 import { openInput } from '../util/open-input.js';
 import { backupFile } from './backup.js';
 import { decryptChunks, ENVELOPE_MAGIC, encryptChunks, isEnvelope } from './envelope.js';
@@ -55,6 +56,15 @@ const STAGE_NAME = /^\..*\.rotate-(?:old-)?[0-9a-f]{12}$/;
 
 /** Every file under `dirs` that starts with the envelope magic (symlinks not followed, staging files skipped). */
 export function findEnvelopes(dirs: readonly string[]): string[] {
+  try {
+    return findEnvelopesUnchecked(dirs);
+  } catch (err) {
+    // An unreadable or missing --dir: the path and the errno in words (exit 2), not a crash.
+    throw nodeFsError(err);
+  }
+}
+
+function findEnvelopesUnchecked(dirs: readonly string[]): string[] {
   const found: string[] = [];
   const head = Buffer.alloc(ENVELOPE_MAGIC.length);
   const walk = (dir: string): void => {

@@ -23,16 +23,28 @@ function mountReadOnly(): boolean {
   return spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', ro]).status === 0;
 }
 const haveReadOnly = mountReadOnly();
+/** A kernel store made read-only after one kernel was added (a tmpfs remounted ro). */
+const roStore = join(work, 'ro-store');
+
+function readOnlyStore(): void {
+  mkdirSync(roStore);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', roStore]);
+  const add = runTool('rock-kernel', ['add', vmlinuz, '--name', 'k1', '-q'], { env: { ROCK_HOME: roStore } });
+  expect(add.status).toBe(0);
+  execFileSync('mount', ['-o', 'remount,ro', roStore]);
+}
 
 beforeAll(() => {
   writeFileSync(key, 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n', { mode: 0o600 });
   writeFileSync(file, 'not a directory\n');
+  if (haveReadOnly) readOnlyStore();
   mkdirSync(join(work, 'root/etc'), { recursive: true });
   copyFileSync(vmlinuz, join(work, 'vmlinuz'));
 });
 
 afterAll(() => {
   if (haveReadOnly) execFileSync('umount', [ro]);
+  if (haveReadOnly) execFileSync('umount', [roStore]);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -85,6 +97,31 @@ const cases: Case[] = [
     words: 'no such file or directory',
   },
   {
+    name: 'rock-kernel remove from a store on a read-only file system',
+    tool: 'rock-kernel',
+    args: () => ['remove', 'k1'],
+    env: { ROCK_HOME: roStore },
+    path: join(roStore, 'kernels/k1'),
+    words: 'read-only file system',
+    readOnly: true,
+  },
+  {
+    name: 'rock-kernel default on a store on a read-only file system',
+    tool: 'rock-kernel',
+    args: () => ['default', 'k1'],
+    env: { ROCK_HOME: roStore },
+    path: join(roStore, 'kernels/default'),
+    words: 'read-only',
+    readOnly: true,
+  },
+  {
+    name: 'rock-security rotate --dir of a directory that does not exist',
+    tool: 'rock-security',
+    args: () => ['rotate', '--key', key, '--dir', '/proc/no-such-dir'],
+    path: '/proc/no-such-dir',
+    words: 'no such file or directory',
+  },
+  {
     name: 'rock-image create with the output on a read-only file system',
     tool: 'rock-image',
     args: () => ['create', ...components(), '--config-key', key, '-o', join(ro, 'x.img')],
@@ -116,7 +153,7 @@ const cases: Case[] = [
   {
     name: 'rock-image cpio create with the output under /proc',
     tool: 'rock-image',
-    args: () => ['cpio', 'create', join(work, 'root'), '-o', '/proc/rock.img'],
+    args: () => ['cpio', 'create', join(work, 'root'), '--exact', '-o', '/proc/rock.img'],
     path: '/proc/rock.img',
     words: 'cannot write',
   },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesDir } from '../../src/qemu/test-support/test-kernel.js';
-import { componentFlags, runTool } from '../support/cli.js';
+import { componentFlags, repoRoot, runTool } from '../support/cli.js';
 
 let work: string;
 const KEY = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n';
@@ -84,4 +84,20 @@ describe('an output that is one of the inputs', () => {
       if (content !== '') expect(readFileSync(resolve(work, victim), 'utf8')).toBe(content);
     });
   }
+});
+
+describe('rock-kernel boot --log', () => {
+  it('refuses a log file that is the image it boots, before QEMU starts', () => {
+    const env = { ROCK_HOME: join(work, 'home') };
+    const vmlinuz = join(repoRoot, '.cache/kernel/vmlinuz');
+    expect(runTool('rock-kernel', ['add', vmlinuz, '-q'], { env }).status).toBe(0);
+    writeFileSync(join(work, 'rock.img'), 'image bytes');
+    const run = runTool('rock-kernel', ['boot', '--image', 'rock.img', '--log', './rock.img'], {
+      cwd: work,
+      env,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('found the image input rock.img; nothing was written');
+    expect(readFileSync(join(work, 'rock.img'), 'utf8')).toBe('image bytes');
+  });
 });

@@ -89,4 +89,48 @@ describe('rock-config', () => {
     const r = await cli('schema');
     expect(JSON.parse(r.out).title).toBe('ROCK-OS node.yaml');
   });
+
+  it('never echoes a CONFIG_KEY or binary data given where a node config was expected', async () => {
+    const dir = tmp();
+    const keyText = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
+    const key = path.join(dir, 'CONFIG_KEY');
+    fs.writeFileSync(key, `${keyText}\n`, { mode: 0o600 });
+    const blob = path.join(dir, 'blob');
+    const bytes = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 131 + 7) % 256));
+    fs.writeFileSync(blob, bytes);
+    const keyWords = 'found one line of base64 of 44 characters (a CONFIG_KEY?)';
+    const runs = {
+      validate: await cli('validate', key),
+      validateJson: await cli('validate', key, '--json'),
+      show: await cli('show', key),
+      encrypt: await cli('encrypt', key, '--key', key, '-o', path.join(dir, 'out.enc')),
+      encryptJson: await cli('encrypt', key, '--key', key, '-o', path.join(dir, 'out.enc'), '--json'),
+      showBinary: await cli('show', blob),
+      validateBinary: await cli('validate', blob),
+    };
+    for (const run of Object.values(runs)) {
+      expect(run.out + run.err).not.toContain(keyText.slice(0, 12));
+      expect(run.out + run.err).not.toContain(bytes.subarray(20, 24).toString('latin1'));
+    }
+    expect(runs.validate).toEqual({
+      code: 1,
+      out: `${key}:1:1: expected a mapping (a node configuration), ${keyWords}`,
+      err: '',
+    });
+    expect(runs.show).toEqual({
+      code: 2,
+      out: '',
+      err: `rock-config: ${key}: expected a node configuration (a YAML mapping), ${keyWords}; nothing of it is shown`,
+    });
+    expect(runs.encrypt.err).toContain(keyWords);
+    expect(fs.existsSync(path.join(dir, 'out.enc'))).toBe(false);
+    expect(runs.showBinary).toEqual({
+      code: 2,
+      out: '',
+      err: `rock-config: ${blob}: expected a node configuration (a YAML mapping), found binary data (300 bytes); nothing of it is shown`,
+    });
+    expect(runs.validateBinary.out).toBe(
+      `${blob}:1:1: expected a mapping (a node configuration), found binary data (300 bytes)`,
+    );
+  });
 });

@@ -5,7 +5,7 @@ import { ExitError } from '../errors/index.js';
 import {
   type CreateImageResult,
   createImage,
-  DEFAULT_IMAGE_OUTPUT,
+  defaultImageName,
   extractImage,
   formatLong,
   IMAGE_DEFINITION_FILE,
@@ -33,12 +33,16 @@ Examples:
   $ rock-image --mac a4:58:0f:01:00:10          # create, from ./rock-image.yaml
   $ rock-image create --file images/edge.yaml -o edge.img
   $ rock-build all && rock-image create --components build/components -o rock.img
-  $ rock-image cpio create ./rootfs -o rock.img
+  $ rock-image cpio create ./rootfs        # writes image.cpio.gz
+  $ rock-verify integration image.cpio.gz
   $ rock-image ls -l rock.img
   $ rock-image extract rock.img ./out
 
 Exit codes: 0 ok, 1 the built image failed verification, 2 unusable input or usage.
 Environment: SOURCE_DATE_EPOCH sets every mtime in the image (default 0); NO_COLOR disables colour.`;
+
+const OUTPUT_HELP =
+  'image to write (default image.cpio.gz; image.cpio.zst, .cpio.xz or .cpio with --compress zstd, xz, none)';
 
 const compressOption = () =>
   new Option(
@@ -93,10 +97,7 @@ export function rockImageProgram(io: Io = processIo): Command {
     .option('--sign <secret-key>', 'minisign secret key: also write IMAGE.minisig')
     .option('--no-deps', "don't add the interpreter and libraries of dynamically linked components")
     .addOption(compressOption())
-    .option(
-      '-o, --output <file>',
-      `image to write (default: the definition's output, else ${DEFAULT_IMAGE_OUTPUT})`,
-    )
+    .option('-o, --output <file>', `${OUTPUT_HELP}; a definition file's output is used when set`)
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText('after', EXAMPLES)
@@ -119,9 +120,15 @@ export function rockImageProgram(io: Io = processIo): Command {
         output: opts.output,
         sourceDateEpoch: sourceDateEpoch(process.env),
         onProgress: (event) => showProgress(progress, event),
+        onWarning: (message) => io.err(`rock-image: warning: ${message}`),
       });
       const result = await createImage(options).catch((err: unknown) =>
-        rethrowWithReport(err, io, Boolean(opts.json), options.output),
+        rethrowWithReport(
+          err,
+          io,
+          Boolean(opts.json),
+          options.output ?? defaultImageName(options.compress ?? 'gzip'),
+        ),
       );
       progress.done();
       printCreated(io, result, Boolean(opts.json));
@@ -133,22 +140,33 @@ export function rockImageProgram(io: Io = processIo): Command {
     .addHelpText('after', '\nExample:\n  $ rock-image cpio create ./rootfs -o rock.img');
   cpio
     .command('create')
-    .description('pack ROOTFS as a reproducible image, then verify it against the contract')
+    .description(
+      'pack ROOTFS as a reproducible image, adding what the contract derives and it lacks ' +
+        '(directories, device nodes, /init, busybox links, libraries; not with --exact), then verify it',
+    )
     .argument('<rootfs>', 'prepared root directory')
+    .option('--exact', 'pack the tree as it is: add no directory, device node, link or library')
     .addOption(compressOption())
-    .option('-o, --output <file>', 'image to write', 'rock-os.img')
+    .option('-o, --output <file>', OUTPUT_HELP)
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
-    .addHelpText('after', '\nExample:\n  $ rock-image cpio create ./rootfs -o rock.img')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rock-image cpio create ./rootfs            # writes image.cpio.gz\n  $ rock-image cpio create ./rootfs --compress zstd -o rock.img',
+    )
     .action(async (rootfs, opts) => {
       const progress = new Progress(!opts.quiet && !opts.json);
       const result = await packRootfs({
         rootfs,
         output: opts.output,
+        exact: opts.exact,
+        onNotice: (message) => io.err(`rock-image: ${message}`),
         compress: opts.compress as WriteCompression,
         sourceDateEpoch: sourceDateEpoch(process.env),
         onProgress: (event) => showProgress(progress, event),
-      }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output));
+      }).catch((err: unknown) =>
+        rethrowWithReport(err, io, Boolean(opts.json), opts.output ?? defaultImageName(opts.compress)),
+      );
       progress.done();
       printCreated(io, result, Boolean(opts.json));
     });

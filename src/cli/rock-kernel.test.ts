@@ -39,6 +39,27 @@ describe('rock-kernel', () => {
     expect(await cli('default')).toEqual({ code: 0, out: release, err: '' });
   });
 
+  it('list and show report a corrupt meta.json with its path (exit 2) and still list the good kernels', async () => {
+    const dir = path.join(home, 'kernels', 'zz-broken');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'meta.json'), 'not json');
+    try {
+      const list = await cli('list');
+      expect(list.code).toBe(2);
+      expect(list.out).toContain(release);
+      expect(list.err).toBe(
+        `rock-kernel: ${dir}/meta.json: kernel "zz-broken": expected JSON, found 8 bytes that do not parse; rock-kernel remove zz-broken or add it again with --force`,
+      );
+      const show = await cli('show', 'zz-broken');
+      expect(show.code).toBe(2);
+      expect(show.err).toContain(`${dir}/meta.json: kernel "zz-broken"`);
+      const json = await cli('list', '--json');
+      expect(JSON.parse(json.out).error.code).toBe('KERNEL_META_CORRUPT');
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
   it('check: passes gzip and zstd; names missing options and exits 1', async () => {
     const ok = await cli('check', '--compress', 'zstd');
     expect(ok.code).toBe(0);

@@ -7,6 +7,7 @@ import {
   type KernelCommands,
   kernelCommands,
   type NetDriver,
+  refuseCorrupt,
   type StoredKernel,
 } from '../kernel/index.js';
 import type { BootVerdict } from '../qemu/index.js';
@@ -138,12 +139,14 @@ export function rockKernelProgram(
     .option('--json', 'print a JSON array on stdout')
     .addHelpText('after', '\nExamples:\n  $ rock-kernel list\n  $ rock-kernel list --json')
     .action(async (opts) => {
-      const kernels = await commands.list({}, context);
+      const store = await commands.list({}, context);
+      const kernels = store.kernels;
       if (opts.json) {
+        refuseCorrupt(store);
         io.out(JSON.stringify(kernels, null, 2));
         return;
       }
-      if (kernels.length === 0) {
+      if (kernels.length === 0 && store.corrupt.length === 0) {
         io.out('no kernels stored (rock-kernel add FILE)');
         return;
       }
@@ -153,6 +156,8 @@ export function rockKernelProgram(
           `${k.isDefault ? '*' : ' '} ${k.meta.name}  ${k.meta.release}  ${k.meta.source.kind}  ${k.meta.hasConfig ? 'config' : 'no config'}  ${modules}`,
         );
       }
+      // A corrupt entry is never hidden: the good ones are listed, then it is the error.
+      refuseCorrupt(store);
     });
 
   program

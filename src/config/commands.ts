@@ -104,7 +104,11 @@ export const configCommands: ConfigCommands = {
   merge: async ({ base, overrides, output, key }) => {
     const result = mergeConfigFiles(base, overrides, { key });
     if (!result.validation.ok || output === undefined) return result;
-    await writeConfigText(output, result.text);
+    await writeConfigText(output, result.text, [
+      { path: base, field: 'base' },
+      ...overrides.map((path) => ({ path, field: 'overrides' })),
+      ...(key === undefined ? [] : [{ path: key, field: 'key' }]),
+    ]);
     return { ...result, output };
   },
   show: async ({ file, key }) => showConfig(file, { key }),

@@ -9,6 +9,7 @@ import {
 } from '../contract/index.js';
 import { newInfo, type WriteEntry } from '../cpio/index.js';
 import { InputError } from '../errors/index.js';
+import { errnoText } from '../util/fs-errors.js';
 
 /** Largest config file accepted (configs are small; this keeps a wrong argument from filling memory). */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -71,11 +72,7 @@ function readSource(spec: string, source: string): Uint8Array {
   try {
     st = statSync(source);
   } catch (err) {
-    throw refuse(
-      'INPUT_NOT_FOUND',
-      spec,
-      `cannot read ${source}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
+    throw refuse('INPUT_NOT_FOUND', spec, `cannot read ${source}: ${errnoText(err)}`);
   }
   if (!st.isFile()) throw refuse('INPUT_NOT_FILE', spec, `${source}: expected a regular file`);
   if (st.size > MAX_CONFIG_BYTES)

@@ -9,9 +9,18 @@ import {
   readConfigKey,
 } from '../security/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { errnoText } from '../util/fs-errors.js';
+import { type NamedInput, refuseOutputAmongInputs } from '../util/output-among-inputs.js';
 import { statRegularFile } from '../util/regular-file.js';
+import { describeContent, isBinaryText, isMapping } from './describe-content.js';
 import { type MergeResult, mergeConfigs } from './merge.js';
-import { type ConfigIssue, formatIssue, type ValidationResult, validateNodeConfig } from './parse.js';
+import {
+  type ConfigIssue,
+  formatIssue,
+  parseYaml,
+  type ValidationResult,
+  validateNodeConfig,
+} from './parse.js';
 import { redactYaml } from './redact.js';
 import { STARTER_NODE_CONFIG } from './starter.js';
 
@@ -28,6 +37,8 @@ export interface ConfigReadOptions {
 export interface ConfigText {
   source: string;
   text: string;
+  /** Bytes of the (decrypted) content. */
+  size: number;
   encrypted: boolean;
 }
 
@@ -44,7 +55,8 @@ export function readConfigText(path: string, options: ConfigReadOptions = {}): C
     throw new InputError('CONFIG_TOO_LARGE', `${path}: expected at most 16 MiB, got ${size} bytes`, { path });
   }
   const bytes = readFileSync(path);
-  if (!isEnvelope(bytes)) return { source: path, text: bytes.toString('utf8'), encrypted: false };
+  if (!isEnvelope(bytes))
+    return { source: path, text: bytes.toString('utf8'), size: bytes.length, encrypted: false };
   if (options.key === undefined) {
     throw new InputError(
       'CONFIG_ENCRYPTED',
@@ -56,8 +68,9 @@ export function readConfigText(path: string, options: ConfigReadOptions = {}): C
   try {
     const plain = openBytes(key, bytes, path);
     const text = plain.toString('utf8');
+    const size = plain.length;
     plain.fill(0);
-    return { source: path, text, encrypted: true };
+    return { source: path, text, size, encrypted: true };
   } finally {
     key.fill(0);
   }
@@ -72,13 +85,27 @@ export interface FileValidation {
 
 /** Reads (decrypting if needed) and validates one node config file. Refuses what {@link readConfigText} refuses. */
 export function validateConfigFile(path: string, options: ConfigReadOptions = {}): FileValidation {
-  const { text, encrypted } = readConfigText(path, options);
-  return { source: path, encrypted, result: validateNodeConfig(text, path) };
+  const { text, size, encrypted } = readConfigText(path, options);
+  return { source: path, encrypted, result: validateNodeConfig(text, path, size) };
 }
 
-/** The config with every secret value redacted, ready to print. Refuses what {@link readConfigText} refuses. */
+/**
+ * The config with every secret value redacted, ready to print. Refuses what {@link readConfigText}
+ * refuses, and CONFIG_NOT_A_MAPPING (exit 2) for binary data or YAML that is not a mapping.
+ */
 export function showConfig(path: string, options: ConfigReadOptions = {}): string {
-  return redactYaml(readConfigText(path, options).text);
+  const { text, size } = readConfigText(path, options);
+  // A file that is not a mapping (often a secret in the wrong place) is described, never printed.
+  const parsed = isBinaryText(text) ? undefined : parseYaml(text);
+  if (parsed === undefined || (parsed.ok && !isMapping(parsed.value))) {
+    const found = describeContent(text, parsed?.ok ? parsed.value : undefined, size);
+    throw new InputError(
+      'CONFIG_NOT_A_MAPPING',
+      `${path}: expected a node configuration (a YAML mapping), found ${found}; nothing of it is shown`,
+      { path },
+    );
+  }
+  return redactYaml(text);
 }
 
 function invalid(source: string, errors: ConfigIssue[]): CheckError {
@@ -114,7 +141,7 @@ export async function encryptConfig(
     throw new InputError('CONFIG_ALREADY_ENCRYPTED', `${input}: already encrypted`, { path: input });
   }
   if (options.validate !== false) {
-    const result = validateNodeConfig(config.text, input);
+    const result = validateNodeConfig(config.text, input, config.size);
     if (!result.ok) throw invalid(input, result.errors);
   }
   return encryptFile(input, output, keyFile, { mode: 0o644 });
@@ -154,18 +181,22 @@ export async function writeStarter(output: string, options: { force?: boolean } 
   await writeFileAtomic(output, STARTER_NODE_CONFIG, { mode: 0o644 });
 }
 
-/** Writes generated or merged text to `output` (mode 0644, atomically). */
-export async function writeConfigText(output: string, text: string): Promise<void> {
+/**
+ * Writes generated or merged text to `output` (mode 0644, atomically). Refuses OUTPUT_IS_INPUT when
+ * `output` is one of `inputs` (the files the text was made from).
+ */
+export async function writeConfigText(
+  output: string,
+  text: string,
+  inputs: readonly NamedInput[] = [],
+): Promise<void> {
+  refuseOutputAmongInputs(output, inputs);
   try {
     await writeFileAtomic(output, text, { mode: 0o644 });
   } catch (err) {
-    throw new InputError(
-      'OUTPUT_WRITE_FAILED',
-      `${output}: cannot write: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      {
-        path: output,
-      },
-    );
+    throw new InputError('OUTPUT_WRITE_FAILED', `${output}: cannot write: ${errnoText(err)}`, {
+      path: output,
+    });
   }
 }
 

@@ -78,7 +78,9 @@ volcano:
     expect(lines('node_id: n1\nnode_id: n2\n')).toEqual(['node.yaml:2:1: Map keys must be unique']);
     expect(lines('node_id: n1\n\thostname: x\n')[0]).toMatch(/^node\.yaml:2:1: /);
     expect(lines('a: 1\n---\nb: 2\n')[0]).toMatch(/^node\.yaml:2:1: Source contains multiple documents/);
-    expect(lines('')).toEqual(['node.yaml:1:1: expected a mapping, got null']);
+    expect(lines('')).toEqual([
+      'node.yaml:1:1: expected a mapping (a node configuration), found nothing (an empty document)',
+    ]);
   });
 
   it('reads YAML 1.2: yes is a string, not a boolean', () => {

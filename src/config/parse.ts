@@ -5,6 +5,7 @@
  */
 import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { describeContent, isBinaryText, isMapping } from './describe-content.js';
 import { type NodeConfig, nodeConfigSchema, SECRET_KEYS } from './schema.js';
 
 /** One problem in a config file, at a 1-based line and column. */
@@ -61,15 +62,36 @@ export function parseYaml(text: string): ParsedYaml {
   }
 }
 
+function notMapping(text: string, value: unknown, size: number | undefined): ValidationResult {
+  const found = describeContent(text, value, size);
+  return {
+    ok: false,
+    errors: [
+      {
+        line: 1,
+        column: 1,
+        path: '',
+        message: `expected a mapping (a node configuration), found ${found}`,
+        code: 'not_a_mapping',
+      },
+    ],
+  };
+}
+
 /**
  * Validates a node.yaml text against the schema. Returns the value (defaults applied) or every error,
  * each with line:column, field path and what was expected, in file order. Unknown keys are errors.
  * `source` is only for the caller's messages (see {@link formatIssue}); the text is all that is read.
+ * Input that is not a mapping is described (`size`: its bytes on disk), never quoted: it may be a key.
  */
-export function validateNodeConfig(text: string, source: string): ValidationResult {
+export function validateNodeConfig(text: string, source: string, size?: number): ValidationResult {
   void source;
+  // Binary data (a key, an image) is described, never parsed: YAML's errors would quote it.
+  if (isBinaryText(text)) return notMapping(text, undefined, size);
   const parsed = parseYaml(text);
   if (!parsed.ok) return parsed;
+  // Not a mapping (a key's base64 line, a list...): say what it is, never echo it (it may be a secret).
+  if (!isMapping(parsed.value)) return notMapping(text, parsed.value, size);
   const result = nodeConfigSchema.safeParse(parsed.value, { error: expectedText });
   if (result.success) return { ok: true, value: result.data };
   const errors = result.error.issues.flatMap((issue) =>

@@ -1,4 +1,5 @@
 import { hexOffset, InputError } from '../errors/index.js';
+import { encodeName } from '../util/byte-names.js';
 import {
   encodeHeader,
   FIELD_MAX,
@@ -116,7 +117,8 @@ export class NewcWriter {
       );
     if (info.name === TRAILER_NAME)
       throw fail('PATH_INVALID', 'name', 'not the end-of-archive marker', TRAILER_NAME);
-    const nameSize = Buffer.byteLength(info.name, 'utf8') + 1;
+    // Names are bytes (util/byte-names.ts): an escaped byte is written as that byte, not as U+FFFD.
+    const nameSize = encodeName(info.name).length + 1;
     if (nameSize > PATH_MAX)
       throw fail('CPIO_NAME_TOO_LONG', 'namesize', `<= ${PATH_MAX} bytes with the NUL`, String(nameSize));
     const bits = TYPE_BITS[info.type];
@@ -154,7 +156,7 @@ export class NewcWriter {
         );
       if (info.linkTarget.includes('\0'))
         throw fail('CPIO_BAD_FIELD', 'linkTarget', 'no NUL byte', JSON.stringify(info.linkTarget));
-      data = Buffer.from(info.linkTarget, 'utf8');
+      data = encodeName(info.linkTarget);
       size = data.length;
       // The kernel skips symlinks whose target is longer than PATH_MAX (init/initramfs.c do_header).
       if (size > PATH_MAX)
@@ -221,7 +223,7 @@ export class NewcWriter {
     const total = pad4(HEADER_SIZE + header.namesize);
     const buf = new Uint8Array(total);
     buf.set(head, 0);
-    buf.set(Buffer.from(name, 'utf8'), HEADER_SIZE);
+    buf.set(encodeName(name), HEADER_SIZE);
     await this.#emit(buf);
   }
 

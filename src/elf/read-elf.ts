@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { InputError } from '../errors/index.js';
+import { errnoText } from '../util/fs-errors.js';
 import {
   bufferSource,
   pagedSource,
@@ -115,11 +116,7 @@ export function readElfFile(path: string): ElfInfo {
   try {
     fd = fs.openSync(path, 'r');
   } catch (err) {
-    throw new InputError(
-      'FILE_UNREADABLE',
-      `${path}: cannot open: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      { file: path },
-    );
+    throw new InputError('FILE_UNREADABLE', `${path}: cannot open: ${errnoText(err)}`, { file: path });
   }
   try {
     const size = fs.fstatSync(fd).size;

@@ -1,7 +1,10 @@
-import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { type EntryType, newInfo, type WriteEntry } from '../cpio/index.js';
+import { PATH_MAX } from '../cpio/newc-header.js';
 import { InputError } from '../errors/index.js';
+import { decodeName, encodeName, escapeName, fsPath, readNames } from '../util/byte-names.js';
+import { withFsError } from '../util/fs-errors.js';
 import { fileContent } from './file-content.js';
 
 /**
@@ -11,17 +14,15 @@ import { fileContent } from './file-content.js';
  *
  * Symlinks are recorded, never followed. Files with several links inside the tree become one hard
  * link group. Ownership and times are copied as found; the reproducibility transform resets them.
- * Refuses (INPUT_NOT_FOUND / INPUT_NOT_DIRECTORY) a root that is missing or not a directory.
+ * Names are bytes: directories are read as bytes and each name is kept losslessly (see
+ * `util/byte-names.ts`), so a name that is not UTF-8 reaches the archive exactly as it is on disk.
+ *
+ * Refuses (INPUT_NOT_FOUND / INPUT_NOT_DIRECTORY) a root that is missing or not a directory,
+ * CPIO_NAME_TOO_LONG a name longer than the kernel's PATH_MAX, FS_ERROR any other fs failure (path
+ * and errno in words); all exit 2.
  */
 export function collectTree(root: string): WriteEntry[] {
-  let rootStat: Stats;
-  try {
-    rootStat = lstatSync(root);
-  } catch (err) {
-    throw new InputError('INPUT_NOT_FOUND', `${root}: cannot read: ${(err as NodeJS.ErrnoException).code}`, {
-      path: root,
-    });
-  }
+  const rootStat = withFsError(root, 'cannot read', () => lstatSync(fsPath(root)), 'INPUT_NOT_FOUND');
   if (!rootStat.isDirectory()) {
     throw new InputError('INPUT_NOT_DIRECTORY', `${root}: expected a directory`, { path: root });
   }
@@ -30,11 +31,13 @@ export function collectTree(root: string): WriteEntry[] {
   const pending: string[] = [''];
   while (pending.length > 0) {
     const rel = pending.pop() as string;
-    const names = readdirSync(join(root, rel)).sort();
+    const dir = join(root, rel);
+    const names = withFsError(escapeName(dir), 'cannot read directory', () => readNames(dir));
     for (const name of names) {
       const childRel = rel === '' ? name : `${rel}/${name}`;
+      checkNameLength(root, childRel);
       const abs = join(root, childRel);
-      const st = lstatSync(abs);
+      const st = withFsError(escapeName(abs), 'cannot read', () => lstatSync(fsPath(abs)));
       const entry = entryFor(childRel, abs, st);
       if (!entry) continue;
       entries.push(entry);
@@ -60,8 +63,12 @@ function entryFor(name: string, abs: string, st: Stats): WriteEntry | null {
       return entry;
     }
     case 'symlink': {
-      const target = readlinkSync(abs);
-      return { info: { ...info, linkTarget: target, size: Buffer.byteLength(target) } };
+      const target = decodeName(
+        withFsError(escapeName(abs), 'cannot read link', () =>
+          readlinkSync(fsPath(abs), { encoding: 'buffer' }),
+        ),
+      );
+      return { info: { ...info, linkTarget: target, size: encodeName(target).length } };
     }
     case 'char-device':
     case 'block-device':
@@ -69,6 +76,21 @@ function entryFor(name: string, abs: string, st: Stats): WriteEntry | null {
     default:
       return { info };
   }
+}
+
+/**
+ * A name the kernel would skip (longer than PATH_MAX with its NUL, init/initramfs.c) is refused as the
+ * archive writer refuses it, before the host's own PATH_MAX makes lstat fail with ENAMETOOLONG.
+ */
+function checkNameLength(root: string, name: string): void {
+  const bytes = encodeName(name).length + 1;
+  if (bytes <= PATH_MAX) return;
+  const shown = escapeName(name.length > 64 ? `${name.slice(0, 64)}...` : name);
+  throw new InputError(
+    'CPIO_NAME_TOO_LONG',
+    `${root}: ${shown}: name: expected <= ${PATH_MAX} bytes with the NUL (the kernel's PATH_MAX), got ${bytes}`,
+    { path: root, name, field: 'name', expected: `<= ${PATH_MAX}`, actual: bytes },
+  );
 }
 
 function entryType(st: Stats): EntryType {

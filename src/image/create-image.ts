@@ -3,10 +3,15 @@ import { basename, resolve } from 'node:path';
 import { configEntries } from '../config/index.js';
 import type { WriteCompression, WriteEntry } from '../cpio/index.js';
 import { CheckError, InputError } from '../errors/index.js';
+import { isExposed, readConfigKey } from '../security/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
+import { withNodeFsErrors } from '../util/fs-errors.js';
+import { type NamedInput, refuseOutputAmongInputs } from '../util/output-among-inputs.js';
 import { rockHome } from '../util/rock-home.js';
 import { type VerifyReport, verifyImage } from '../verify/index.js';
 import { collectTree } from './collect-tree.js';
+import { completeRootfs } from './complete-rootfs.js';
+import { defaultImageName } from './default-output.js';
 import { depsEntries } from './deps-input.js';
 import { kernelEntries } from './kernel-input.js';
 import { type ComponentFiles, layoutContract } from './layout-contract.js';
@@ -39,8 +44,8 @@ export interface CreateImageOptions {
   /** Leave out the interpreter and libraries of dynamically linked components (default: add them). */
   noDeps?: boolean;
   compress?: WriteCompression;
-  /** The image to write (atomically). */
-  output: string;
+  /** The image to write (atomically); default `image.cpio.gz` (see {@link defaultImageName}). */
+  output?: string;
   /** Every mtime in the image (SOURCE_DATE_EPOCH); default 0. */
   sourceDateEpoch?: number;
   cwd?: string;
@@ -48,6 +53,8 @@ export interface CreateImageOptions {
   home?: string;
   /** Called with progress: the entry being written, and the phase. */
   onProgress?: (event: ProgressEvent) => void;
+  /** Called with each warning (one line, no secret): a CONFIG_KEY that group or others can read. */
+  onWarning?: (message: string) => void;
 }
 
 /** Progress of a long build, for a CLI to show on stderr. */
@@ -85,9 +92,18 @@ export interface CreateImageResult {
  *   output: 'rock.img',
  * });
  */
-export async function createImage(options: CreateImageOptions): Promise<CreateImageResult> {
+export function createImage(options: CreateImageOptions): Promise<CreateImageResult> {
+  // Any fs failure not already said in the input's terms is still the user's situation (exit 2).
+  return withNodeFsErrors(() => createImageUnchecked(options));
+}
+
+async function createImageUnchecked(options: CreateImageOptions): Promise<CreateImageResult> {
   const cwd = options.cwd ?? process.cwd();
   const at = (p: string) => resolve(cwd, p);
+  const output = options.output ?? defaultImageName(options.compress ?? 'gzip');
+  refuseOutputAmongInputs(at(output), createInputs(options, at));
+  if (options.sign !== undefined) refuseOutputAmongInputs(at(`${output}.minisig`), createInputs(options, at));
+  if (options.configKey !== undefined) checkConfigKeyInput(at(options.configKey), options.onWarning);
   const overlays = (options.rootfs ?? []).flatMap((dir) => collectTree(at(dir)));
   const components = resolveComponents(options.components, options.componentsDir, cwd);
   const contract = layoutContract({
@@ -117,7 +133,7 @@ export async function createImage(options: CreateImageOptions): Promise<CreateIm
   // Overlays first, contract last: the explicit components win over anything an overlay carries.
   return buildVerifiedImage([...overlays, ...modules, ...configs, ...deps, ...contract], {
     ...options,
-    output: at(options.output),
+    output: at(output),
     sign: options.sign === undefined ? undefined : at(options.sign),
   });
 }
@@ -125,7 +141,12 @@ export async function createImage(options: CreateImageOptions): Promise<CreateIm
 /** Options of {@link packRootfs}. */
 export interface PackRootfsOptions {
   rootfs: string;
-  output: string;
+  /** Default `image.cpio.gz` (see {@link defaultImageName}). */
+  output?: string;
+  /** Pack the tree as it is: add nothing the contract derives (see {@link completeRootfs}). */
+  exact?: boolean;
+  /** Told, in one line, what was added to complete the tree (not called when nothing was). */
+  onNotice?: (message: string) => void;
   compress?: WriteCompression;
   sourceDateEpoch?: number;
   cwd?: string;
@@ -133,13 +154,26 @@ export interface PackRootfsOptions {
 }
 
 /**
- * Packs a prepared root directory as it is (the seed's form of an image), reproducibly, then
- * verifies it against the contract like {@link createImage}; the same guarantees on failure.
+ * Packs a prepared root directory, reproducibly, then verifies it against the contract like
+ * {@link createImage}; the same guarantees on failure. Unless `exact`, what the contract derives and
+ * the tree lacks is added first (directories, device nodes, `/init`, busybox links, the loader
+ * closure; see {@link completeRootfs}) and `onNotice` is told what.
  */
-export async function packRootfs(options: PackRootfsOptions): Promise<CreateImageResult> {
+export function packRootfs(options: PackRootfsOptions): Promise<CreateImageResult> {
+  return withNodeFsErrors(() => packRootfsUnchecked(options));
+}
+
+async function packRootfsUnchecked(options: PackRootfsOptions): Promise<CreateImageResult> {
   const cwd = options.cwd ?? process.cwd();
-  const entries = collectTree(resolve(cwd, options.rootfs));
-  return buildVerifiedImage(entries, { ...options, output: resolve(cwd, options.output) });
+  const output = resolve(cwd, options.output ?? defaultImageName(options.compress ?? 'gzip'));
+  refuseOutputAmongInputs(output, [{ path: resolve(cwd, options.rootfs), field: 'rootfs' }]);
+  const rootfs = resolve(cwd, options.rootfs);
+  const collected = collectTree(rootfs);
+  if (options.exact) return buildVerifiedImage(collected, { ...options, output });
+  const { entries, added } = completeRootfs(rootfs, collected);
+  if (added.length > 0)
+    options.onNotice?.(`added what the contract derives and ${rootfs} lacks: ${added.join('; ')}`);
+  return buildVerifiedImage(entries, { ...options, output });
 }
 
 interface BuildOptions {
@@ -157,13 +191,13 @@ async function buildVerifiedImage(
   const mtime = checkEpoch(options.sourceDateEpoch);
   const compress = options.compress ?? 'gzip';
   const progress = options.onProgress ?? (() => undefined);
-  const entries = prepareEntries(collected, { mtime });
-  progress({ phase: 'collect', entries: entries.length });
-
+  // The output first: an unwritable one is said before any progress line.
   const out = createAtomicWriteStream(options.output, { mode: 0o644 });
   const hash = createHash('sha256');
   let bytes = 0;
   try {
+    const entries = prepareEntries(collected, { mtime });
+    progress({ phase: 'collect', entries: entries.length });
     await writeArchive(entries, out.stream, compress, {
       onEntry: (index, entry) =>
         progress({ phase: 'write', index, total: entries.length, name: entry.info.name }),
@@ -209,6 +243,38 @@ async function buildVerifiedImage(
     await out.abort();
     throw err;
   }
+}
+
+/**
+ * The CONFIG_KEY input, checked up front so a 0-byte or malformed key is refused naming the file
+ * (KEY_BAD_FORMAT and the other key errors, exit 2), not later as a failed check of the image. A key
+ * that group or others can read is a warning with the mode found (the image holds it as 0400).
+ */
+function checkConfigKeyInput(path: string, onWarning: ((message: string) => void) | undefined): void {
+  const { key, perm } = readConfigKey(path);
+  key.fill(0);
+  if (isExposed(perm)) {
+    onWarning?.(
+      `${path}: mode 0${perm.toString(8)} lets group or others read the key (chmod 600 ${path}); the image holds it with mode 0400`,
+    );
+  }
+}
+
+/** Every file `createImage` reads, by field, for {@link refuseOutputAmongInputs}. */
+function createInputs(options: CreateImageOptions, at: (p: string) => string): NamedInput[] {
+  const named = (path: string | undefined, field: string) =>
+    path === undefined ? [] : [{ path: at(path), field }];
+  return [
+    ...Object.entries(options.components).map(([role, path]) => ({ path: at(path), field: role })),
+    ...named(options.configKey, 'configKey'),
+    ...named(options.nodeConfig, 'nodeConfig'),
+    ...named(options.sign, 'sign'),
+    ...(options.rootfs ?? []).map((dir) => ({ path: at(dir), field: 'rootfs' })),
+    ...(options.configs ?? []).map((spec) => ({
+      path: resolveSpec(spec, at).replace(/:[^:]*$/, ''),
+      field: 'configs',
+    })),
+  ];
 }
 
 /** `FILE:/etc/rock/NAME`: the source is resolved against cwd, the destination stays as written. */

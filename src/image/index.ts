@@ -7,8 +7,8 @@ export {
   type ProgressEvent,
   packRootfs,
 } from './create-image.js';
+export { DEFAULT_IMAGE_BASE, defaultImageName } from './default-output.js';
 export {
-  DEFAULT_IMAGE_OUTPUT,
   IMAGE_DEFINITION_FILE,
   IMAGE_SCHEMA_FILE,
   type ImageDefinition,

@@ -38,20 +38,14 @@ export interface ContractInputs {
  */
 export function layoutContract(inputs: ContractInputs): WriteEntry[] {
   const entries: WriteEntry[] = [];
-  for (const dir of DIRECTORIES) entries.push(record(dir.path, 'directory', dir.mode));
-  for (const dev of DEVICE_NODES) {
-    entries.push(record(dev.path, dev.type, dev.mode, { rdevMajor: dev.major, rdevMinor: dev.minor }));
-  }
+  const skeleton = contractSkeleton();
+  entries.push(...skeleton.filter((e) => e.info.type === 'directory' || isDevice(e)));
   for (const slot of COMPONENTS) {
     const source = inputs.components[slot.role];
     const content = fileContent(source, `${slot.component} (${source})`);
     entries.push({ info: info(slot.path, 'file', slot.mode, { size: content.size }), content });
   }
-  const busyboxName = BUSYBOX_PATH.slice(BUSYBOX_PATH.lastIndexOf('/') + 1);
-  for (const applet of BUSYBOX_APPLETS) {
-    entries.push(symlink(`${BUSYBOX_LINK_DIR}/${applet}`, busyboxName));
-  }
-  entries.push(symlink(INIT_LINK.path, INIT_LINK.target));
+  entries.push(...skeleton.filter((e) => e.info.type === 'symlink'));
   if (inputs.configKey !== undefined) {
     const content = fileContent(inputs.configKey, `CONFIG_KEY (${inputs.configKey})`);
     entries.push({ info: info(CONFIG_KEY_PATH, 'file', 0o400, { size: content.size }), content });
@@ -67,6 +61,29 @@ export function layoutContract(inputs: ContractInputs): WriteEntry[] {
     });
   }
   return entries;
+}
+
+/**
+ * What the contract derives without any input file: the directories, the device nodes (as archive
+ * records), the busybox applet links (`bin/sh -> busybox`, ...) and `/init -> sbin/init`. Used by
+ * {@link layoutContract}, and by `cpio create` to complete a rootfs that lacks some of it.
+ */
+export function contractSkeleton(): WriteEntry[] {
+  const entries: WriteEntry[] = [];
+  for (const dir of DIRECTORIES) entries.push(record(dir.path, 'directory', dir.mode));
+  for (const dev of DEVICE_NODES) {
+    entries.push(record(dev.path, dev.type, dev.mode, { rdevMajor: dev.major, rdevMinor: dev.minor }));
+  }
+  const busyboxName = BUSYBOX_PATH.slice(BUSYBOX_PATH.lastIndexOf('/') + 1);
+  for (const applet of BUSYBOX_APPLETS) {
+    entries.push(symlink(`${BUSYBOX_LINK_DIR}/${applet}`, busyboxName));
+  }
+  entries.push(symlink(INIT_LINK.path, INIT_LINK.target));
+  return entries;
+}
+
+function isDevice(entry: WriteEntry): boolean {
+  return entry.info.type === 'char-device' || entry.info.type === 'block-device';
 }
 
 function symlink(path: string, target: string): WriteEntry {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setNodeMac } from '../config/index.js';
 import { InputError } from '../errors/index.js';
+import { errnoText } from '../util/fs-errors.js';
 
 /**
  * The node configuration as the image will carry it: the file as given, or, with `mac`, the file
@@ -25,13 +26,9 @@ export function nodeConfigInput(
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new InputError(
-      'INPUT_NOT_FOUND',
-      `node config (${path}): cannot read: ${(err as NodeJS.ErrnoException).code}`,
-      {
-        path,
-      },
-    );
+    throw new InputError('INPUT_NOT_FOUND', `node config (${path}): cannot read: ${errnoText(err)}`, {
+      path,
+    });
   }
   return Buffer.from(setNodeMac(text, mac, path));
 }

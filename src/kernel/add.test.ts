@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError } from '../errors/index.js';
 import { addKernel } from './add.js';
@@ -7,6 +9,7 @@ import {
   getDefaultKernel,
   kernelsDir,
   listKernels,
+  listStore,
   removeKernel,
   resolveKernel,
   type StoredKernel,
@@ -88,9 +91,65 @@ describe('adding kernels to the store', () => {
     expect(named.meta.source.kind).toBe('bzimage');
     expect(named.isDefault).toBe(false);
     expect(fs.readFileSync(named.config!, 'utf8')).toBe(config);
-    const replaced = await addKernel(bare, { home, name: 'bare', force: true, config: '/dev/null' });
-    expect(fs.readFileSync(replaced.config!, 'utf8')).toBe('');
+    const gz = path.join(work, 'config.gz');
+    fs.writeFileSync(gz, zlib.gzipSync(Buffer.from('CONFIG_ONLY_THIS=y\n')));
+    const replaced = await addKernel(bare, { home, name: 'bare', force: true, config: gz });
+    expect(fs.readFileSync(replaced.config!, 'utf8')).toBe('CONFIG_ONLY_THIS=y\n');
     expect(listKernels(home).map((k) => k.meta.name)).toEqual([deb.meta.release, 'bare']);
+  });
+
+  it('refuses a --config that is not a kernel config, keeping the stored one; reads the IKCONFIG form', async () => {
+    const bare = path.join(work, 'vmlinuz');
+    fs.writeFileSync(bare, vmlinuz);
+    await addKernel(bare, { home, name: 'cfg', config: path.join(work, `config-${deb.meta.release}`) });
+    const random = path.join(work, 'random.img');
+    fs.writeFileSync(random, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+    const garbage = await refusal(addKernel(bare, { home, name: 'cfg', force: true, config: random }));
+    expect(garbage.code).toBe('KERNEL_CONFIG_INVALID');
+    expect(garbage.message).toBe(
+      `${random}: config: expected a kernel config (CONFIG_X=... lines, plain, gzip or IKCONFIG), found 4096 bytes of binary data`,
+    );
+    const prose = path.join(work, 'notes.txt');
+    fs.writeFileSync(prose, 'just some text\n');
+    expect(
+      (await refusal(addKernel(bare, { home, name: 'cfg', force: true, config: prose }))).message,
+    ).toContain('found text with no CONFIG_X=... line (15 bytes)');
+    expect(fs.readFileSync(resolveKernel('cfg', home).config!, 'utf8')).toBe(config);
+    // kernel/configs.c: the gzip'd config between IKCFG_ST and IKCFG_ED inside the kernel or configs.ko.
+    const embedded = path.join(work, 'configs.ko');
+    const gz = zlib.gzipSync(Buffer.from('CONFIG_EMBEDDED=y\n'));
+    fs.writeFileSync(
+      embedded,
+      Buffer.concat([Buffer.alloc(64, 0x7f), Buffer.from('IKCFG_ST'), gz, Buffer.from('IKCFG_ED')]),
+    );
+    const ik = await addKernel(bare, { home, name: 'cfg', force: true, config: embedded });
+    expect(fs.readFileSync(ik.config!, 'utf8')).toBe('CONFIG_EMBEDDED=y\n');
+    removeKernel('cfg', home);
+  });
+
+  it('reports an entry whose meta.json is corrupt with its path, never hides it', async () => {
+    const bare = path.join(work, 'vmlinuz');
+    fs.writeFileSync(bare, vmlinuz);
+    const k = await addKernel(bare, { home, name: 'broken' });
+    const meta = path.join(k.dir, 'meta.json');
+    for (const [content, reason] of [
+      ['{"name": "broken", ', 'expected JSON, found 19 bytes that do not parse'],
+      ['{"name": "broken"}', 'release: '],
+    ] as const) {
+      fs.writeFileSync(meta, content);
+      const store = listStore(home);
+      expect(store.kernels.map((x) => x.meta.name)).not.toContain('broken');
+      expect(store.corrupt).toEqual([expect.objectContaining({ name: 'broken', metaPath: meta })]);
+      expect(store.corrupt[0]?.reason).toContain(reason);
+      expect(() => resolveKernel('broken', home)).toThrow(
+        expect.objectContaining({
+          code: 'KERNEL_META_CORRUPT',
+          exitCode: 2,
+          message: expect.stringMatching(new RegExp(`^${meta}: kernel "broken": ${reason}`)),
+        }),
+      );
+    }
+    fs.rmSync(k.dir, { recursive: true });
   });
 
   it('reads a synthetic Alpine .apk (concatenated gzip segments)', async () => {
@@ -191,6 +250,26 @@ describe('adding kernels to the store', () => {
     expect(storeEntries(home)).toEqual(before);
     expect(fs.existsSync(path.join(home, 'evil'))).toBe(false);
     expect(fs.existsSync(path.join(path.dirname(home), 'evil'))).toBe(false);
+  });
+
+  it('says what it found instead of a kernel: a directory, nothing, an initramfs image (not an apk)', async () => {
+    const before = storeEntries(home);
+    expect((await refusal(addKernel(work, { home }))).message).toBe(
+      `${work}: expected a kernel file, .deb or .apk, found a directory`,
+    );
+    const gone = path.join(work, 'gone');
+    expect((await refusal(addKernel(gone, { home }))).message).toBe(
+      `${gone}: expected a kernel file, .deb or .apk, found nothing (no such file or directory)`,
+    );
+    const image = path.join(work, 'image.cpio.gz');
+    const cpio = execFileSync('cpio', ['-o', '-H', 'newc', '--quiet'], { cwd: work, input: '.\n' });
+    fs.writeFileSync(image, zlib.gzipSync(cpio));
+    const e = await refusal(addKernel(image, { home }));
+    expect(e.code).toBe('KERNEL_SOURCE_IS_IMAGE');
+    expect(e.message).toBe(
+      `${image}: expected a kernel file, .deb or .apk, found an initramfs image (gzip-compressed cpio); boot it with rock-kernel boot --image ${image}`,
+    );
+    expect(storeEntries(home)).toEqual(before);
   });
 
   it('refuses non-kernels with the reason, and packages without a kernel or with mismatched modules', async () => {

@@ -6,10 +6,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import { AR_MAGIC } from '../archive/index.js';
 import { InputError } from '../errors/index.js';
+import { errnoText, withNodeFsErrors } from '../util/fs-errors.js';
+import { releaseTemp, trackTemp } from '../util/live-temp-files.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { BZIMAGE_HEAD_BYTES, parseBzImage } from './bzimage.js';
+import { readKernelConfigInput } from './config-input.js';
 import { findModuleFiles, generateModulesDep } from './modules-dep.js';
 import { type ExtractedFiles, extractApk, extractDeb } from './package-extract.js';
 import {
@@ -63,25 +67,25 @@ export function sourceKind(file: string): KernelMeta['source']['kind'] {
  * Refuses (InputError): a missing source (`KERNEL_SOURCE_MISSING`), a file that is not a kernel
  * (`KERNEL_NOT_BZIMAGE`, with the reason), packages with unsafe member names (`ARCHIVE_UNSAFE_PATH`),
  * modules of another release than the kernel's (`KERNEL_MODULES_MISMATCH`), an existing name without
- * `force` (`KERNEL_EXISTS`), a bad `name` (`KERNEL_BAD_NAME`).
+ * `force` (`KERNEL_EXISTS`), a bad `name` (`KERNEL_BAD_NAME`), any filesystem failure (`FS_ERROR`,
+ * the path and the errno in words).
  */
-export async function addKernel(source: string, options: AddOptions): Promise<StoredKernel> {
+export function addKernel(source: string, options: AddOptions): Promise<StoredKernel> {
+  // ROCK_HOME read-only, under /sys, below a file...: the user's situation, said in words (exit 2).
+  return withNodeFsErrors(() => addKernelUnchecked(source, options));
+}
+
+async function addKernelUnchecked(source: string, options: AddOptions): Promise<StoredKernel> {
   const home = options.home;
   if (options.name !== undefined) checkKernelName(options.name);
-  if (!fs.existsSync(source) || !fs.statSync(source).isFile()) {
-    throw new InputError(
-      'KERNEL_SOURCE_MISSING',
-      `${source}: expected a kernel file, .deb or .apk, found nothing`,
-      {
-        file: source,
-      },
-    );
-  }
+  checkSource(source);
   // Known before reading the package: say so at once (commitKernel checks again at the end).
   if (options.name !== undefined && !options.force) refuseExisting(options.name, home);
   const step = options.onStep ?? (() => {});
   makeDirs(kernelsDir(home));
   const temp = fs.mkdtempSync(path.join(kernelsDir(home), '.add-'));
+  // Interrupted (SIGINT, SIGTERM, SIGHUP) while building: the half-built entry goes too.
+  trackTemp(temp, { recursive: true });
   try {
     const kind = sourceKind(source);
     if (kind !== 'bzimage') step(`reading ${path.basename(source)} (${kind} package)`);
@@ -126,6 +130,59 @@ export async function addKernel(source: string, options: AddOptions): Promise<St
     return await commitKernel(temp, name, Boolean(options.force), home);
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
+    releaseTemp(temp);
+  }
+}
+
+/** Refuses a source that is missing, not a file, or an initramfs image (not a kernel), saying which. */
+function checkSource(source: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(source);
+  } catch (err) {
+    throw new InputError(
+      'KERNEL_SOURCE_MISSING',
+      `${source}: expected a kernel file, .deb or .apk, found nothing (${errnoText(err)})`,
+      { file: source },
+    );
+  }
+  if (!st.isFile()) {
+    throw new InputError(
+      'KERNEL_SOURCE_MISSING',
+      `${source}: expected a kernel file, .deb or .apk, found ${st.isDirectory() ? 'a directory' : 'a special file'}`,
+      { file: source },
+    );
+  }
+  const image = initramfsKind(source);
+  if (image !== undefined) {
+    throw new InputError(
+      'KERNEL_SOURCE_IS_IMAGE',
+      `${source}: expected a kernel file, .deb or .apk, found an initramfs image (${image}); boot it with rock-kernel boot --image ${source}`,
+      { file: source },
+    );
+  }
+}
+
+/** `gzip-compressed cpio` when the file is a cpio archive (plain or gzip'd), else undefined. */
+function initramfsKind(file: string): string | undefined {
+  const head = Buffer.alloc(64 * 1024);
+  const fd = fs.openSync(file, 'r');
+  let n: number;
+  try {
+    n = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const bytes = head.subarray(0, n);
+  const isCpio = (b: Uint8Array) => /^07070[12]/.test(Buffer.from(b.subarray(0, 6)).toString('latin1'));
+  if (isCpio(bytes)) return 'a newc cpio archive';
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return undefined;
+  try {
+    // Only the start: a sync flush inflates what the first bytes hold without needing the end.
+    const start = zlib.gunzipSync(bytes, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    return isCpio(start) ? 'gzip-compressed cpio' : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -144,7 +201,9 @@ async function extract(
     suffix ? path.join(path.dirname(source), `${prefix}-${suffix}`) : undefined;
   const config = options.config ?? existing(beside('config'));
   const systemMap = options.systemMap ?? existing(beside('System.map'));
-  if (config) fs.copyFileSync(config, path.join(temp, 'config'));
+  // Parsed before it is stored: garbage never replaces a good config (gzip and IKCONFIG forms are
+  // stored as the plain text `check` reads).
+  if (config) fs.writeFileSync(path.join(temp, 'config'), readKernelConfigInput(config));
   if (systemMap) fs.copyFileSync(systemMap, path.join(temp, 'System.map'));
   const found: ExtractedFiles = { kernelMember: source, moduleFiles: 0, skipped: [] };
   if (options.modules) {

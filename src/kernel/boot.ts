@@ -3,6 +3,7 @@
  * one QEMU runner (the same as `rock-verify boot`).
  */
 import { type BootVerdict, bootImage } from '../qemu/index.js';
+import { refuseOutputAmongInputs } from '../util/output-among-inputs.js';
 import { buildCmdline } from './cmdline.js';
 import { kernelFrom } from './modules.js';
 
@@ -34,11 +35,20 @@ export interface BootKernelOptions {
  * boot: the verdict says passed, panic, init-failed, unpack-failed, timeout...).
  *
  * The generated command line adds `panic=-1` (unless given), so a panic ends QEMU at once instead of
- * waiting for the timeout. Refuses what {@link kernelFrom}, {@link buildCmdline} and the runner refuse.
+ * waiting for the timeout. Refuses OUTPUT_IS_INPUT for a log file that is the image, the kernel or
+ * the modes file, and what {@link kernelFrom}, {@link buildCmdline} and the runner refuse.
  */
 export async function bootKernel(options: BootKernelOptions): Promise<BootVerdict & { kernel: string }> {
   const home = options.home;
   const stored = kernelFrom(options.kernel, home);
+  // `--log rock.img --image rock.img` would overwrite the image with the console.
+  if (options.logFile !== undefined) {
+    refuseOutputAmongInputs(options.logFile, [
+      { path: options.image, field: 'image' },
+      { path: stored.vmlinuz, field: 'kernel' },
+      ...(options.configFile === undefined ? [] : [{ path: options.configFile, field: 'configFile' }]),
+    ]);
+  }
   const append = [...(options.append ?? [])];
   if (!append.some((a) => /(^|\s)panic=/.test(a))) append.unshift('panic=-1');
   const cmdline =

@@ -12,7 +12,8 @@ import { type FetchOptions, fetchKernel } from './fetch.js';
 import { type ModuleClosure, moduleClosure } from './modules.js';
 import {
   getDefaultKernel,
-  listKernels,
+  type KernelStore,
+  listStore,
   removeKernel,
   resolveKernel,
   type StoredKernel,
@@ -58,7 +59,8 @@ export interface DefaultKernelResult {
 export interface KernelCommands {
   add(options: AddCommandOptions, context: RunContext): Promise<StoredKernel>;
   fetch(options: FetchCommandOptions, context: RunContext): Promise<StoredKernel>;
-  list(options: Record<string, never>, context: RunContext): Promise<StoredKernel[]>;
+  /** Every entry: the kernels and the corrupt entries (never hidden: the CLI reports them). */
+  list(options: Record<string, never>, context: RunContext): Promise<KernelStore>;
   show(options: KernelNameOptions, context: RunContext): Promise<StoredKernel>;
   remove(options: Required<KernelNameOptions>, context: RunContext): Promise<StoredKernel>;
   default(options: KernelNameOptions, context: RunContext): Promise<DefaultKernelResult>;
@@ -71,7 +73,7 @@ export interface KernelCommands {
 export const kernelCommands: KernelCommands = {
   add: ({ source, ...o }, { home }) => addKernel(source, { ...o, home }),
   fetch: ({ url, sha256, ...o }, { home }) => fetchKernel(url, sha256, { ...o, home }),
-  list: async (_o, { home }) => listKernels(home),
+  list: async (_o, { home }) => listStore(home),
   show: async ({ name }, { home }) => resolveKernel(name, home),
   remove: async ({ name }, { home }) => removeKernel(name, home),
   default: async ({ name }, { home }) => {

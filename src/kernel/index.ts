@@ -56,12 +56,17 @@ export {
 export { generateModulesDep, loadOrder, normalizeModuleName, parseModulesDep } from './modules-dep.js';
 export { safeMemberName } from './package-extract.js';
 export {
+  type CorruptKernel,
   checkKernelName,
+  corruptError,
   getDefaultKernel,
   type KernelMeta,
   type KernelSource,
+  type KernelStore,
   kernelsDir,
   listKernels,
+  listStore,
+  refuseCorrupt,
   removeKernel,
   resolveKernel,
   type StoredKernel,

@@ -8,40 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { nodeFsError, withFsError } from '../util/fs-errors.js';
+import { type CorruptKernel, type KernelMeta, readKernelMeta } from './kernel-meta.js';
 
 /** Where a stored kernel came from. */
-export interface KernelSource {
-  kind: 'bzimage' | 'deb' | 'apk';
-  /** The file or URL given to `add`/`fetch`. */
-  origin: string;
-  sha256: string;
-}
+export type KernelSource = KernelMeta['source'];
 
-/** meta.json of a stored kernel. */
-export interface KernelMeta {
-  /** The store entry's name (the release, or `--name`). */
-  name: string;
-  /** The kernel release (`uname -r`), from the setup header. */
-  release: string;
-  /** The whole kernel_version string. */
-  versionString: string;
-  /** Boot protocol version from the setup header. */
-  protocol: string;
-  source: KernelSource;
-  /** sha256 of vmlinuz. */
-  vmlinuzSha256: string;
-  vmlinuzBytes: number;
-  hasConfig: boolean;
-  hasSystemMap: boolean;
-  /** Module files in `modules/` (0 when none). */
-  moduleCount: number;
-  /** True when modules.dep/modules.alias were written by the store, not shipped by the package. */
-  modulesDepGenerated: boolean;
-  /** Package members not stored (links), with the reason. */
-  skipped: string[];
-  /** ISO time of the `add`. */
-  addedAt: string;
-}
+export type { CorruptKernel, KernelMeta };
 
 /** A stored kernel: its meta and where its files are. */
 export interface StoredKernel {
@@ -76,14 +49,6 @@ export function checkKernelName(name: string): string {
   return name;
 }
 
-function readMeta(dir: string): KernelMeta | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8')) as KernelMeta;
-  } catch {
-    return undefined;
-  }
-}
-
 function stored(dir: string, meta: KernelMeta, defaultName: string | undefined): StoredKernel {
   const modulesDir = path.join(dir, 'modules');
   return {
@@ -107,33 +72,73 @@ export function getDefaultKernel(home: string): string | undefined {
   }
 }
 
-/** Every stored kernel, sorted by name. Entries being built (dot-names) are not listed. */
-export function listKernels(home: string): StoredKernel[] {
+/** The store's entries: the usable ones, sorted by name, and those whose meta.json is corrupt. */
+export interface KernelStore {
+  kernels: StoredKernel[];
+  corrupt: CorruptKernel[];
+}
+
+/**
+ * Every store entry: the kernels, sorted by name, and the entries whose meta.json is missing or does
+ * not validate (never hidden: `list` and `show` report them). Entries being built (dot-names) are
+ * not listed. Refuses FS_ERROR when the store cannot be read.
+ */
+export function listStore(home: string): KernelStore {
   const dir = kernelsDir(home);
-  if (!fs.existsSync(dir)) return [];
+  if (!fs.existsSync(dir)) return { kernels: [], corrupt: [] };
   const defaultName = getDefaultKernel(home);
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .flatMap((e) => {
-      const meta = readMeta(path.join(dir, e.name));
-      return meta ? [stored(path.join(dir, e.name), meta, defaultName)] : [];
-    })
-    .sort((a, b) => a.meta.name.localeCompare(b.meta.name, 'en', { numeric: true }));
+  const kernels: StoredKernel[] = [];
+  const corrupt: CorruptKernel[] = [];
+  const entries = withFsError(dir, 'cannot read directory', () =>
+    fs.readdirSync(dir, { withFileTypes: true }),
+  );
+  for (const e of entries) {
+    if (!e.isDirectory() || e.name.startsWith('.')) continue;
+    const read = readKernelMeta(path.join(dir, e.name));
+    if ('meta' in read) kernels.push(stored(path.join(dir, e.name), read.meta, defaultName));
+    else corrupt.push(read.corrupt);
+  }
+  kernels.sort((a, b) => a.meta.name.localeCompare(b.meta.name, 'en', { numeric: true }));
+  corrupt.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  return { kernels, corrupt };
+}
+
+/** The usable stored kernels, sorted by name (see {@link listStore} for the corrupt entries). */
+export function listKernels(home: string): StoredKernel[] {
+  return listStore(home).kernels;
+}
+
+/** The one-line error for a corrupt entry (KERNEL_META_CORRUPT, exit 2), naming its meta.json. */
+export function corruptError(entry: CorruptKernel, others = 0): InputError {
+  const more = others > 0 ? ` (and ${others} more corrupt entries)` : '';
+  return new InputError(
+    'KERNEL_META_CORRUPT',
+    `${entry.metaPath}: kernel ${JSON.stringify(entry.name)}: ${entry.reason}; rock-kernel remove ${entry.name} or add it again with --force${more}`,
+    { name: entry.name, path: entry.metaPath, reason: entry.reason },
+  );
+}
+
+/** Throws {@link corruptError} for the first corrupt entry of the store, if any. */
+export function refuseCorrupt(store: KernelStore): void {
+  const [first, ...rest] = store.corrupt;
+  if (first !== undefined) throw corruptError(first, rest.length);
 }
 
 /**
  * The stored kernel `name`; without a name, the default one, or the only one stored.
  *
- * Refuses (InputError) an unknown name (`KERNEL_NOT_FOUND`, listing the stored ones) and, without a
+ * Refuses (InputError) an entry whose meta.json is corrupt (`KERNEL_META_CORRUPT`, with its path), an
+ * unknown name (`KERNEL_NOT_FOUND`, listing the stored ones) and, without a
  * name, an empty store or several kernels and no default (`KERNEL_NO_DEFAULT`).
  */
 export function resolveKernel(name: string | undefined, home: string): StoredKernel {
-  const all = listKernels(home);
+  const store = listStore(home);
+  const all = store.kernels;
   const names = all.map((k) => k.meta.name);
   if (name === undefined) {
     const chosen = getDefaultKernel(home) ?? (all.length === 1 ? names[0] : undefined);
     if (chosen === undefined) {
+      if (all.length === 0) refuseCorrupt(store);
       const why =
         all.length === 0
           ? 'the store is empty: rock-kernel add FILE'
@@ -145,6 +150,8 @@ export function resolveKernel(name: string | undefined, home: string): StoredKer
     name = chosen;
   }
   const found = all.find((k) => k.meta.name === name);
+  const broken = store.corrupt.find((c) => c.name === name);
+  if (!found && broken) throw corruptError(broken);
   if (!found) {
     throw new InputError(
       'KERNEL_NOT_FOUND',
@@ -169,9 +176,13 @@ export async function setDefaultKernel(name: string, home: string): Promise<Stor
 export function removeKernel(name: string, home: string): StoredKernel {
   const kernel = resolveKernel(name, home);
   const aside = path.join(kernelsDir(home), `.remove-${name}-${process.pid}-${Date.now()}`);
-  fs.renameSync(kernel.dir, aside);
-  if (kernel.isDefault) fs.rmSync(path.join(kernelsDir(home), 'default'), { force: true });
-  fs.rmSync(aside, { recursive: true, force: true });
+  try {
+    fs.renameSync(kernel.dir, aside);
+    if (kernel.isDefault) fs.rmSync(path.join(kernelsDir(home), 'default'), { force: true });
+    fs.rmSync(aside, { recursive: true, force: true });
+  } catch (err) {
+    throw nodeFsError(err);
+  }
   return kernel;
 }
 

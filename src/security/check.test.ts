@@ -26,6 +26,22 @@ function image(root: string, out: string): string {
 }
 
 describe('checking key files in a directory', () => {
+  it('reads names that are not UTF-8 as bytes and shows them escaped', async () => {
+    const dir = tmp();
+    fs.mkdirSync(path.join(dir, 'etc/rock'), { recursive: true });
+    const raw = Buffer.concat([
+      Buffer.from(`${dir}/etc/rock/bad`),
+      Buffer.of(0xff, 0xfe),
+      Buffer.from('.key'),
+    ]);
+    fs.writeFileSync(raw, formatKey(KEY), { mode: 0o600 });
+    fs.chmodSync(raw, 0o600);
+    const r = await checkKeys(dir);
+    expect(r.findings.map((f) => [f.path, f.rule])).toEqual([
+      [`${dir}/etc/rock/bad\\xff\\xfe.key`, 'key.ok'],
+    ]);
+  });
+
   it('passes owner-only keys of the right size', async () => {
     const dir = tmp();
     put(path.join(dir, 'config/CONFIG_KEY'), formatKey(KEY), 0o600);

@@ -1,8 +1,10 @@
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_KEY_PATH } from '../contract/index.js';
 import { readRecords } from '../cpio/index.js';
 import { InputError } from '../errors/index.js';
+import { escapeName, fsPath, readNames } from '../util/byte-names.js';
+import { withFsError } from '../util/fs-errors.js';
 import { openInput } from '../util/open-input.js';
 import { openBytes } from './envelope.js';
 import { errnoCode, parseKey } from './key-file.js';
@@ -58,22 +60,24 @@ export async function checkKeys(target: string, options: InspectOptions = {}): P
 function checkDirectory(root: string, options: InspectOptions): KeyFinding[] {
   const findings: KeyFinding[] = [];
   const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
+    // Names are bytes: read as bytes, shown escaped (`bad\xff`), opened by their exact bytes.
+    for (const name of withFsError(escapeName(dir), 'cannot read directory', () => readNames(dir))) {
       const path = join(dir, name);
-      const st = lstatSync(path);
+      const st = withFsError(escapeName(path), 'cannot read', () => lstatSync(fsPath(path)));
       if (st.isDirectory()) {
         walk(path);
         continue;
       }
       const type = st.isFile() ? 'file' : st.isSymbolicLink() ? 'symlink' : 'other';
       const candidate: KeyFileFacts = {
-        path,
+        path: escapeName(path),
         type,
         perm: st.mode & 0o7777,
         size: st.size,
         data: new Uint8Array(),
       };
-      if (type === 'file' && st.size <= MAX_CANDIDATE) candidate.data = readFileSync(path);
+      if (type === 'file' && st.size <= MAX_CANDIDATE)
+        candidate.data = withFsError(escapeName(path), 'cannot read', () => readFileSync(fsPath(path)));
       findings.push(...inspectKeyFile(candidate, options));
       candidate.data.fill(0);
     }

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { InputError, ToolError } from '../errors/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
 import { openInput } from '../util/open-input.js';
+import { refuseOutputAmongInputs } from '../util/output-among-inputs.js';
 import { decryptChunks, encryptChunks } from './envelope.js';
 import { errnoCode, readConfigKey } from './key-file.js';
 
@@ -26,7 +27,8 @@ export interface CryptFileResult {
  * Encrypts `input` into the envelope format (see `envelope.ts`) with the key in `keyFile`, streaming,
  * and writes `output` atomically. Returns the byte counts.
  *
- * Refuses the key errors of `readConfigKey`, INPUT_NOT_FOUND / INPUT_NOT_FILE, and OUTPUT_WRITE_FAILED.
+ * Refuses OUTPUT_IS_INPUT (output is the input or the key), the key errors of `readConfigKey`,
+ * INPUT_NOT_FOUND / INPUT_NOT_FILE, and OUTPUT_WRITE_FAILED.
  */
 export async function encryptFile(
   input: string,
@@ -34,6 +36,7 @@ export async function encryptFile(
   keyFile: string,
   options: CryptFileOptions = {},
 ): Promise<CryptFileResult> {
+  refuseInputs(input, output, keyFile);
   const { key, perm } = readConfigKey(keyFile);
   try {
     return await transformFile(input, output, options.mode ?? 0o644, perm, (src) => encryptChunks(key, src));
@@ -56,6 +59,7 @@ export async function decryptFile(
   keyFile: string,
   options: CryptFileOptions = {},
 ): Promise<CryptFileResult> {
+  refuseInputs(input, output, keyFile);
   const { key, perm } = readConfigKey(keyFile);
   try {
     return await transformFile(input, output, options.mode ?? 0o600, perm, (src) =>
@@ -64,6 +68,14 @@ export async function decryptFile(
   } finally {
     key.fill(0);
   }
+}
+
+/** The output must be neither the input nor the key (`-o CONFIG_KEY` would destroy the key). */
+function refuseInputs(input: string, output: string, keyFile: string): void {
+  refuseOutputAmongInputs(output, [
+    { path: input, field: 'input' },
+    { path: keyFile, field: 'key' },
+  ]);
 }
 
 async function transformFile(

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstatSync, readFileSync } from 'node:fs';
 import { InputError } from '../errors/index.js';
+import { errnoOf, errnoWords } from '../util/fs-errors.js';
 
 /** Length of a CONFIG_KEY in bytes (AES-256). */
 export const CONFIG_KEY_BYTES = 32;
@@ -108,7 +109,8 @@ function describeShape(content: Uint8Array): string {
 
 /** `ENOENT`, `EACCES`, ... of a failed fs call. */
 export function errnoCode(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code ?? String(err);
+  const errno = errnoOf(err);
+  return errno === undefined ? String(err) : errnoWords(errno);
 }
 
 /** What a non-regular file is, for messages. */

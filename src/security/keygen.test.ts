@@ -9,6 +9,18 @@ import { useTempDirs } from './test-support/temp-dir.js';
 const tmp = useTempDirs();
 
 describe('keygen', () => {
+  it('refuses a directory as --out, forced or not, saying it is a directory', async () => {
+    const dir = tmp();
+    for (const force of [false, true]) {
+      await expect(createConfigKey(dir, { force })).rejects.toMatchObject({
+        code: 'OUTPUT_IS_DIRECTORY',
+        exitCode: 2,
+        message: `${dir}: output: expected a key file path, found a directory (name the file, e.g. ${dir}/CONFIG_KEY)`,
+      });
+    }
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
   it('writes 32 random bytes as base64 and a newline, mode 0600, different every time', async () => {
     const dir = tmp();
     const a = path.join(dir, 'A');

@@ -20,16 +20,26 @@ export interface ConfigKeyResult {
   backup?: string;
 }
 
-/** Refuses KEY_EXISTS unless forced; with force, backs the file up. Returns the backup path. */
+/**
+ * Refuses OUTPUT_IS_DIRECTORY for a directory (forced or not: a key file is written, never a
+ * directory replaced), KEY_EXISTS for an existing file unless forced; with force, backs the file up.
+ * Returns the backup path.
+ */
 function makeRoom(path: string, options: KeygenOptions): string | undefined {
-  let exists = false;
+  let st: ReturnType<typeof lstatSync> | undefined;
   try {
-    lstatSync(path);
-    exists = true;
+    st = lstatSync(path);
   } catch {
-    exists = false;
+    st = undefined;
   }
-  if (!exists) return undefined;
+  if (st === undefined) return undefined;
+  if (st.isDirectory()) {
+    throw new InputError(
+      'OUTPUT_IS_DIRECTORY',
+      `${path}: output: expected a key file path, found a directory (name the file, e.g. ${path.replace(/\/+$/, '')}/CONFIG_KEY)`,
+      { path },
+    );
+  }
   if (!options.force) {
     throw new InputError(
       'KEY_EXISTS',

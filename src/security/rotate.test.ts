@@ -35,6 +35,20 @@ describe('key rotation', () => {
     ]);
   });
 
+  it('re-encrypts an envelope whose name is not UTF-8, by its exact bytes', async () => {
+    const { root, key, dirs } = tree();
+    const raw = Buffer.concat([
+      Buffer.from(`${root}/etc/rock/bad`),
+      Buffer.of(0xff, 0xfe),
+      Buffer.from('.enc'),
+    ]);
+    fs.writeFileSync(raw, sealBytes(OLD, Buffer.from('odd: name\n')));
+    const r = await rotateKey(key, { dirs });
+    expect(r.reencrypted).toContain(`${root}/etc/rock/bad\udcff\udcfe.enc`);
+    const fresh = parseKey(fs.readFileSync(key), 'k');
+    expect(openBytes(fresh, fs.readFileSync(raw), 'raw').toString()).toBe('odd: name\n');
+  });
+
   it('re-encrypts every envelope under a new key and keeps the old key as a backup', async () => {
     const { root, key, dirs } = tree();
     const now = new Date('2031-05-06T07:08:09Z');

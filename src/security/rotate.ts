@@ -13,12 +13,14 @@
  * 3. Clean up the hard links. The old key stays as `<key>.bak-<stamp>`.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, lstatSync, openSync, readdirSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError, ToolError } from '../errors/index.js';
 import { createAtomicWriteStream, writeFileAtomic } from '../util/atomic-write.js';
+import { fsPath, readNames } from '../util/byte-names.js';
+import { nodeFsError } from '../util/fs-errors.js';
 import { openInput } from '../util/open-input.js';
 import { backupFile } from './backup.js';
 import { decryptChunks, ENVELOPE_MAGIC, encryptChunks, isEnvelope } from './envelope.js';
@@ -54,15 +56,25 @@ const STAGE_NAME = /^\..*\.rotate-(?:old-)?[0-9a-f]{12}$/;
 
 /** Every file under `dirs` that starts with the envelope magic (symlinks not followed, staging files skipped). */
 export function findEnvelopes(dirs: readonly string[]): string[] {
+  try {
+    return findEnvelopesUnchecked(dirs);
+  } catch (err) {
+    // An unreadable or missing --dir: the path and the errno in words (exit 2), not a crash.
+    throw nodeFsError(err);
+  }
+}
+
+function findEnvelopesUnchecked(dirs: readonly string[]): string[] {
   const found: string[] = [];
   const head = Buffer.alloc(ENVELOPE_MAGIC.length);
   const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
+    // Names are bytes (util/byte-names.ts): every fs call below gets the name's exact bytes.
+    for (const name of readNames(dir)) {
       const path = join(dir, name);
-      const st = lstatSync(path);
+      const st = lstatSync(fsPath(path));
       if (st.isDirectory()) walk(path);
       else if (st.isFile() && !STAGE_NAME.test(name) && st.size >= head.length) {
-        const fd = openSync(path, 'r');
+        const fd = openSync(fsPath(path), 'r');
         try {
           if (readSync(fd, head, 0, head.length, 0) === head.length && isEnvelope(head)) found.push(path);
         } finally {
@@ -107,18 +119,18 @@ export async function rotateKey(keyFile: string, options: RotateOptions = {}): P
       const entry = { file, staged: stagePath(file, id), old: stagePath(file, id, true), committed: false };
       await reencrypt(file, entry.staged, oldKey, newKey);
       staged.push(entry);
-      linkSync(file, entry.old);
+      linkSync(fsPath(file), fsPath(entry.old));
       await options.hooks?.afterStage?.(file, index);
     }
     await writeFileAtomic(stagedKey, formatKey(newKey), { mode: isExposed(perm) ? 0o600 : perm });
     backup = backupFile(keyFile, options.now ?? new Date());
     for (const [index, entry] of staged.entries()) {
       await options.hooks?.beforeCommit?.(entry.file, index);
-      renameSync(entry.staged, entry.file);
+      renameSync(fsPath(entry.staged), fsPath(entry.file));
       entry.committed = true;
     }
     renameSync(stagedKey, keyFile);
-    for (const entry of staged) rmSync(entry.old, { force: true });
+    for (const entry of staged) rmSync(fsPath(entry.old), { force: true });
     return { key: keyFile, backup, reencrypted: files };
   } catch (err) {
     const restored = rollBack(staged, stagedKey, backup);
@@ -146,7 +158,7 @@ export async function rotateKey(keyFile: string, options: RotateOptions = {}): P
 }
 
 async function reencrypt(file: string, staged: string, oldKey: Buffer, newKey: Buffer): Promise<void> {
-  const mode = lstatSync(file).mode & 0o7777;
+  const mode = lstatSync(fsPath(file)).mode & 0o7777;
   const out = createAtomicWriteStream(staged, { mode });
   try {
     const chunks = encryptChunks(newKey, decryptChunks(oldKey, openInput(file), file));
@@ -163,9 +175,9 @@ function rollBack(staged: Staged[], stagedKey: string, backup: string | undefine
   let ok = true;
   for (const entry of staged) {
     try {
-      if (entry.committed) renameSync(entry.old, entry.file);
-      else rmSync(entry.old, { force: true });
-      rmSync(entry.staged, { force: true });
+      if (entry.committed) renameSync(fsPath(entry.old), fsPath(entry.file));
+      else rmSync(fsPath(entry.old), { force: true });
+      rmSync(fsPath(entry.staged), { force: true });
     } catch {
       ok = false;
     }
@@ -178,7 +190,7 @@ function rollBack(staged: Staged[], stagedKey: string, backup: string | undefine
 function leftovers(staged: Staged[], stagedKey: string): string[] {
   return [...staged.flatMap((s) => [s.staged, s.old]), stagedKey].filter((p) => {
     try {
-      lstatSync(p);
+      lstatSync(fsPath(p));
       return true;
     } catch {
       return false;

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { CheckError, InputError, ToolError } from '../errors/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { openInput } from '../util/open-input.js';
+import { refuseOutputAmongInputs } from '../util/output-among-inputs.js';
 import { errnoCode } from './key-file.js';
 import {
   formatSignature,
@@ -99,6 +100,10 @@ export async function signFile(
   secretKeyFile: string,
   options: SignOptions = {},
 ): Promise<SignatureInfo> {
+  refuseOutputAmongInputs(options.output ?? `${file}${SIGNATURE_SUFFIX}`, [
+    { path: file, field: 'file' },
+    { path: secretKeyFile, field: 'key' },
+  ]);
   const key = parseSecretKey(readText(secretKeyFile, 'secret key'), secretKeyFile);
   const algorithm: SignatureAlgorithm = options.legacy ? 'Ed' : 'ED';
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors/index.js';
+import { fsPath } from './byte-names.js';
+import { errnoWords } from './fs-errors.js';
+import { releaseTemp, trackTemp } from './live-temp-files.js';
 
 /** Options of {@link writeFileAtomic} and {@link createAtomicWriteStream}. */
 export interface AtomicWriteOptions {
@@ -44,7 +47,7 @@ function outputError(target: string, error: unknown): unknown {
     ENOTEMPTY: 'it is a directory',
     EEXIST: 'it is a directory',
   };
-  return new InputError('OUTPUT_NOT_WRITABLE', `${target}: cannot write: ${why[code] ?? code}`, {
+  return new InputError('OUTPUT_NOT_WRITABLE', `${target}: cannot write: ${why[code] ?? errnoWords(code)}`, {
     path: target,
     errno: code,
   });
@@ -54,7 +57,7 @@ function outputError(target: string, error: unknown): unknown {
 function checkTarget(target: string): void {
   let isDirectory = false;
   try {
-    isDirectory = fs.statSync(target).isDirectory();
+    isDirectory = fs.statSync(fsPath(target)).isDirectory();
   } catch {
     // Absent (the usual case) or unreadable: the temporary file's creation says what is wrong.
   }
@@ -76,24 +79,32 @@ function openTemp(target: string, mode: number | undefined): { tempPath: string;
   const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
   let fd: number;
   try {
-    fd = fs.openSync(tempPath, flags, mode ?? 0o666);
+    fd = fs.openSync(fsPath(tempPath), flags, mode ?? 0o666);
   } catch (error) {
     throw outputError(target, error);
   }
+  // Until it is renamed or removed, a SIGINT/SIGTERM/SIGHUP removes it (util/live-temp-files.ts).
+  trackTemp(tempPath);
   try {
     if (mode !== undefined) fs.fchmodSync(fd, mode);
   } catch (error) {
     fs.closeSync(fd);
-    fs.rmSync(tempPath, { force: true });
+    removeTemp(tempPath);
     throw error;
   }
   return { tempPath, fd };
 }
 
+/** Removes a temporary file and stops tracking it. */
+function removeTemp(tempPath: string): void {
+  fs.rmSync(fsPath(tempPath), { force: true });
+  releaseTemp(tempPath);
+}
+
 /** fsyncs the directory so the rename itself survives a crash; some filesystems refuse, which is harmless. */
 function syncDirectory(dir: string): void {
   try {
-    const fd = fs.openSync(dir, fs.constants.O_RDONLY);
+    const fd = fs.openSync(fsPath(dir), fs.constants.O_RDONLY);
     try {
       fs.fsyncSync(fd);
     } finally {
@@ -107,11 +118,12 @@ function syncDirectory(dir: string): void {
 /** Renames `tempPath` over `target` (removing it if that fails), then syncs the directory. */
 function renameOver(tempPath: string, target: string): void {
   try {
-    fs.renameSync(tempPath, target);
+    fs.renameSync(fsPath(tempPath), fsPath(target));
   } catch (error) {
-    fs.rmSync(tempPath, { force: true });
+    removeTemp(tempPath);
     throw outputError(target, error);
   }
+  releaseTemp(tempPath);
   syncDirectory(path.dirname(target));
 }
 
@@ -119,6 +131,8 @@ function renameOver(tempPath: string, target: string): void {
  * Writes `data` to `target` atomically: a temporary file in the same directory is written, fsynced and
  * renamed over `target`. Readers see the old content or the new one, never a mix; a failure (disk full,
  * target is a directory, ...) removes the temporary file and leaves an existing `target` untouched.
+ *
+ * A SIGINT, SIGTERM or SIGHUP while the temporary file exists removes it and exits 130/143/129.
  *
  * Resolves when the new content is durable. Rejects with InputError OUTPUT_IS_DIRECTORY or
  * OUTPUT_NOT_WRITABLE (exit 2, the errno in `data.errno`).
@@ -142,7 +156,7 @@ export async function writeFileAtomic(
       fs.closeSync(fd);
     }
   } catch (error) {
-    fs.rmSync(tempPath, { force: true });
+    removeTemp(tempPath);
     throw outputError(target, error);
   }
   renameOver(tempPath, target);
@@ -179,7 +193,7 @@ export function createAtomicWriteStream(target: string, options: AtomicWriteOpti
 
   const discard = async (): Promise<void> => {
     await close();
-    fs.rmSync(tempPath, { force: true });
+    removeTemp(tempPath);
   };
 
   const commit = async (): Promise<void> => {

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+
 /**
  * File and record names are bytes. Inside the suite a name is a JS string that round-trips every byte
  * sequence exactly, by the "surrogateescape" rule of Python's PEP 383: valid UTF-8 decodes as usual,
@@ -104,4 +106,17 @@ export function escapeName(name: string): string {
 /** Orders names as their bytes order (what `LC_ALL=C sort` does), not as UTF-16 code units. */
 export function compareNames(a: string, b: string): number {
   return Buffer.compare(encodeName(a), encodeName(b));
+}
+
+/**
+ * The path to hand to an fs call for a name string: the string itself when it is plain UTF-8 (what
+ * Node encodes anyway), its exact bytes when it carries escaped bytes (Node would write U+FFFD).
+ */
+export function fsPath(name: string): string | Buffer {
+  return ESCAPED.test(name) ? encodeName(name) : name;
+}
+
+/** Reads a directory's names as bytes and decodes each losslessly, sorted by bytes. */
+export function readNames(dir: string): string[] {
+  return readdirSync(fsPath(dir), { encoding: 'buffer' }).map(decodeName).sort(compareNames);
 }

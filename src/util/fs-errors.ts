@@ -39,6 +39,12 @@ export function errnoWords(code: string): string {
   return WORDS[code] ?? code;
 }
 
+/** The errno of `err` in words, or the error as text when it is not an fs error (for messages). */
+export function errnoText(err: unknown): string {
+  const errno = errnoOf(err);
+  return errno === undefined ? String(err) : errnoWords(errno);
+}
+
 /**
  * Turns a filesystem failure into the user's situation: an {@link InputError} (exit 2) that says
  * what was being done to which path and why, e.g. `/sys/kernel/x: cannot create directory: operation
@@ -72,5 +78,50 @@ export async function withFsErrorAsync<T>(
     return await fn();
   } catch (err) {
     throw fsError(err, path, action, code);
+  }
+}
+
+/** What each syscall was doing, in words, for {@link nodeFsError}. */
+const ACTIONS: Readonly<Record<string, string>> = {
+  open: 'cannot open',
+  read: 'cannot read',
+  write: 'cannot write',
+  stat: 'cannot read',
+  lstat: 'cannot read',
+  scandir: 'cannot read directory',
+  readlink: 'cannot read link',
+  mkdir: 'cannot create directory',
+  mkdtemp: 'cannot create directory',
+  rename: 'cannot rename',
+  unlink: 'cannot remove',
+  rmdir: 'cannot remove',
+  rm: 'cannot remove',
+  copyfile: 'cannot copy',
+  cp: 'cannot copy',
+  chmod: 'cannot change mode',
+  link: 'cannot link',
+  symlink: 'cannot create link',
+  fsync: 'cannot write',
+};
+
+/**
+ * A Node fs error that carries its own path (`err.path`, `err.syscall`) as the one-line InputError
+ * of {@link fsError}, e.g. `/sys/kernel/x: cannot create directory: operation not permitted`. For a
+ * library that does many fs calls and wants every one of them to be the user's situation, not a bug.
+ * Anything else (no errno, no path) is returned unchanged.
+ */
+export function nodeFsError(err: unknown, code = 'FS_ERROR'): unknown {
+  const e = err as NodeJS.ErrnoException | null;
+  if (errnoOf(err) === undefined || typeof e?.path !== 'string') return err;
+  const action = ACTIONS[e.syscall ?? ''] ?? (e.syscall ? `cannot ${e.syscall}` : 'cannot access');
+  return fsError(err, e.path, action, code);
+}
+
+/** Runs `fn`; an fs failure that names its path becomes a {@link nodeFsError}. */
+export async function withNodeFsErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw nodeFsError(err);
   }
 }

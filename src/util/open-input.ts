@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { fsPath } from './byte-names.js';
 import { statRegularFile } from './regular-file.js';
 
 /**
@@ -7,5 +8,5 @@ import { statRegularFile } from './regular-file.js';
  */
 export function openInput(path: string): AsyncIterable<Uint8Array> {
   statRegularFile(path);
-  return createReadStream(path, { highWaterMark: 1 << 20 });
+  return createReadStream(fsPath(path), { highWaterMark: 1 << 20 });
 }

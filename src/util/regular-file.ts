@@ -1,5 +1,6 @@
 import { type Stats, statSync } from 'node:fs';
 import { InputError } from '../errors/index.js';
+import { escapeName, fsPath } from './byte-names.js';
 import { errnoOf, errnoWords } from './fs-errors.js';
 
 /**
@@ -10,12 +11,13 @@ import { errnoOf, errnoWords } from './fs-errors.js';
  * read: no such file or directory`, the errno in words and in `data.errno`) and anything but a
  * regular file (`INPUT_NOT_FILE`: `LABEL: expected a regular file, found a directory`).
  *
- * @param label how messages name the input (default the path), e.g. `rock-init (./init)`.
+ * @param label how messages name the input (default the path, escaped), e.g. `rock-init (./init)`.
+ * The path may carry raw bytes (see `util/byte-names.ts`).
  */
-export function statRegularFile(path: string, label = path): Stats {
+export function statRegularFile(path: string, label = escapeName(path)): Stats {
   let st: Stats;
   try {
-    st = statSync(path);
+    st = statSync(fsPath(path));
   } catch (err) {
     const errno = errnoOf(err);
     if (errno === undefined) throw err;

@@ -191,3 +191,42 @@ describe('rock-image create --kernel and --modules', () => {
     ).not.toBe('0');
   });
 });
+
+describe('rock-image create --config-key is checked up front', () => {
+  const KEY = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n';
+
+  it('warns (stderr, not fatal) about a key group or others can read, with the mode found', () => {
+    const key = join(work, 'loose-key');
+    writeFileSync(key, KEY, { mode: 0o644 });
+    spawnSync('chmod', ['0644', key]);
+    const run = runTool('rock-image', [
+      'create',
+      ...components(),
+      '--config-key',
+      key,
+      '-o',
+      join(work, 'loose.img'),
+    ]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe(
+      `rock-image: warning: ${key}: mode 0644 lets group or others read the key (chmod 600 ${key}); the image holds it with mode 0400\n`,
+    );
+    expect(run.stdout).not.toContain(KEY.trim());
+  });
+
+  it('refuses a 0-byte or malformed key naming the input file, exit 2, before building', () => {
+    for (const [name, content, found] of [
+      ['empty-key', '', 'got 0 bytes'],
+      ['short-key', 'c2hvcnQ=\n', 'got 9 bytes'],
+    ] as const) {
+      const key = join(work, name);
+      writeFileSync(key, content, { mode: 0o600 });
+      const out = join(work, `${name}.img`);
+      const run = runTool('rock-image', ['create', ...components(), '--config-key', key, '-o', out]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`^rock-image: ${key}: expected a config key .*, ${found}\\n$`));
+      expect(run.stderr).not.toContain('/config/CONFIG_KEY');
+      expect(readdirSync(work).filter((f) => f.includes(`${name}.img`))).toEqual([]);
+    }
+  });
+});

@@ -4,5 +4,5 @@ export {
   type ImageDefinitionOptions,
   loadImageDefinition,
 } from './load-definition.js';
-export { DEFAULT_IMAGE_OUTPUT, mergeImageOptions } from './merge-options.js';
+export { mergeImageOptions } from './merge-options.js';
 export { type ImageDefinition, imageDefinitionSchema } from './schema.js';

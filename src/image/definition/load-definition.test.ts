@@ -106,7 +106,7 @@ describe('mergeImageOptions', () => {
       rootfs: ['/f/overlay'],
       output: '/f/out.img',
     });
-    expect(mergeImageOptions(undefined, { components: {} }).output).toBe('rock-os.img');
+    expect(mergeImageOptions(undefined, { components: {} }).output).toBeUndefined();
     expect(mergeImageOptions({ rootfs: ['/a'] }, { components: {}, rootfs: ['/b'] }).rootfs).toEqual(['/b']);
   });
 });

@@ -1,18 +1,16 @@
 import type { CreateImageOptions } from '../create-image.js';
 import type { ImageDefinitionOptions } from './load-definition.js';
 
-/** rock-image's output when neither a flag nor the definition names one. */
-export const DEFAULT_IMAGE_OUTPUT = 'rock-os.img';
-
 /**
  * The options of one build: the definition file's fields, each overridden by the same field given
- * on the command line (a list given on the command line replaces the file's list), and the output
- * defaulting to `rock-os.img`. Components merge one by one, so `--agent F` replaces only the agent.
+ * on the command line (a list given on the command line replaces the file's list); with neither
+ * naming an output, createImage writes `image.cpio.gz` (or the codec's extension: see
+ * defaultImageName). Components merge one by one, so `--agent F` replaces only the agent.
  */
 export function mergeImageOptions(
   fromFile: ImageDefinitionOptions | undefined,
   fromFlags: ImageDefinitionOptions &
-    Pick<CreateImageOptions, 'cwd' | 'home' | 'onProgress' | 'sourceDateEpoch'>,
+    Pick<CreateImageOptions, 'cwd' | 'home' | 'onProgress' | 'onWarning' | 'sourceDateEpoch'>,
 ): CreateImageOptions {
   const file = fromFile ?? {};
   const flags = Object.fromEntries(
@@ -22,7 +20,7 @@ export function mergeImageOptions(
     ...file,
     ...flags,
     components: { ...file.components, ...dropUndefined(flags.components ?? {}) },
-    output: flags.output ?? file.output ?? DEFAULT_IMAGE_OUTPUT,
+    output: flags.output ?? file.output,
   };
 }
 

@@ -54,7 +54,9 @@ export const imageDefinitionSchema = z
     sign: path('a file').optional().describe('minisign secret key: also write IMAGE.minisig'),
     deps: z.boolean().optional().describe('add the loader closure of dynamic components (default true)'),
     mac: z.string().min(1).optional().describe('written into the node config as network.mac'),
-    output: path('a file').optional().describe('the image to write (default rock-os.img)'),
+    output: path('a file')
+      .optional()
+      .describe('the image to write (default image.cpio.gz, or the extension of the compression)'),
   })
   .describe('A ROCK-OS image definition (rock-image.yaml)');
 

@@ -6,15 +6,12 @@
  * {@link MAX_SYMLINKS} links per lookup (ELOOP beyond).
  */
 import type { EntryType } from '../cpio/types.js';
+import { NAME_MAX } from '../util/path-limits.js';
 
 /** Linux `MAXSYMLINKS` (include/linux/namei.h): links followed in one lookup before ELOOP. */
 export const MAX_SYMLINKS = 40;
 
-/** Linux `PATH_MAX`, counting the terminating NUL. */
-export const PATH_MAX = 4096;
-
-/** Longest name of one component on tmpfs/ramfs (`NAME_MAX`); longer ones fail with ENAMETOOLONG. */
-export const NAME_MAX = 255;
+export { NAME_MAX, PATH_MAX } from '../util/path-limits.js';
 
 /** What a lookup needs to know about one real path. */
 export interface WalkEntry {

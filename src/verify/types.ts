@@ -84,6 +84,8 @@ export interface CheckFailure {
 export interface CheckResult {
   failures: CheckFailure[];
   warnings: CheckFailure[];
+  /** Information that is neither (e.g. which segment's record wins a name). */
+  notices?: CheckFailure[];
   /** Number of individual checks it ran. */
   checked: number;
 }
@@ -107,6 +109,8 @@ export interface VerifyReport {
   passed: boolean;
   failures: CheckFailure[];
   warnings: CheckFailure[];
+  /** Information: what the kernel's rules did that is normal (a later segment replacing a file). */
+  notices: CheckFailure[];
   checked: number;
   cmdline?: CmdlineVerdict;
   entries: number;

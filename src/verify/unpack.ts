@@ -104,7 +104,18 @@ class KernelUnpacker {
   /** Notes a re-declared name; the built-in entries are expected to be re-declared, so not them. */
   private noteDuplicate(job: Job, path: string): void {
     const existing = this.fs.get(path);
-    if (existing && !isBuiltinOrigin(existing.origin)) {
+    const { info, origin } = job.record;
+    // Every appended segment carries its parent directories again: a directory re-declared the same
+    // way in a later segment changes nothing, so it is nothing to report.
+    const same =
+      existing !== undefined &&
+      existing.origin.segment !== origin.segment &&
+      existing.inode.type === 'directory' &&
+      info.type === 'directory' &&
+      existing.inode.perm === info.perm &&
+      existing.inode.uid === info.uid &&
+      existing.inode.gid === info.gid;
+    if (existing && !same && !isBuiltinOrigin(existing.origin)) {
       job.note(
         'duplicate',
         `also declared at segment ${existing.origin.segment} offset ${hexOffset(existing.origin.offset)}; the last one wins`,

@@ -17,6 +17,7 @@ export function checkContract(tree: ImageTree, options: VerifyOptions = {}): Ver
     passed: true,
     failures: [],
     warnings: [],
+    notices: [],
     checked: 0,
     entries: tree.entries,
     segments: tree.segments,
@@ -25,6 +26,7 @@ export function checkContract(tree: ImageTree, options: VerifyOptions = {}): Ver
     const result = check.run(tree, options);
     report.failures.push(...result.failures);
     report.warnings.push(...result.warnings);
+    report.notices.push(...(result.notices ?? []));
     report.checked += result.checked;
   }
   if (options.cmdline !== undefined) report.cmdline = analyzeCmdline(options.cmdline, tree);

@@ -6,6 +6,7 @@ export { detectCompression } from './detect-compression.js';
 export { bufferContent, type EntryContent, NO_CONTENT } from './entry-content.js';
 export { makeReproducible } from './make-reproducible.js';
 export { newInfo } from './new-info.js';
+export { TRAILER_NAME } from './newc-header.js';
 export { NewcWriter, type NewcWriterOptions } from './newc-writer.js';
 export { normalizeName } from './normalize-name.js';
 export { type ReadOptions, readEntries, readRecords } from './read-records.js';

@@ -1,9 +1,8 @@
 /** The verifier: the kernel's unpacking, then every contract check over the resulting tree. */
-import type { CpioRecord } from '../cpio/types.js';
 import { CHECKS } from './checks/index.js';
 import { analyzeCmdline } from './cmdline.js';
 import type { ImageTree, VerifyOptions, VerifyReport } from './types.js';
-import { unpackLikeKernel } from './unpack.js';
+import { type UnpackRecord, unpackLikeKernel } from './unpack.js';
 
 /**
  * Runs every contract check over an unpacked tree. Returns a report that passed only when no check
@@ -41,7 +40,7 @@ export function checkContract(tree: ImageTree, options: VerifyOptions = {}): Ver
  * @example const report = await verifyRecords(readRecords(input), { cmdline });
  */
 export async function verifyRecords(
-  records: AsyncIterable<CpioRecord> | Iterable<CpioRecord>,
+  records: AsyncIterable<UnpackRecord> | Iterable<UnpackRecord>,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
   return checkContract(await unpackLikeKernel(records), options);

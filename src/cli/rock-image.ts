@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from '@commander-js/extra-typings';
-import type { WriteCompression } from '../cpio/index.js';
+import { describeWriteCompressions, WRITE_COMPRESSIONS } from '../compression/index.js';
 import { ExitError } from '../errors/index.js';
 import {
   type CreateImageResult,
@@ -34,12 +34,8 @@ Exit codes: 0 ok, 1 the built image failed verification, 2 unusable input or usa
 Environment: SOURCE_DATE_EPOCH sets every mtime in the image (default 0); NO_COLOR disables colour.`;
 
 const compressOption = () =>
-  new Option(
-    '--compress <codec>',
-    'compression of the image: gzip -6 (any kernel), zstd -19 (RD_ZSTD, kernel >= 5.9), ' +
-      'xz -6 with CRC32 and a 1 MiB dictionary (RD_XZ), or none',
-  )
-    .choices(['gzip', 'zstd', 'xz', 'none'] as const)
+  new Option('--compress <codec>', `compression of the image: ${describeWriteCompressions()}`)
+    .choices(WRITE_COMPRESSIONS)
     .default('gzip' as const);
 
 /** Builds the `rock-image` program; `io` receives its output (tests pass their own). */
@@ -92,7 +88,7 @@ export function rockImageProgram(io: Io = processIo): Command {
         modules: opts.modules,
         sign: opts.sign,
         noDeps: !opts.deps,
-        compress: opts.compress as WriteCompression,
+        compress: opts.compress,
         output: opts.output,
         sourceDateEpoch: sourceDateEpoch(),
         onProgress: (event) => showProgress(progress, event),
@@ -116,7 +112,7 @@ export function rockImageProgram(io: Io = processIo): Command {
       const result = await packRootfs({
         rootfs,
         output: opts.output,
-        compress: opts.compress as WriteCompression,
+        compress: opts.compress,
         sourceDateEpoch: sourceDateEpoch(),
         onProgress: (event) => showProgress(progress, event),
       }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output));

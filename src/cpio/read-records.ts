@@ -1,3 +1,4 @@
+import type { Compression } from '../compression/index.js';
 import { hexOffset } from '../errors/index.js';
 import { type ArchiveCounter, type ArchiveLimits, type Budget, readArchive } from './archive-reader.js';
 import { ByteSource } from './byte-source.js';
@@ -6,7 +7,7 @@ import { cpioError, hexBytes, type StreamPlace } from './errors.js';
 import { gunzipMember } from './gzip-segment.js';
 import { unlz4Legacy } from './lz4-segment.js';
 import type { SegmentDecoder } from './segment-decoder.js';
-import type { Compression, CpioRecord } from './types.js';
+import type { CpioRecord } from './types.js';
 import { unxzStream } from './xz-segment.js';
 import { unzstdFrame } from './zstd-segment.js';
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
+import type { WriteCompression } from '../compression/index.js';
 import { configEntries } from '../config/index.js';
-import type { WriteCompression, WriteEntry } from '../cpio/index.js';
+import type { WriteEntry } from '../cpio/index.js';
 import { CheckError, InputError } from '../errors/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
 import { rockHome } from '../util/rock-home.js';

@@ -1,6 +1,7 @@
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createCompressor, NewcWriter, type WriteCompression, type WriteEntry } from '../cpio/index.js';
+import { createCompressor, type WriteCompression } from '../compression/index.js';
+import { NewcWriter, type WriteEntry } from '../cpio/index.js';
 
 /** Optional observers of {@link writeArchive}. */
 export interface WriteArchiveHooks {

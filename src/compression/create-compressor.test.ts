@@ -6,8 +6,9 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COMPRESSION_LEVELS, createCompressor, type WriteCompression } from './create-compressor.js';
-import { Collector, file, readAll, writeAll } from './test-support/records.js';
+import { Collector, file, readAll, writeAll } from '../cpio/test-support/records.js';
+import { COMPRESSIONS, type WriteCompression } from './codecs.js';
+import { createCompressor } from './create-compressor.js';
 
 /** Compresses `data`, fed in pieces cut at `cuts` (offsets), and returns the output. */
 async function compress(kind: WriteCompression, data: Buffer, level?: number, cuts: number[] = []) {
@@ -85,7 +86,7 @@ describe('createCompressor', () => {
       const one = await compress(kind, big);
       const cuts = Array.from({ length: 200 }, (_, i) => i * 1531 + 7);
       expect((await compress(kind, big, undefined, cuts)).equals(one)).toBe(true);
-      expect((await compress(kind, big, COMPRESSION_LEVELS[kind].min)).equals(one)).toBe(false);
+      expect((await compress(kind, big, COMPRESSIONS[kind].write.levels.min)).equals(one)).toBe(false);
     },
   );
 
@@ -139,7 +140,7 @@ describe('createCompressor', () => {
   );
 
   it.each(['gzip', 'zstd', 'xz'] as const)('%s: an input error reaches the pipeline', async (kind) => {
-    const compressor = createCompressor(kind, { level: COMPRESSION_LEVELS[kind].min });
+    const compressor = createCompressor(kind, { level: COMPRESSIONS[kind].write.levels.min });
     const failing = pipeline(
       async function* () {
         yield big.subarray(0, 70_000);
@@ -153,10 +154,16 @@ describe('createCompressor', () => {
   });
 
   it('refuses other kinds and levels outside each codec range', () => {
-    expect(() => createCompressor('lz4' as 'gzip')).toThrow(
+    expect(() => createCompressor('bzip2' as 'gzip')).toThrow(
       expect.objectContaining({
         code: 'CPIO_UNSUPPORTED_COMPRESSION',
-        message: 'compression: expected gzip, zstd, xz or none, got "lz4"',
+        message: 'compression: expected gzip, zstd, xz or none, got "bzip2"',
+      }),
+    );
+    expect(() => createCompressor('none', { level: 1 })).toThrow(
+      expect.objectContaining({
+        code: 'CPIO_BAD_FIELD',
+        message: 'none compression level: expected none, got 1',
       }),
     );
     expect(() => createCompressor('gzip', { level: 11 })).toThrow(

@@ -1,28 +1,15 @@
-import { createRequire } from 'node:module';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 import { CompressStream } from 'zstd-napi';
 import { InputError } from '../errors/index.js';
+import { isWriteCompression, levelRange, WRITE_COMPRESSIONS, type WriteCompression } from './codecs.js';
+import { LZMA_CHECK, type LzmaNativeStream, type LzmaOptions, lzmaNative } from './lzma-native.js';
 
-/**
- * Compression the writer can produce: none, or one a stock kernel unpacks (RD_GZIP, RD_ZSTD from
- * 5.9, RD_XZ), written the way the kernel's decoders accept.
- */
-export type WriteCompression = 'gzip' | 'none' | 'zstd' | 'xz';
-
-/** Levels each codec accepts, and the default used when none is given. */
-export const COMPRESSION_LEVELS = {
-  gzip: { min: 0, max: 9, default: 6 },
-  // 19 is the highest level without --ultra: 20-22 raise the window to 32-128 MiB, which the kernel
-  // must allocate at boot (19 keeps it at 8 MiB). Default 19, as initramfs-tools (dracut uses 15,
-  // mkinitcpio 3). Measured here (2 cores) on the 9.6 MB boot image: 3 → 4.32 MB in 0.06 s, 9 → 3.66 MB
-  // in 0.17 s, 15 → 3.62 MB in 1.2 s, 19 → 3.27 MB in 2.9 s (gzip -6: 4.32 MB); on a 52 MB tree
-  // (python3.11): 3 → 14.7 MB, 19 → 11.1 MB in 17 s. An image is built once and booted (often
-  // fetched) many times, and zstd decodes as fast at any level, so the 24% is worth seconds.
-  zstd: { min: 1, max: 19, default: 19 },
-  // xz presets; the dictionary is always 1 MiB (see XZ_DICT_SIZE). Default 6 as xz's own.
-  xz: { min: 0, max: 9, default: 6 },
-} as const;
+/** Options of {@link createCompressor}. */
+export interface CompressorOptions {
+  /** The codec's level; its default when absent (see COMPRESSIONS). */
+  level?: number;
+}
 
 /**
  * The kernel's own convention for xz data it decodes itself (scripts/Makefile.lib cmd_xzmisc, used by
@@ -31,8 +18,6 @@ export const COMPRESSION_LEVELS = {
  * differ only in dictionary size).
  */
 const XZ_DICT_SIZE = 1024 * 1024;
-/** liblzma's lzma_check CRC32: lib/xz/xz_dec_stream.c knows only CRC32 and none (CRC64 fails). */
-const LZMA_CHECK_CRC32 = 1;
 
 /**
  * Returns a Transform that compresses a newc stream; its output depends only on the input bytes,
@@ -50,16 +35,28 @@ const LZMA_CHECK_CRC32 = 1;
  *
  * @example pipeline(createCompressor('zstd'), fs.createWriteStream('initrd.img'))
  */
-export function createCompressor(kind: WriteCompression, options: { level?: number } = {}): Transform {
-  if (kind === 'none') return new PassThrough();
-  if (!Object.hasOwn(COMPRESSION_LEVELS, kind)) {
+export function createCompressor(kind: WriteCompression, options: CompressorOptions = {}): Transform {
+  if (!isWriteCompression(kind)) {
     throw new InputError(
       'CPIO_UNSUPPORTED_COMPRESSION',
-      `compression: expected gzip, zstd, xz or none, got ${JSON.stringify(kind)}`,
+      `compression: expected ${WRITE_COMPRESSIONS.slice(0, -1).join(', ')} or ${WRITE_COMPRESSIONS.at(-1)}, got ${JSON.stringify(kind)}`,
       { field: 'compression', actual: kind },
     );
   }
-  const range = COMPRESSION_LEVELS[kind];
+  const range = levelRange(kind);
+  if (range === undefined) {
+    if (options.level !== undefined) {
+      throw new InputError(
+        'CPIO_BAD_FIELD',
+        `${kind} compression level: expected none, got ${options.level}`,
+        {
+          field: 'level',
+          actual: options.level,
+        },
+      );
+    }
+    return new PassThrough();
+  }
   const level = options.level ?? range.default;
   if (!Number.isInteger(level) || level < range.min || level > range.max) {
     throw new InputError(
@@ -68,45 +65,23 @@ export function createCompressor(kind: WriteCompression, options: { level?: numb
       { field: 'level', actual: level },
     );
   }
-  if (kind === 'gzip') return zlib.createGzip({ level });
-  if (kind === 'zstd') {
-    // nbWorkers 0: zstd's multi-threaded format differs from the single-threaded one.
-    return new CompressStream({
-      compressionLevel: level,
-      checksumFlag: true,
-      enableLongDistanceMatching: false,
-      nbWorkers: 0,
-    });
+  switch (kind) {
+    case 'gzip':
+      return zlib.createGzip({ level });
+    case 'zstd':
+      // nbWorkers 0: zstd's multi-threaded format differs from the single-threaded one.
+      return new CompressStream({
+        compressionLevel: level,
+        checksumFlag: true,
+        enableLongDistanceMatching: false,
+        nbWorkers: 0,
+      });
+    case 'xz':
+      return new XzEncoder(level);
+    case 'none':
+      return new PassThrough();
   }
-  return new XzEncoder(level);
 }
-
-/** The part of lzma-native's native stream used here, driven synchronously (it ships no types). */
-interface LzmaStream {
-  bufferHandler: (
-    buf: Uint8Array | null | undefined,
-    processedChunks: number | undefined,
-    err: Error | null | undefined,
-  ) => void;
-  streamEncoder_(filters: { id: string; options: LzmaOptions }[], check: number): void;
-  code(chunk: Uint8Array | null, async: boolean): void;
-  resetUnderlying(): void;
-}
-
-/** lzma_options_lzma as lzma-native reads it (src/util.cpp parseOptionsLZMA). */
-interface LzmaOptions {
-  dictSize: number;
-  lc: number;
-  lp: number;
-  pb: number;
-  mode: number;
-  niceLen: number;
-  mf: number;
-  depth: number;
-}
-
-const require = createRequire(import.meta.url);
-let LzmaNative: (new () => LzmaStream) | undefined;
 
 /**
  * liblzma's lzma_lzma_preset(level) with the dictionary replaced (lzma-native would let a `preset`
@@ -128,18 +103,18 @@ function lzma2Options(level: number): LzmaOptions {
 
 /** A single-threaded liblzma stream encoder as a node:stream Transform. */
 class XzEncoder extends Transform {
-  private readonly lzma: LzmaStream;
+  private readonly lzma: LzmaNativeStream;
   private failure: Error | undefined;
 
   constructor(level: number) {
     super();
-    LzmaNative ??= (require('lzma-native') as { Stream: new () => LzmaStream }).Stream;
-    this.lzma = new LzmaNative();
+    this.lzma = new (lzmaNative().Stream)();
     this.lzma.bufferHandler = (buf, _processed, err) => {
       if (buf) this.push(buf);
       else if (buf === null && err) this.failure = err;
     };
-    this.lzma.streamEncoder_([{ id: 'LZMA_FILTER_LZMA2', options: lzma2Options(level) }], LZMA_CHECK_CRC32);
+    // CRC32: the kernel's lib/xz/xz_dec_stream.c knows only CRC32 and none (CRC64 fails).
+    this.lzma.streamEncoder_([{ id: 'LZMA_FILTER_LZMA2', options: lzma2Options(level) }], LZMA_CHECK.crc32);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {

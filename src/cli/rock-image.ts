@@ -14,7 +14,7 @@ import {
 import { formatReport, type VerifyReport } from '../verify/index.js';
 import { VERSION } from '../version.js';
 import { isEntryPoint } from './entry.js';
-import { collect } from './option-values.js';
+import { collect, wholeNumber } from './option-values.js';
 import { type Io, main, processIo } from './run.js';
 import { sourceDateEpoch } from './source-date-epoch.js';
 import { Progress } from './terminal.js';
@@ -26,6 +26,8 @@ Examples:
   $ rock-image create ... --mac "$(rock-mac allocate --device node-7 | cut -d' ' -f3)" \\
       --kernel 6.1.0-56-cloud-amd64 --modules virtio_net virtio_pci --sign rock-sign.key
   $ rock-image create ... --compress zstd -o rock.img   # kernel needs CONFIG_RD_ZSTD
+  $ rock-image create ... --compress zstd --level 3 --threads 2   # the fast build
+  $ rock-image create ... --compress lz4 -o rock.img    # kernel needs CONFIG_RD_LZ4
   $ rock-image cpio create ./rootfs -o rock.img
   $ rock-image ls -l rock.img
   $ rock-image extract rock.img ./out
@@ -37,6 +39,17 @@ const compressOption = () =>
   new Option('--compress <codec>', `compression of the image: ${describeWriteCompressions()}`)
     .choices(WRITE_COMPRESSIONS)
     .default('gzip' as const);
+
+const levelOption = () =>
+  new Option('--level <n>', "compression level (default: the codec's, as in --compress)").argParser((v) =>
+    wholeNumber('--level', v),
+  );
+
+const threadsOption = () =>
+  new Option(
+    '--threads <n>',
+    'encoder threads for gzip and zstd (default: all cores); the image is the same for any value',
+  ).argParser((v) => wholeNumber('--threads', v));
 
 /** Builds the `rock-image` program; `io` receives its output (tests pass their own). */
 export function rockImageProgram(io: Io = processIo): Command {
@@ -71,6 +84,8 @@ export function rockImageProgram(io: Io = processIo): Command {
     .option('--sign <secret-key>', 'minisign secret key: also write IMAGE.minisig')
     .option('--no-deps', "don't add the interpreter and libraries of dynamically linked components")
     .addOption(compressOption())
+    .addOption(levelOption())
+    .addOption(threadsOption())
     .option('-o, --output <file>', 'image to write', 'rock-os.img')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
@@ -89,6 +104,8 @@ export function rockImageProgram(io: Io = processIo): Command {
         sign: opts.sign,
         noDeps: !opts.deps,
         compress: opts.compress,
+        level: opts.level,
+        threads: opts.threads,
         output: opts.output,
         sourceDateEpoch: sourceDateEpoch(),
         onProgress: (event) => showProgress(progress, event),
@@ -103,6 +120,8 @@ export function rockImageProgram(io: Io = processIo): Command {
     .description('pack ROOTFS as a reproducible image, then verify it against the contract')
     .argument('<rootfs>', 'prepared root directory')
     .addOption(compressOption())
+    .addOption(levelOption())
+    .addOption(threadsOption())
     .option('-o, --output <file>', 'image to write', 'rock-os.img')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
@@ -113,6 +132,8 @@ export function rockImageProgram(io: Io = processIo): Command {
         rootfs,
         output: opts.output,
         compress: opts.compress,
+        level: opts.level,
+        threads: opts.threads,
         sourceDateEpoch: sourceDateEpoch(),
         onProgress: (event) => showProgress(progress, event),
       }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output));

@@ -19,6 +19,8 @@ export interface WriteSpec {
   readonly levels: LevelRange | undefined;
   /** One phrase for help texts: why this codec, and what the kernel needs. */
   readonly summary: string;
+  /** Whether the encoder runs on several threads (`threads`); the bytes never depend on how many. */
+  readonly threads: boolean;
 }
 
 /** One codec's entry in {@link COMPRESSIONS}. */
@@ -42,6 +44,7 @@ export const COMPRESSIONS = {
     write: {
       levels: { min: 0, max: 9, default: 6 },
       summary: 'any kernel',
+      threads: true,
     },
   },
   zstd: {
@@ -58,6 +61,7 @@ export const COMPRESSIONS = {
       // 24% is worth seconds; --level 3 is the fast choice.
       levels: { min: 1, max: 19, default: 19 },
       summary: 'kernel >= 5.9; --level 3 is the fast choice',
+      threads: true,
     },
   },
   xz: {
@@ -68,6 +72,7 @@ export const COMPRESSIONS = {
       // xz presets; the dictionary is always 1 MiB (the kernel's own convention). Default 6 as xz's.
       levels: { min: 0, max: 9, default: 6 },
       summary: 'CRC32 check, 1 MiB dictionary',
+      threads: false,
     },
   },
   lz4: {
@@ -75,7 +80,13 @@ export const COMPRESSIONS = {
     magic: [0x02, 0x21, 0x4c, 0x18],
     kernelOption: 'RD_LZ4',
     extension: '.cpio.lz4',
-    write: undefined,
+    write: {
+      // Our own block compressor: 1 is LZ4's fast greedy mode, each level above doubles the match
+      // candidates searched. Default 9: an image is built once and booted many times.
+      levels: { min: 1, max: 9, default: 9 },
+      summary: 'legacy frames, the fastest to unpack',
+      threads: false,
+    },
   },
   bzip2: {
     magic: [0x42, 0x5a, 0x68],
@@ -99,7 +110,7 @@ export const COMPRESSIONS = {
     magic: undefined,
     kernelOption: undefined,
     extension: '.cpio',
-    write: { levels: undefined, summary: 'uncompressed' },
+    write: { levels: undefined, summary: 'uncompressed', threads: false },
   },
 } as const satisfies Record<string, CodecSpec>;
 

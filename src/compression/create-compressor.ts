@@ -1,15 +1,31 @@
+import os from 'node:os';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
-import zlib from 'node:zlib';
 import { CompressStream } from 'zstd-napi';
 import { InputError } from '../errors/index.js';
-import { isWriteCompression, levelRange, WRITE_COMPRESSIONS, type WriteCompression } from './codecs.js';
+import {
+  COMPRESSIONS,
+  isWriteCompression,
+  levelRange,
+  WRITE_COMPRESSIONS,
+  type WriteCompression,
+} from './codecs.js';
+import { Lz4LegacyEncoder } from './lz4-legacy-encoder.js';
 import { LZMA_CHECK, type LzmaNativeStream, type LzmaOptions, lzmaNative } from './lzma-native.js';
+import { ParallelGzip } from './parallel-gzip.js';
 
 /** Options of {@link createCompressor}. */
 export interface CompressorOptions {
   /** The codec's level; its default when absent (see COMPRESSIONS). */
   level?: number;
+  /**
+   * Encoder threads for gzip and zstd (default: the machine's cores); the output is the same for
+   * every value. The other codecs are written on one thread and accept only 1.
+   */
+  threads?: number;
 }
+
+/** More threads than this is a typo, not a machine. */
+const MAX_THREADS = 256;
 
 /**
  * The kernel's own convention for xz data it decodes itself (scripts/Makefile.lib cmd_xzmisc, used by
@@ -21,19 +37,23 @@ const XZ_DICT_SIZE = 1024 * 1024;
 
 /**
  * Returns a Transform that compresses a newc stream; its output depends only on the input bytes,
- * `kind` and `level` (not on how the input is chunked):
- * - `gzip`: node:zlib with `gzip -n` semantics (mtime 0, no name, OS 3), level 0-9, default 6.
- * - `zstd`: one zstd frame, single-threaded, with a content checksum and no long-distance mode
- *   (like `zstd -19`), level 1-19, default 19 (window 8 MiB at most).
+ * `kind` and `level` (not on how the input is chunked, nor on `threads`):
+ * - `gzip`: one gzip member with `gzip -n` semantics (mtime 0, no name, OS 3), written pigz's way
+ *   on `threads` worker threads (see ParallelGzip), level 0-9, default 6.
+ * - `zstd`: one zstd frame with a content checksum and no long-distance mode, written by zstd's
+ *   own multi-threaded encoder with `threads` workers (its output is the same for any number of
+ *   workers), level 1-19, default 19 (window 8 MiB at most; 3 is the fast choice).
  * - `xz`: one .xz stream, single-threaded, CRC32 check, LZMA2 with a 1 MiB dictionary (like the
  *   kernel's `xz --check=crc32 --lzma2=dict=1MiB`), preset 0-9, default 6.
+ * - `lz4`: lz4 legacy frames (`lz4 -l`, the kernel's only lz4 format), level 1-9, default 9.
  * - `none`: a PassThrough.
  * Encoder failures are emitted as stream errors.
  *
- * Refuses any other kind (CPIO_UNSUPPORTED_COMPRESSION) and a level outside the kind's range
+ * Refuses any other kind (CPIO_UNSUPPORTED_COMPRESSION), a level outside the kind's range and
+ * threads that are not a whole number from 1 to 256, or above 1 for a single-threaded codec
  * (CPIO_BAD_FIELD).
  *
- * @example pipeline(createCompressor('zstd'), fs.createWriteStream('initrd.img'))
+ * @example pipeline(createCompressor('zstd', { level: 3 }), fs.createWriteStream('initrd.img'))
  */
 export function createCompressor(kind: WriteCompression, options: CompressorOptions = {}): Transform {
   if (!isWriteCompression(kind)) {
@@ -43,6 +63,7 @@ export function createCompressor(kind: WriteCompression, options: CompressorOpti
       { field: 'compression', actual: kind },
     );
   }
+  const threads = checkThreads(kind, options.threads);
   const range = levelRange(kind);
   if (range === undefined) {
     if (options.level !== undefined) {
@@ -67,20 +88,48 @@ export function createCompressor(kind: WriteCompression, options: CompressorOpti
   }
   switch (kind) {
     case 'gzip':
-      return zlib.createGzip({ level });
+      return new ParallelGzip(level, threads);
     case 'zstd':
-      // nbWorkers 0: zstd's multi-threaded format differs from the single-threaded one.
+      // Always at least one worker: zstd's multi-threaded output is the same for any number of
+      // workers, but differs from its single-threaded (nbWorkers 0) output.
       return new CompressStream({
         compressionLevel: level,
         checksumFlag: true,
         enableLongDistanceMatching: false,
-        nbWorkers: 0,
+        nbWorkers: threads,
       });
     case 'xz':
       return new XzEncoder(level);
+    case 'lz4':
+      return new Lz4LegacyEncoder(level);
     case 'none':
       return new PassThrough();
   }
+}
+
+function checkThreads(kind: WriteCompression, threads: number | undefined): number {
+  if (threads === undefined) return COMPRESSIONS[kind].write.threads ? os.availableParallelism() : 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new InputError(
+      'CPIO_BAD_FIELD',
+      `threads: expected a whole number from 1 to ${MAX_THREADS}, got ${threads}`,
+      {
+        field: 'threads',
+        actual: threads,
+      },
+    );
+  }
+  if (threads > 1 && !COMPRESSIONS[kind].write.threads) {
+    throw new InputError(
+      'CPIO_BAD_FIELD',
+      `threads: ${kind} is written on one thread: expected 1, got ${threads}`,
+      {
+        field: 'threads',
+        actual: threads,
+      },
+    );
+  }
+  return threads;
 }
 
 /**

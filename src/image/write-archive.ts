@@ -1,6 +1,6 @@
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createCompressor, type WriteCompression } from '../compression/index.js';
+import { type CompressorOptions, createCompressor, type WriteCompression } from '../compression/index.js';
 import { NewcWriter, type WriteEntry } from '../cpio/index.js';
 
 /** Optional observers of {@link writeArchive}. */
@@ -11,6 +11,11 @@ export interface WriteArchiveHooks {
   onBytes?: (chunk: Buffer) => void;
 }
 
+/** A compression with its encoder settings (level, threads; each codec's default when absent). */
+export interface CompressionChoice extends CompressorOptions {
+  compress: WriteCompression;
+}
+
 /**
  * Streams prepared entries as one newc archive, compressed, into `out`, honouring backpressure all
  * the way (file contents are read only as fast as the output drains). Resolves when `out` has
@@ -19,10 +24,11 @@ export interface WriteArchiveHooks {
 export async function writeArchive(
   entries: readonly WriteEntry[],
   out: NodeJS.WritableStream,
-  compress: WriteCompression,
+  compression: WriteCompression | CompressionChoice,
   hooks: WriteArchiveHooks = {},
 ): Promise<void> {
-  const compressor = createCompressor(compress);
+  const { compress, ...encoder } = typeof compression === 'string' ? { compress: compression } : compression;
+  const compressor = createCompressor(compress, encoder);
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       hooks.onBytes?.(chunk);

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 import { Command, Option } from '@commander-js/extra-typings';
 import { describeWriteCompressions, WRITE_COMPRESSIONS } from '../compression/index.js';
-import { ExitError } from '../errors/index.js';
+import { ExitError, InputError } from '../errors/index.js';
 import {
   type CreateImageResult,
   createImage,
   extractImage,
   formatLong,
   listImage,
+  overlayFleet,
+  overlayImage,
   type ProgressEvent,
   packRootfs,
 } from '../image/index.js';
@@ -142,6 +144,91 @@ export function rockImageProgram(io: Io = processIo): Command {
     });
 
   program
+    .command('overlay')
+    .description(
+      "append a node's segment (config, MAC, key, files) to a verified base, without recompressing it",
+    )
+    .argument('<base>', 'verified base image')
+    .option('-o, --output <file>', "the node's image (base + segment, or the segment with --segment-only)")
+    .option('--node-config <file>', 'node configuration, placed at /config/node.yaml')
+    .option('--config-key <file>', 'CONFIG_KEY, placed at /config/CONFIG_KEY with mode 0400')
+    .option('--mac <mac>', 'written into the node config as network.mac')
+    .option('--add <src:dst>', 'a file to add at an absolute path (repeatable)', collect, [] as string[])
+    .option(
+      '--fleet <file>',
+      'FLEET.yaml: make every node of it (schemas/fleet.schema.json); needs --out-dir',
+    )
+    .option('--out-dir <dir>', 'with --fleet: where DIR/<name>.img go')
+    .option('--segment-only', 'write only the segment, for loaders that concatenate initrds (GRUB, iPXE)')
+    .addOption(
+      new Option('--compress <codec>', 'compression of the segment (the base keeps its own)')
+        .choices(WRITE_COMPRESSIONS)
+        .default('gzip' as const),
+    )
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rock-image overlay base.img -o node-7.img --node-config node-7.yaml --mac a4:58:0f:00:00:07 --config-key node-7.key
+  $ rock-image overlay base.img --fleet fleet.yaml --out-dir images/
+  $ rock-image overlay base.img --fleet fleet.yaml --out-dir segments/ --segment-only   # then: initrd base.img node.img
+
+Every node image is verified before it is written (the base once, each node on the merged tree).
+Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable input or usage.`,
+    )
+    .action(async (base, opts) => {
+      const nodeFlags = opts.nodeConfig ?? opts.configKey ?? opts.mac ?? opts.add[0];
+      if (opts.fleet !== undefined) {
+        if (opts.outDir === undefined) throw new InputError('BAD_OPTION', '--fleet: expected --out-dir too');
+        if (opts.output !== undefined || nodeFlags !== undefined)
+          throw new InputError(
+            'BAD_OPTION',
+            '--fleet: the nodes come from the fleet file: expected no -o or node flags',
+          );
+        const results = await overlayFleet({
+          base,
+          fleet: opts.fleet,
+          outDir: opts.outDir,
+          segmentOnly: opts.segmentOnly,
+          compress: opts.compress,
+          sourceDateEpoch: sourceDateEpoch(),
+          onNode: (_i, _n, r) => {
+            if (!opts.json) io.out(`${r.output}: ${r.bytes} bytes${r.mac ? `, mac ${r.mac}` : ''}, verified`);
+          },
+        }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.fleet ?? base));
+        if (opts.json)
+          io.out(
+            JSON.stringify(
+              results.map(({ verify, ...r }) => ({ ...r, verify: summary(verify) })),
+              null,
+              2,
+            ),
+          );
+        return;
+      }
+      if (opts.output === undefined)
+        throw new InputError('BAD_OPTION', 'overlay: expected -o OUTPUT (or --fleet)');
+      const {
+        generatedKey: _none,
+        verify,
+        ...result
+      } = await overlayImage({
+        base,
+        output: opts.output,
+        nodeConfig: opts.nodeConfig,
+        configKey: opts.configKey,
+        mac: opts.mac,
+        add: opts.add,
+        segmentOnly: opts.segmentOnly,
+        compress: opts.compress,
+        sourceDateEpoch: sourceDateEpoch(),
+      }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output ?? base));
+      if (opts.json) io.out(JSON.stringify({ ...result, verify: summary(verify) }, null, 2));
+      else io.out(`${result.output}: ${result.bytes} bytes (segment ${result.segmentBytes}), verified`);
+    });
+
+  program
     .command('ls')
     .alias('list')
     .description('list every entry of every segment (like cpio -tv), without extracting')
@@ -231,11 +318,10 @@ function summary(report: VerifyReport) {
 /** A failed verification: show the report's lines (or JSON) before the one-line error. */
 function rethrowWithReport(err: unknown, io: Io, json: boolean, output: string): never {
   const report = (err as { code?: string; data?: { report?: VerifyReport } }).data?.report;
-  if ((err as { code?: string }).code === 'IMAGE_VERIFY_FAILED' && report) {
+  const code = (err as { code?: string }).code;
+  if ((code === 'IMAGE_VERIFY_FAILED' || code === 'BASE_VERIFY_FAILED') && report) {
     if (json) {
-      io.out(
-        JSON.stringify({ error: { code: 'IMAGE_VERIFY_FAILED', output }, verify: summary(report) }, null, 2),
-      );
+      io.out(JSON.stringify({ error: { code, output }, verify: summary(report) }, null, 2));
       throw new ExitError(1);
     }
     io.err(formatReport(report, output));

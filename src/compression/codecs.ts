@@ -82,8 +82,9 @@ export const COMPRESSIONS = {
     extension: '.cpio.lz4',
     write: {
       // Our own block compressor: 1 is LZ4's fast greedy mode, each level above doubles the match
-      // candidates searched. Default 9: an image is built once and booted many times.
-      levels: { min: 1, max: 9, default: 9 },
+      // candidates searched. Default 1, as the lz4 tool's: measured here on 40 MB of binaries, 1 →
+      // 20.6 MB in 0.8 s, 3 → 19.3 MB in 1.3 s, 9 → 18.4 MB in 2.9 s (lz4 -1: 21.2 MB, -9: 17.4 MB).
+      levels: { min: 1, max: 9, default: 1 },
       summary: 'legacy frames, the fastest to unpack',
       threads: false,
     },

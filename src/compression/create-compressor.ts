@@ -45,7 +45,7 @@ const XZ_DICT_SIZE = 1024 * 1024;
  *   workers), level 1-19, default 19 (window 8 MiB at most; 3 is the fast choice).
  * - `xz`: one .xz stream, single-threaded, CRC32 check, LZMA2 with a 1 MiB dictionary (like the
  *   kernel's `xz --check=crc32 --lzma2=dict=1MiB`), preset 0-9, default 6.
- * - `lz4`: lz4 legacy frames (`lz4 -l`, the kernel's only lz4 format), level 1-9, default 9.
+ * - `lz4`: lz4 legacy frames (`lz4 -l`, the kernel's only lz4 format), level 1-9, default 1.
  * - `none`: a PassThrough.
  * Encoder failures are emitted as stream errors.
  *

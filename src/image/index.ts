@@ -9,7 +9,7 @@ export {
 } from './create-image.js';
 export { depsEntries } from './deps-input.js';
 export type { ExtractOptions, ExtractResult, ExtractWarning } from './extract/index.js';
-export { extractRecords } from './extract/index.js';
+export { extractRecords, writtenSentence } from './extract/index.js';
 export { extractImage } from './extract-image.js';
 export { type ComponentFiles, type ContractInputs, layoutContract } from './layout-contract.js';
 export { formatLong, type ListedEntry, listImage, modeString } from './list-image.js';

@@ -3,18 +3,19 @@
  * not the Stream Header's check type, which only the file's bytes hold.
  */
 import { open } from 'node:fs/promises';
-import { type CpioRecord, XZ_HEADER_PREFIX, xzStreamCheck } from '../cpio/index.js';
+import { XZ_HEADER_PREFIX, xzStreamCheck } from '../cpio/index.js';
 import { hexOffset } from '../errors/index.js';
 import type { CheckFailure } from './types.js';
+import type { UnpackRecord } from './unpack.js';
 
 /**
  * Passes `records` through unchanged, noting in `starts` the file offset of every xz segment a
  * record came from (keyed by segment index).
  */
-export async function* noteXzSegments(
-  records: AsyncIterable<CpioRecord>,
+export async function* noteXzSegments<R extends UnpackRecord>(
+  records: AsyncIterable<R>,
   starts: Map<number, number>,
-): AsyncGenerator<CpioRecord> {
+): AsyncGenerator<R> {
   for await (const record of records) {
     const { compression, segment, segmentOffset } = record.origin;
     if (compression === 'xz' && !starts.has(segment)) starts.set(segment, segmentOffset);

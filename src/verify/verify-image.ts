@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readRecords } from '../cpio/index.js';
+import { readEntries } from '../cpio/index.js';
 import { CheckError } from '../errors/index.js';
 import { SIGNATURE_SUFFIX, verifySignature } from '../security/index.js';
 import { openInput } from '../util/open-input.js';
@@ -32,7 +32,8 @@ export interface VerifyImageOptions extends VerifyOptions {
 export async function verifyImage(path: string, options: VerifyImageOptions = {}): Promise<VerifyReport> {
   const source = options.source ?? basename(path);
   const xzStarts = new Map<number, number>();
-  const records = noteXzSegments(readRecords(openInput(path), { source }), xzStarts);
+  // Entries stream: each file's data is read only as far as the checks need it (see file-sample.ts).
+  const records = noteXzSegments(readEntries(openInput(path), { source }), xzStarts);
   const contract = await verifyRecords(records, options);
   const xz = await xzCheckFailures(path, source, xzStarts);
   const report = withFailures(contract, xz.failures, xz.checked);

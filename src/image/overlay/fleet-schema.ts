@@ -5,11 +5,9 @@ const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 
 const nodeSchema = z
   .strictObject({
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
-        error: 'a node name (letters, digits, . _ -; it names DIR/<name>.img)',
-      }),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+      error: 'a node name (letters, digits, . _ -; it names DIR/<name>.img)',
+    }),
     node_config: z.union([z.string().min(1), z.record(z.string(), z.unknown())], {
       error: 'a node.yaml file, or an inline mapping',
     }),

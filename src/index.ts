@@ -5,6 +5,7 @@
  * import { createImage, verifyImage, bootImage } from 'rock-os-tools';
  */
 
+export * as compression from './compression/index.js';
 export * as config from './config/index.js';
 export * as contract from './contract/index.js';
 export * from './cpio/index.js';

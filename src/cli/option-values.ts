@@ -12,3 +12,11 @@ export function positive(flag: string, value: string): number {
     throw new InputError('BAD_OPTION', `${flag}: expected a positive number, got '${value}'`);
   return n;
 }
+
+/** A whole number (0 included) from an option's text; refuses anything else (exit 2) naming the flag. */
+export function wholeNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0)
+    throw new InputError('BAD_OPTION', `${flag}: expected a whole number, got '${value}'`);
+  return n;
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from '@commander-js/extra-typings';
-import type { WriteCompression } from '../cpio/index.js';
+import { describeWriteCompressions, WRITE_COMPRESSIONS } from '../compression/index.js';
 import { ExitError, InputError } from '../errors/index.js';
 import {
   type CreateImageResult,
@@ -8,6 +8,8 @@ import {
   extractImage,
   formatLong,
   listImage,
+  overlayFleet,
+  overlayImage,
   type ProgressEvent,
   packRootfs,
   writtenSentence,
@@ -16,7 +18,7 @@ import { escapeName } from '../util/byte-names.js';
 import { formatReport, type VerifyReport } from '../verify/index.js';
 import { VERSION } from '../version.js';
 import { isEntryPoint } from './entry.js';
-import { collect } from './option-values.js';
+import { collect, wholeNumber } from './option-values.js';
 import { type Io, main, processIo } from './run.js';
 import { sourceDateEpoch } from './source-date-epoch.js';
 import { Progress } from './terminal.js';
@@ -28,6 +30,8 @@ Examples:
   $ rock-image create ... --mac "$(rock-mac allocate --device node-7 | cut -d' ' -f3)" \\
       --kernel 6.1.0-56-cloud-amd64 --modules virtio_net virtio_pci --sign rock-sign.key
   $ rock-image create ... --compress zstd -o rock.img   # kernel needs CONFIG_RD_ZSTD
+  $ rock-image create ... --compress zstd --level 3 --threads 2   # the fast build
+  $ rock-image create ... --compress lz4 -o rock.img    # kernel needs CONFIG_RD_LZ4
   $ rock-image cpio create ./rootfs -o rock.img
   $ rock-image ls -l rock.img
   $ rock-image extract rock.img ./out
@@ -36,13 +40,20 @@ Exit codes: 0 ok, 1 the built image failed verification, 2 unusable input or usa
 Environment: SOURCE_DATE_EPOCH sets every mtime in the image (default 0); NO_COLOR disables colour.`;
 
 const compressOption = () =>
-  new Option(
-    '--compress <codec>',
-    'compression of the image: gzip -6 (any kernel), zstd -19 (RD_ZSTD, kernel >= 5.9), ' +
-      'xz -6 with CRC32 and a 1 MiB dictionary (RD_XZ), or none',
-  )
-    .choices(['gzip', 'zstd', 'xz', 'none'] as const)
+  new Option('--compress <codec>', `compression of the image: ${describeWriteCompressions()}`)
+    .choices(WRITE_COMPRESSIONS)
     .default('gzip' as const);
+
+const levelOption = () =>
+  new Option('--level <n>', "compression level (default: the codec's, as in --compress)").argParser((v) =>
+    wholeNumber('--level', v),
+  );
+
+const threadsOption = () =>
+  new Option(
+    '--threads <n>',
+    'encoder threads for gzip and zstd (default: all cores); the image is the same for any value',
+  ).argParser((v) => wholeNumber('--threads', v));
 
 /** Builds the `rock-image` program; `io` receives its output (tests pass their own). */
 export function rockImageProgram(io: Io = processIo): Command {
@@ -77,6 +88,8 @@ export function rockImageProgram(io: Io = processIo): Command {
     .option('--sign <secret-key>', 'minisign secret key: also write IMAGE.minisig')
     .option('--no-deps', "don't add the interpreter and libraries of dynamically linked components")
     .addOption(compressOption())
+    .addOption(levelOption())
+    .addOption(threadsOption())
     .option('-o, --output <file>', 'image to write', 'rock-os.img')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
@@ -94,7 +107,9 @@ export function rockImageProgram(io: Io = processIo): Command {
         modules: opts.modules,
         sign: opts.sign,
         noDeps: !opts.deps,
-        compress: opts.compress as WriteCompression,
+        compress: opts.compress,
+        level: opts.level,
+        threads: opts.threads,
         output: opts.output,
         sourceDateEpoch: sourceDateEpoch(),
         onProgress: (event) => showProgress(progress, event),
@@ -109,6 +124,8 @@ export function rockImageProgram(io: Io = processIo): Command {
     .description('pack ROOTFS as a reproducible image, then verify it against the contract')
     .argument('<rootfs>', 'prepared root directory')
     .addOption(compressOption())
+    .addOption(levelOption())
+    .addOption(threadsOption())
     .option('-o, --output <file>', 'image to write', 'rock-os.img')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
@@ -118,12 +135,99 @@ export function rockImageProgram(io: Io = processIo): Command {
       const result = await packRootfs({
         rootfs,
         output: opts.output,
-        compress: opts.compress as WriteCompression,
+        compress: opts.compress,
+        level: opts.level,
+        threads: opts.threads,
         sourceDateEpoch: sourceDateEpoch(),
         onProgress: (event) => showProgress(progress, event),
       }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output));
       progress.done();
       printCreated(io, result, Boolean(opts.json));
+    });
+
+  program
+    .command('overlay')
+    .description(
+      "append a node's segment (config, MAC, key, files) to a verified base, without recompressing it",
+    )
+    .argument('<base>', 'verified base image')
+    .option('-o, --output <file>', "the node's image (base + segment, or the segment with --segment-only)")
+    .option('--node-config <file>', 'node configuration, placed at /config/node.yaml')
+    .option('--config-key <file>', 'CONFIG_KEY, placed at /config/CONFIG_KEY with mode 0400')
+    .option('--mac <mac>', 'written into the node config as network.mac')
+    .option('--add <src:dst>', 'a file to add at an absolute path (repeatable)', collect, [] as string[])
+    .option(
+      '--fleet <file>',
+      'FLEET.yaml: make every node of it (schemas/fleet.schema.json); needs --out-dir',
+    )
+    .option('--out-dir <dir>', 'with --fleet: where DIR/<name>.img go')
+    .option('--segment-only', 'write only the segment, for loaders that concatenate initrds (GRUB, iPXE)')
+    .addOption(
+      new Option('--compress <codec>', 'compression of the segment (the base keeps its own)')
+        .choices(WRITE_COMPRESSIONS)
+        .default('gzip' as const),
+    )
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rock-image overlay base.img -o node-7.img --node-config node-7.yaml --mac a4:58:0f:00:00:07 --config-key node-7.key
+  $ rock-image overlay base.img --fleet fleet.yaml --out-dir images/
+  $ rock-image overlay base.img --fleet fleet.yaml --out-dir segments/ --segment-only   # then: initrd base.img node.img
+
+Every node image is verified before it is written (the base once, each node on the merged tree).
+Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable input or usage.`,
+    )
+    .action(async (base, opts) => {
+      const nodeFlags = opts.nodeConfig ?? opts.configKey ?? opts.mac ?? opts.add[0];
+      if (opts.fleet !== undefined) {
+        if (opts.outDir === undefined) throw new InputError('BAD_OPTION', '--fleet: expected --out-dir too');
+        if (opts.output !== undefined || nodeFlags !== undefined)
+          throw new InputError(
+            'BAD_OPTION',
+            '--fleet: the nodes come from the fleet file: expected no -o or node flags',
+          );
+        const results = await overlayFleet({
+          base,
+          fleet: opts.fleet,
+          outDir: opts.outDir,
+          segmentOnly: opts.segmentOnly,
+          compress: opts.compress,
+          sourceDateEpoch: sourceDateEpoch(),
+          onNode: (_i, _n, r) => {
+            if (!opts.json) io.out(`${r.output}: ${r.bytes} bytes${r.mac ? `, mac ${r.mac}` : ''}, verified`);
+          },
+        }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.fleet ?? base));
+        if (opts.json)
+          io.out(
+            JSON.stringify(
+              results.map(({ verify, ...r }) => ({ ...r, verify: summary(verify) })),
+              null,
+              2,
+            ),
+          );
+        return;
+      }
+      if (opts.output === undefined)
+        throw new InputError('BAD_OPTION', 'overlay: expected -o OUTPUT (or --fleet)');
+      const {
+        generatedKey: _none,
+        verify,
+        ...result
+      } = await overlayImage({
+        base,
+        output: opts.output,
+        nodeConfig: opts.nodeConfig,
+        configKey: opts.configKey,
+        mac: opts.mac,
+        add: opts.add,
+        segmentOnly: opts.segmentOnly,
+        compress: opts.compress,
+        sourceDateEpoch: sourceDateEpoch(),
+      }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output ?? base));
+      if (opts.json) io.out(JSON.stringify({ ...result, verify: summary(verify) }, null, 2));
+      else io.out(`${result.output}: ${result.bytes} bytes (segment ${result.segmentBytes}), verified`);
     });
 
   program
@@ -247,11 +351,10 @@ function summary(report: VerifyReport) {
 /** A failed verification: show the report's lines (or JSON) before the one-line error. */
 function rethrowWithReport(err: unknown, io: Io, json: boolean, output: string): never {
   const report = (err as { code?: string; data?: { report?: VerifyReport } }).data?.report;
-  if ((err as { code?: string }).code === 'IMAGE_VERIFY_FAILED' && report) {
+  const code = (err as { code?: string }).code;
+  if ((code === 'IMAGE_VERIFY_FAILED' || code === 'BASE_VERIFY_FAILED') && report) {
     if (json) {
-      io.out(
-        JSON.stringify({ error: { code: 'IMAGE_VERIFY_FAILED', output }, verify: summary(report) }, null, 2),
-      );
+      io.out(JSON.stringify({ error: { code, output }, verify: summary(report) }, null, 2));
       throw new ExitError(1);
     }
     io.err(formatReport(report, output));

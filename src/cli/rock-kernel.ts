@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from '@commander-js/extra-typings';
+import { COMPRESSION_NAMES } from '../compression/index.js';
 import { ExitError, InputError } from '../errors/index.js';
 import {
   addKernel,
@@ -9,7 +10,6 @@ import {
   checkKernel,
   fetchKernel,
   getDefaultKernel,
-  type ImageCompression,
   listKernels,
   moduleClosure,
   type NetDriver,
@@ -42,7 +42,6 @@ Exit codes: 0 ok, 1 a check failed (missing kernel options, checksum mismatch, b
 Files: kernels live in $ROCK_HOME/kernels/<name>/ (default ~/.rock); command line modes in
 $ROCK_HOME/cmdline.yaml. NO_COLOR disables colour.`;
 
-const COMPRESSIONS = ['gzip', 'zstd', 'xz', 'lz4', 'bzip2', 'lzma', 'lzo', 'none'] as const;
 const NETS = ['virtio', 'e1000', 'none'] as const;
 
 /** Builds the `rock-kernel` program; `io` receives its output (tests pass their own). */
@@ -186,7 +185,7 @@ export function rockKernelProgram(io: Io = processIo): Command {
     .argument('[version]', 'stored kernel name (default: the default kernel)')
     .addOption(
       new Option('--compress <codec>', 'compression of the image to boot')
-        .choices(COMPRESSIONS)
+        .choices(COMPRESSION_NAMES)
         .default('gzip' as const),
     )
     .addOption(
@@ -204,7 +203,7 @@ export function rockKernelProgram(io: Io = processIo): Command {
     )
     .action((version, opts) => {
       const report = checkKernel(version, {
-        compress: opts.compress as ImageCompression,
+        compress: opts.compress,
         net: opts.net as NetDriver,
         scriptInit: opts.scriptInit,
         imageModules: opts.imageModules,

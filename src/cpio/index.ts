@@ -1,6 +1,5 @@
 export { addMissingParents } from './add-missing-parents.js';
 export { assignInodes } from './assign-inodes.js';
-export { createCompressor, type WriteCompression } from './create-compressor.js';
 export { dedupeLastWins } from './dedupe-last-wins.js';
 export { detectCompression } from './detect-compression.js';
 export { bufferContent, type EntryContent, NO_CONTENT } from './entry-content.js';

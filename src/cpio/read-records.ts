@@ -1,3 +1,4 @@
+import type { Compression } from '../compression/index.js';
 import { hexOffset } from '../errors/index.js';
 import { type ArchiveLimits, type InputState, readArchive } from './archive-reader.js';
 import { ByteSource } from './byte-source.js';
@@ -9,7 +10,7 @@ import { PATH_MAX } from './newc-header.js';
 import { REFUSED_HEAD, refusedFormat } from './refused-formats.js';
 import type { SegmentDecoder } from './segment-decoder.js';
 import { SizeBudget } from './size-budget.js';
-import type { ArchiveEntry, Compression, CpioRecord } from './types.js';
+import type { ArchiveEntry, CpioRecord } from './types.js';
 import { unxzStream } from './xz-segment.js';
 import { unzstdFrame } from './zstd-segment.js';
 

@@ -2,6 +2,7 @@
  * Records of a newc (`070701`/`070702`) archive: plain, comparable metadata ({@link Info}) kept apart
  * from content. Codecs in this folder never touch the filesystem.
  */
+import type { Compression } from '../compression/index.js';
 import type { EntryContent } from './entry-content.js';
 
 /** What a record is; maps one-to-one onto the S_IFMT bits of the newc mode field. */
@@ -99,6 +100,3 @@ export interface WriteEntry {
    */
   linkGroup?: string;
 }
-
-/** Compression of one archive segment, detected by magic. */
-export type Compression = 'none' | 'gzip' | 'zstd' | 'xz' | 'lzma' | 'lz4' | 'bzip2' | 'lzo';

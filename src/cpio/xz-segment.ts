@@ -1,27 +1,10 @@
-import { createRequire } from 'node:module';
+import { type LzmaNativeStream, lzmaNative } from '../compression/index.js';
 import type { ByteSource } from './byte-source.js';
 import type { StreamPlace } from './errors.js';
 import { decodeError } from './segment-decoder.js';
 
-/** The part of lzma-native's native stream used here, driven synchronously. */
-interface LzmaStream {
-  bufferHandler: (
-    buf: Uint8Array | null | undefined,
-    processedChunks: number | undefined,
-    err: (Error & { code?: string }) | null | undefined,
-    totalIn: number | null,
-    totalOut: number | null,
-  ) => void;
-  streamDecoder_(memlimit: number | null, flags: number): void;
-  code(chunk: Uint8Array | null, async: boolean): void;
-  resetUnderlying(): void;
-}
-
-const require = createRequire(import.meta.url);
-let LzmaNative: (new () => LzmaStream) | undefined;
-function newStream(): LzmaStream {
-  LzmaNative ??= (require('lzma-native') as { Stream: new () => LzmaStream }).Stream;
-  return new LzmaNative();
+function newStream(): LzmaNativeStream {
+  return new (lzmaNative().Stream)();
 }
 
 /**

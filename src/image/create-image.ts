@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
+import type { WriteCompression } from '../compression/index.js';
 import { configEntries } from '../config/index.js';
-import type { WriteCompression, WriteEntry } from '../cpio/index.js';
+import type { WriteEntry } from '../cpio/index.js';
 import { CheckError, InputError } from '../errors/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
 import { rockHome } from '../util/rock-home.js';
@@ -36,6 +37,9 @@ export interface CreateImageOptions {
   /** Leave out the interpreter and libraries of dynamically linked components (default: add them). */
   noDeps?: boolean;
   compress?: WriteCompression;
+  /** The compression level (each codec's default when absent) and encoder threads (gzip, zstd). */
+  level?: number;
+  threads?: number;
   /** The image to write (atomically). */
   output: string;
   /** Every mtime in the image (SOURCE_DATE_EPOCH); default 0. */
@@ -129,6 +133,8 @@ export interface PackRootfsOptions {
   rootfs: string;
   output: string;
   compress?: WriteCompression;
+  level?: number;
+  threads?: number;
   sourceDateEpoch?: number;
   cwd?: string;
   onProgress?: (event: ProgressEvent) => void;
@@ -148,6 +154,8 @@ interface BuildOptions {
   output: string;
   sign?: string;
   compress?: WriteCompression;
+  level?: number;
+  threads?: number;
   sourceDateEpoch?: number;
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -166,14 +174,19 @@ async function buildVerifiedImage(
   const hash = createHash('sha256');
   let bytes = 0;
   try {
-    await writeArchive(entries, out.stream, compress, {
-      onEntry: (index, entry) =>
-        progress({ phase: 'write', index, total: entries.length, name: entry.info.name }),
-      onBytes: (chunk) => {
-        bytes += chunk.length;
-        hash.update(chunk);
+    await writeArchive(
+      entries,
+      out.stream,
+      { compress, level: options.level, threads: options.threads },
+      {
+        onEntry: (index, entry) =>
+          progress({ phase: 'write', index, total: entries.length, name: entry.info.name }),
+        onBytes: (chunk) => {
+          bytes += chunk.length;
+          hash.update(chunk);
+        },
       },
-    });
+    );
     progress({ phase: 'verify' });
     const name = basename(options.output);
     const report = await verifyImage(out.tempPath, { source: name });

@@ -13,5 +13,6 @@ export { extractRecords, writtenSentence } from './extract/index.js';
 export { extractImage } from './extract-image.js';
 export { type ComponentFiles, type ContractInputs, layoutContract } from './layout-contract.js';
 export { formatLong, type ListedEntry, listImage, modeString } from './list-image.js';
+export * from './overlay/index.js';
 export { type PrepareOptions, prepareEntries } from './prepare-entries.js';
-export { writeArchive } from './write-archive.js';
+export { type CompressionChoice, writeArchive } from './write-archive.js';

@@ -23,11 +23,9 @@ export {
   type ConfigCheckReport,
   checkConfig,
   checkKernel,
-  type ImageCompression,
   NET_DRIVERS,
   type NetDriver,
   parseKernelConfig,
-  RD_OPTION,
 } from './config-check.js';
 export { type FetchOptions, fetchKernel } from './fetch.js';
 export { type ModInfo, readModInfo } from './modinfo.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCompressor } from '../cpio/create-compressor.js';
+import { createCompressor } from '../compression/index.js';
 import { Collector, writeAll } from '../cpio/test-support/records.js';
 import type { WriteEntry } from '../cpio/types.js';
 import { goodImage } from './test-support/good-image.js';

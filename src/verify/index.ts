@@ -7,6 +7,7 @@ export { analyzeCmdline, type KernelParam, type ParsedCmdline, parseKernelCmdlin
 export { formatReport } from './format.js';
 export { imageDeps } from './image-deps.js';
 export { imageDepsOf } from './image-deps-file.js';
+export { type VerifiedBase, verifyBase, verifyWithSegment } from './incremental.js';
 export type {
   CheckFailure,
   CmdlineVerdict,

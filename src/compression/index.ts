@@ -21,3 +21,4 @@ export {
   type LzmaOptions,
   lzmaNative,
 } from './lzma-native.js';
+export { REFUSED_HEAD, refusedFormat } from './refused-formats.js';

@@ -1,4 +1,5 @@
 import type { Compression } from '../compression/index.js';
+import { REFUSED_HEAD, refusedFormat } from '../compression/index.js';
 import { hexOffset } from '../errors/index.js';
 import { type ArchiveLimits, type InputState, readArchive } from './archive-reader.js';
 import { ByteSource } from './byte-source.js';
@@ -7,11 +8,10 @@ import { cpioError, hexBytes, type StreamPlace } from './errors.js';
 import { gunzipMember } from './gzip-segment.js';
 import { unlz4Legacy } from './lz4-segment.js';
 import { PATH_MAX } from './newc-header.js';
-import { REFUSED_HEAD, refusedFormat } from './refused-formats.js';
 import type { SegmentDecoder } from './segment-decoder.js';
 import { SizeBudget } from './size-budget.js';
 import type { ArchiveEntry, CpioRecord } from './types.js';
-import { unxzStream } from './xz-segment.js';
+import { unlzmaStream, unxzStream } from './xz-segment.js';
 import { unzstdFrame } from './zstd-segment.js';
 
 /** Options of {@link readEntries} and {@link readRecords}; every limit has a safe default. */
@@ -46,6 +46,7 @@ const DECODERS: Partial<Record<Compression, SegmentDecoder>> = {
   gzip: gunzipMember,
   zstd: unzstdFrame,
   xz: unxzStream,
+  lzma: unlzmaStream,
   lz4: unlz4Legacy,
 };
 

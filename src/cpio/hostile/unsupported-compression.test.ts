@@ -16,10 +16,7 @@ describe('unsupported or unknown compression', () => {
     );
   });
 
-  it.each([
-    ['lzma', [0x5d, 0x00, 0x00, 0x80, 0x00, 0xff, 0xff, 0xff]],
-    ['lzo', [0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a]],
-  ])('%s is named', async (name, bytes) => {
+  it.each([['lzo', [0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a]]])('%s is named', async (name, bytes) => {
     const err = await readError(Buffer.from(bytes));
     expect(err.code).toBe('CPIO_UNSUPPORTED_COMPRESSION');
     expect(err.message).toContain(`got ${name} (`);

@@ -1,6 +1,7 @@
 /**
  * Formats that are not initramfs segments the kernel reads, recognised by their magic so a refusal
- * says what the input is (and, for an LZ4 frame, how to make what the kernel takes).
+ * says what the input is (and, for an LZ4 frame, how to make what the kernel takes). Beside the
+ * codec table: one place names every segment format, read or refused.
  */
 
 interface Refused {

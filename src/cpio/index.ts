@@ -12,3 +12,4 @@ export { type ReadOptions, readEntries, readRecords } from './read-records.js';
 export { sortForArchive } from './sort-for-archive.js';
 export * from './types.js';
 export { XZ_HEADER_PREFIX, type XzStreamCheck, xzStreamCheck } from './xz-check.js';
+export { KERNEL_ZSTD_WINDOW_MAX, ZSTD_HEADER_PREFIX, zstdWindowSize } from './zstd-window.js';

@@ -79,3 +79,18 @@ describe('verifyImage: the xz integrity check the kernel can decode', () => {
     ]);
   });
 });
+
+describe('zstd window', () => {
+  it('a frame made by zstd --long=30 fails compression.zstd-window naming the window and the limit', async () => {
+    const zst = execFileSync('zstd', ['-c', '-q', '--long=30'], { input: archive });
+    const report = await verifyImage(image('long.img', zst), { source: 'long.img' });
+    expect(report.failures.map((f) => f.message)).toEqual([
+      "long.img:0x0: zstd window: expected at most 128 MiB (the kernel's unzstd limit), found 1024 MiB; the kernel cannot allocate it at boot (recompress without --long or --ultra)",
+    ]);
+  });
+
+  it('positive twin: zstd -19 passes', async () => {
+    const zst = execFileSync('zstd', ['-c', '-q', '-19'], { input: archive });
+    expect((await verifyImage(image('z19.img', zst))).passed).toBe(true);
+  });
+});

@@ -40,7 +40,10 @@ export function memoryFs(
         set = new Set();
         children.set(parent, set);
       }
-      set.add(at.slice(slash + 1));
+      const name = at.slice(slash + 1);
+      // Already known: its ancestors are too (a deep tree costs one step per entry, not its depth).
+      if (set.has(name)) break;
+      set.add(name);
       at = parent;
     }
   };

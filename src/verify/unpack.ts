@@ -7,7 +7,7 @@ import { type ArchiveEntry, type CpioRecord, TRAILER_NAME as TRAILER, TYPE_BITS 
 import { hexOffset } from '../errors/index.js';
 import { captureSample, type FileSample, wholeSample } from './file-sample.js';
 import { BUILTIN_RECORDS, isBuiltinOrigin } from './kernel-builtin.js';
-import { NAME_MAX, PATH_MAX } from './path-walk.js';
+import { NAME_MAX, PATH_MAX, splitName } from './path-walk.js';
 import { locateName, nameNotes, type Where } from './record-name.js';
 import { type Dirent, Rootfs } from './rootfs.js';
 import type { ImageTree, UnpackNote, UnpackNoteKind } from './types.js';
@@ -256,6 +256,9 @@ class KernelUnpacker {
       this.fs.add(where.path, entry);
     }
     if (entry.inode.type !== 'directory') return; // a non-empty directory can only be kept, so unreachable
+    // The next records are usually inside it: their parent is known without a walk.
+    if (!where.itself)
+      this.fs.parents.set(splitName(info.name).join('/'), { dir: where.path, escaped: where.escaped });
     // init_mkdir fails with EEXIST on an existing directory, but init_chown and init_chmod still run.
     Object.assign(entry.inode, { uid: info.uid, gid: info.gid, perm: info.perm });
     entry.origin = origin;

@@ -13,7 +13,8 @@ import type { ExtractOptions, ExtractResult } from './types.js';
 import { ensureParents, joinParts } from './walk.js';
 import { writeDirectory, writeFile, writeHardlink, writeSpecial, writeSymlink } from './write-entry.js';
 
-const DEFAULT_MAX_DEPTH = 1024;
+/** PATH_MAX bounds a name to 2,048 components anyway; this bounds the work before that check. */
+const DEFAULT_MAX_DEPTH = 2048;
 /** Written entries named in the message of a failed run into an existing directory (all are in data). */
 const NAMED_WRITTEN = 20;
 

@@ -51,6 +51,11 @@ for (let i = 0; i < 6; i++) {
  * format. Needs the first 6 bytes only, so a short odc file is named as such, not as truncated.
  */
 export function checkMagic(bytes: Uint8Array, place: StreamPlace, offset: number): '070701' | '070702' {
+  // "07070" then '1' or '2', compared as bytes: this runs once per record.
+  if (bytes[0] === 0x30 && bytes[1] === 0x37 && bytes[2] === 0x30 && bytes[3] === 0x37 && bytes[4] === 0x30) {
+    if (bytes[5] === 0x31) return '070701';
+    if (bytes[5] === 0x32) return '070702';
+  }
   const magic = String.fromCharCode(...bytes.subarray(0, 6));
   if (magic === '070701' || magic === '070702') return magic;
   const what =

@@ -93,7 +93,9 @@ function withSource<T>(source: string | undefined, fn: () => T): T {
 }
 
 function named(err: unknown, source: string | undefined): unknown {
-  if (source === undefined || !(err instanceof InputError)) return err;
+  // The reader's own errors already start with the archive's name.
+  if (source === undefined || !(err instanceof InputError) || err.message.startsWith(`${source}:`))
+    return err;
   const sep = /^0x/.test(err.message) ? ':' : ': ';
   return new InputError(err.code, `${source}${sep}${err.message}`, { ...err.data, file: source });
 }

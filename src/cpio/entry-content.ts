@@ -75,6 +75,19 @@ export class StreamedContent implements EntryContent {
     return parts.length === 1 ? parts[0]!.slice() : Buffer.concat(parts);
   }
 
+  /**
+   * Finishes without waiting when nothing is left to read (an empty file, or one read to its end
+   * with its padding buffered) and the sum holds; false when {@link finish} must be awaited.
+   */
+  finishNow(): boolean {
+    const padding = pad4(this.size) - this.size;
+    if (this.#got < this.size || this.#src.buffered < padding) return false;
+    if (this.#check !== undefined && this.#sum !== this.#check) return false;
+    this.#closed = true;
+    if (padding > 0) this.#src.skip(padding);
+    return true;
+  }
+
   /** Consumes the unread rest and the padding, and checks the sum. */
   async finish(): Promise<void> {
     this.#closed = true;

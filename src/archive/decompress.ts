@@ -2,22 +2,14 @@
  * Decompression of package members and modules: gzip by node:zlib, xz by `lzma-native`, zstd by
  * `zstd-napi` (native bindings, so no xz or zstd binary is needed on the host).
  */
-import { createRequire } from 'node:module';
 import { Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { DecompressStream, decompress as zstdDecompress } from 'zstd-napi';
+import { type Compression, lzmaNative } from '../compression/index.js';
 import { InputError } from '../errors/index.js';
 
 /** The compressions kernel packages and module files use. */
-export type Codec = 'none' | 'gzip' | 'xz' | 'zstd';
-
-interface LzmaNative {
-  createDecompressor(options?: { synchronous?: boolean }): Transform;
-  decompress(data: Buffer): Promise<Buffer>;
-}
-
-// lzma-native ships no type declarations; this is the part of its API used here.
-const lzma = createRequire(import.meta.url)('lzma-native') as LzmaNative;
+export type Codec = Extract<Compression, 'none' | 'gzip' | 'xz' | 'zstd'>;
 
 /** The codec of a file name's extension: `data.tar.xz` → xz, `virtio_net.ko.zst` → zstd. */
 export function codecOfName(name: string): Codec | undefined {
@@ -31,7 +23,7 @@ export function codecOfName(name: string): Codec | undefined {
 /** The decompressing stream of a codec. */
 function decompressor(codec: Exclude<Codec, 'none'>): Transform {
   if (codec === 'gzip') return zlib.createGunzip(); // also reads concatenated members, as .apk needs
-  if (codec === 'xz') return lzma.createDecompressor();
+  if (codec === 'xz') return lzmaNative().createDecompressor();
   return new DecompressStream();
 }
 
@@ -75,7 +67,7 @@ export async function decompressBuffer(data: Uint8Array, codec: Codec, file: str
     if (codec === 'none') return data;
     if (codec === 'gzip') return zlib.gunzipSync(data);
     if (codec === 'zstd') return zstdDecompress(data);
-    return await lzma.decompress(Buffer.from(data));
+    return await lzmaNative().decompress(Buffer.from(data));
   } catch (error) {
     throw new InputError('DECOMPRESS_FAILED', `${file}: ${codec}: ${(error as Error).message}`, {
       file,

@@ -83,3 +83,10 @@ export function age(flag: string, value: string): number {
   if (ms <= 0 || !Number.isSafeInteger(ms)) refuse(flag, 'an age like 90m, 12h, 7d or 2w', value);
   return ms;
 }
+
+/** A whole number, 0 included (`--level 0`): `/^\d+$/` only, nothing rounded. */
+export function wholeNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) refuse(flag, 'a whole number', value);
+  return n;
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from '@commander-js/extra-typings';
-import type { WriteCompression } from '../cpio/index.js';
-import { ExitError } from '../errors/index.js';
+import { describeWriteCompressions, WRITE_COMPRESSIONS } from '../compression/index.js';
+import { ExitError, InputError } from '../errors/index.js';
 import {
   type CreateImageResult,
   createImage,
@@ -12,14 +12,18 @@ import {
   listImage,
   loadImageDefinition,
   mergeImageOptions,
+  overlayFleet,
+  overlayImage,
   type ProgressEvent,
   packRootfs,
+  writtenSentence,
 } from '../image/index.js';
+import { escapeName } from '../util/byte-names.js';
 import { sourceDateEpoch } from '../util/source-date-epoch.js';
 import { formatReport, type VerifyReport } from '../verify/index.js';
 import { VERSION } from '../version.js';
 import { isEntryPoint } from './entry.js';
-import { collect } from './option-values.js';
+import { collect, wholeNumber } from './option-values.js';
 import { type Io, main, processIo } from './run.js';
 import { Progress } from './terminal.js';
 
@@ -33,6 +37,8 @@ Examples:
   $ rock-image --mac a4:58:0f:01:00:10          # create, from ./rock-image.yaml
   $ rock-image create --file images/edge.yaml -o edge.img
   $ rock-build all && rock-image create --components build/components -o rock.img
+  $ rock-image create ... --compress zstd --level 3 --threads 2   # the fast build
+  $ rock-image create ... --compress lz4 -o rock.img    # kernel needs CONFIG_RD_LZ4
   $ rock-image cpio create ./rootfs        # writes image.cpio.gz
   $ rock-verify integration image.cpio.gz
   $ rock-image ls -l rock.img
@@ -45,13 +51,20 @@ const OUTPUT_HELP =
   'image to write (default image.cpio.gz; image.cpio.zst, .cpio.xz or .cpio with --compress zstd, xz, none)';
 
 const compressOption = () =>
-  new Option(
-    '--compress <codec>',
-    'compression of the image: gzip -6 (any kernel), zstd -19 (RD_ZSTD, kernel >= 5.9), ' +
-      'xz -6 with CRC32 and a 1 MiB dictionary (RD_XZ), or none',
-  )
-    .choices(['gzip', 'zstd', 'xz', 'none'] as const)
+  new Option('--compress <codec>', `compression of the image: ${describeWriteCompressions()}`)
+    .choices(WRITE_COMPRESSIONS)
     .default('gzip' as const);
+
+const levelOption = () =>
+  new Option('--level <n>', "compression level (default: the codec's, as in --compress)").argParser((v) =>
+    wholeNumber('--level', v),
+  );
+
+const threadsOption = () =>
+  new Option(
+    '--threads <n>',
+    'encoder threads for gzip and zstd (default: all cores); the image is the same for any value',
+  ).argParser((v) => wholeNumber('--threads', v));
 
 /** Builds the `rock-image` program; `io` receives its output (tests pass their own). */
 export function rockImageProgram(io: Io = processIo): Command {
@@ -97,6 +110,8 @@ export function rockImageProgram(io: Io = processIo): Command {
     .option('--sign <secret-key>', 'minisign secret key: also write IMAGE.minisig')
     .option('--no-deps', "don't add the interpreter and libraries of dynamically linked components")
     .addOption(compressOption())
+    .addOption(levelOption())
+    .addOption(threadsOption())
     .option('-o, --output <file>', `${OUTPUT_HELP}; a definition file's output is used when set`)
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
@@ -116,7 +131,9 @@ export function rockImageProgram(io: Io = processIo): Command {
         modules: opts.modules,
         sign: opts.sign,
         noDeps: fromCli('deps') ? !opts.deps : undefined,
-        compress: fromCli('compress') ? (opts.compress as WriteCompression) : undefined,
+        compress: fromCli('compress') ? opts.compress : undefined,
+        level: opts.level,
+        threads: opts.threads,
         output: opts.output,
         sourceDateEpoch: sourceDateEpoch(process.env),
         onProgress: (event) => showProgress(progress, event),
@@ -147,6 +164,8 @@ export function rockImageProgram(io: Io = processIo): Command {
     .argument('<rootfs>', 'prepared root directory')
     .option('--exact', 'pack the tree as it is: add no directory, device node, link or library')
     .addOption(compressOption())
+    .addOption(levelOption())
+    .addOption(threadsOption())
     .option('-o, --output <file>', OUTPUT_HELP)
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
@@ -161,7 +180,9 @@ export function rockImageProgram(io: Io = processIo): Command {
         output: opts.output,
         exact: opts.exact,
         onNotice: (message) => io.err(`rock-image: ${message}`),
-        compress: opts.compress as WriteCompression,
+        compress: opts.compress,
+        level: opts.level,
+        threads: opts.threads,
         sourceDateEpoch: sourceDateEpoch(process.env),
         onProgress: (event) => showProgress(progress, event),
       }).catch((err: unknown) =>
@@ -172,19 +193,114 @@ export function rockImageProgram(io: Io = processIo): Command {
     });
 
   program
+    .command('overlay')
+    .description(
+      "append a node's segment (config, MAC, key, files) to a verified base, without recompressing it",
+    )
+    .argument('<base>', 'verified base image')
+    .option('-o, --output <file>', "the node's image (base + segment, or the segment with --segment-only)")
+    .option('--node-config <file>', 'node configuration, placed at /config/node.yaml')
+    .option('--config-key <file>', 'CONFIG_KEY, placed at /config/CONFIG_KEY with mode 0400')
+    .option('--mac <mac>', 'written into the node config as network.mac')
+    .option('--add <src:dst>', 'a file to add at an absolute path (repeatable)', collect, [] as string[])
+    .option(
+      '--fleet <file>',
+      'FLEET.yaml: make every node of it (schemas/fleet.schema.json); needs --out-dir',
+    )
+    .option('--out-dir <dir>', 'with --fleet: where DIR/<name>.img go')
+    .option('--segment-only', 'write only the segment, for loaders that concatenate initrds (GRUB, iPXE)')
+    .addOption(
+      new Option('--compress <codec>', 'compression of the segment (the base keeps its own)')
+        .choices(WRITE_COMPRESSIONS)
+        .default('gzip' as const),
+    )
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rock-image overlay base.img -o node-7.img --node-config node-7.yaml --mac a4:58:0f:00:00:07 --config-key node-7.key
+  $ rock-image overlay base.img --fleet fleet.yaml --out-dir images/
+  $ rock-image overlay base.img --fleet fleet.yaml --out-dir segments/ --segment-only   # then: initrd base.img node.img
+
+Every node image is verified before it is written (the base once, each node on the merged tree).
+Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable input or usage.`,
+    )
+    .action(async (base, opts) => {
+      const nodeFlags = opts.nodeConfig ?? opts.configKey ?? opts.mac ?? opts.add[0];
+      if (opts.fleet !== undefined) {
+        if (opts.outDir === undefined) throw new InputError('BAD_OPTION', '--fleet: expected --out-dir too');
+        if (opts.output !== undefined || nodeFlags !== undefined)
+          throw new InputError(
+            'BAD_OPTION',
+            '--fleet: the nodes come from the fleet file: expected no -o or node flags',
+          );
+        const results = await overlayFleet({
+          base,
+          fleet: opts.fleet,
+          outDir: opts.outDir,
+          segmentOnly: opts.segmentOnly,
+          compress: opts.compress,
+          sourceDateEpoch: sourceDateEpoch(process.env),
+          onNode: (_i, _n, r) => {
+            if (!opts.json) io.out(`${r.output}: ${r.bytes} bytes${r.mac ? `, mac ${r.mac}` : ''}, verified`);
+          },
+        }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.fleet ?? base));
+        if (opts.json)
+          io.out(
+            JSON.stringify(
+              results.map(({ verify, ...r }) => ({ ...r, verify: summary(verify) })),
+              null,
+              2,
+            ),
+          );
+        return;
+      }
+      if (opts.output === undefined)
+        throw new InputError('BAD_OPTION', 'overlay: expected -o OUTPUT (or --fleet)');
+      const {
+        generatedKey: _none,
+        verify,
+        ...result
+      } = await overlayImage({
+        base,
+        output: opts.output,
+        nodeConfig: opts.nodeConfig,
+        configKey: opts.configKey,
+        mac: opts.mac,
+        add: opts.add,
+        segmentOnly: opts.segmentOnly,
+        compress: opts.compress,
+        sourceDateEpoch: sourceDateEpoch(process.env),
+      }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output ?? base));
+      if (opts.json) io.out(JSON.stringify({ ...result, verify: summary(verify) }, null, 2));
+      else io.out(`${result.output}: ${result.bytes} bytes (segment ${result.segmentBytes}), verified`);
+    });
+
+  program
     .command('ls')
     .alias('list')
     .description('list every entry of every segment (like cpio -tv), without extracting')
     .argument('<image>', 'image file')
     .option('-l, --long', 'long listing: mode, links, owner, size or device, mtime, name')
-    .option('--json', 'print a JSON array on stdout')
-    .addHelpText('after', '\nExamples:\n  $ rock-image ls rock.img\n  $ rock-image ls -l rock.img')
+    .option('--json', 'print a JSON array on stdout (names exact: a byte that is not UTF-8 is \\udcXX)')
+    .addHelpText(
+      'after',
+      '\nNames are printed escaped like ls -b (caf\\xe9); --json gives the exact bytes as \\udc80+byte.\n\nExamples:\n  $ rock-image ls rock.img\n  $ rock-image ls -l rock.img',
+    )
     .action(async (image, opts) => {
       const entries = [];
+      // Lines go out in batches: one write per line costs more than the reading (400k entries).
+      let batch: string[] = [];
       for await (const entry of listImage(image)) {
         if (opts.json) entries.push(entry);
-        else io.out(opts.long ? formatLong(entry) : entry.name);
+        else batch.push(opts.long ? formatLong(entry) : escapeName(entry.name));
+        if (batch.length >= 4096) {
+          io.out(batch.join('\n'));
+          batch = [];
+        }
       }
+      if (batch.length > 0) io.out(batch.join('\n'));
       if (opts.json) io.out(JSON.stringify(entries, null, 2));
     });
 
@@ -194,13 +310,24 @@ export function rockImageProgram(io: Io = processIo): Command {
     .argument('<image>', 'image file')
     .argument('<dir>', 'destination directory (created if missing)')
     .option('--no-devices', 'never create device nodes, fifos or sockets; record them instead')
+    .option('--preserve-owners', "apply the archive's uid/gid (as root); default: everything is yours")
+    .option('--preserve-setid', 'keep setuid/setgid bits; default: they are stripped')
     .option('--json', 'print the result as JSON on stdout')
-    .addHelpText('after', '\nExample:\n  $ rock-image extract rock.img ./out')
+    .addHelpText(
+      'after',
+      '\nA missing DIR is filled in a temporary directory beside it and renamed into place: a failed\n' +
+        'extract leaves nothing. Into an existing DIR, a failure says which entries were written.\n\n' +
+        'Examples:\n  $ rock-image extract rock.img ./out\n  $ sudo rock-image extract --preserve-owners --preserve-setid rock.img ./rootfs',
+    )
     .action(async (image, dir, opts) => {
       const warnings: string[] = [];
       const result = await extractImage(image, dir, {
         devices: opts.devices,
+        preserveOwners: opts.preserveOwners === true,
+        preserveSpecialBits: opts.preserveSetid === true,
         onWarning: (w) => warnings.push(w.message),
+      }).catch((err: unknown) => {
+        throw withWrittenSentence(err, dir);
       });
       if (opts.json) {
         io.out(JSON.stringify({ ...result, warnings }, null, 2));
@@ -218,6 +345,16 @@ export function rockImageProgram(io: Io = processIo): Command {
     });
 
   return program;
+}
+
+/** A failed extract into an existing DIR: the error line also says which entries were written. */
+function withWrittenSentence(err: unknown, dir: string): unknown {
+  if (!(err instanceof InputError) || !Array.isArray(err.data.written)) return err;
+  return new InputError(
+    err.code,
+    `${err.message}; ${writtenSentence(dir, err.data.written as string[])}`,
+    err.data,
+  );
 }
 
 function showProgress(progress: Progress, event: ProgressEvent): void {
@@ -261,11 +398,10 @@ function summary(report: VerifyReport) {
 /** A failed verification: show the report's lines (or JSON) before the one-line error. */
 function rethrowWithReport(err: unknown, io: Io, json: boolean, output: string): never {
   const report = (err as { code?: string; data?: { report?: VerifyReport } }).data?.report;
-  if ((err as { code?: string }).code === 'IMAGE_VERIFY_FAILED' && report) {
+  const code = (err as { code?: string }).code;
+  if ((code === 'IMAGE_VERIFY_FAILED' || code === 'BASE_VERIFY_FAILED') && report) {
     if (json) {
-      io.out(
-        JSON.stringify({ error: { code: 'IMAGE_VERIFY_FAILED', output }, verify: summary(report) }, null, 2),
-      );
+      io.out(JSON.stringify({ error: { code, output }, verify: summary(report) }, null, 2));
       throw new ExitError(1);
     }
     io.err(formatReport(report, output));

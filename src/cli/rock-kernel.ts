@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { type Command, Option } from '@commander-js/extra-typings';
+import { COMPRESSION_NAMES } from '../compression/index.js';
 import { ExitError, InputError } from '../errors/index.js';
 import {
   type ConfigCheckReport,
-  type ImageCompression,
   type KernelCommands,
   kernelCommands,
   type NetDriver,
@@ -36,7 +36,6 @@ Exit codes: 0 ok, 1 a check failed (missing kernel options, checksum mismatch, b
 Files: kernels live in $ROCK_HOME/kernels/<name>/ (default ~/.rock); command line modes in
 $ROCK_HOME/cmdline.yaml. NO_COLOR disables colour.`;
 
-const COMPRESSIONS = ['gzip', 'zstd', 'xz', 'lz4', 'bzip2', 'lzma', 'lzo', 'none'] as const;
 const NETS = ['virtio', 'e1000', 'none'] as const;
 
 /**
@@ -213,7 +212,7 @@ export function rockKernelProgram(
     .argument('[version]', 'stored kernel name (default: the default kernel)')
     .addOption(
       new Option('--compress <codec>', 'compression of the image to boot')
-        .choices(COMPRESSIONS)
+        .choices(COMPRESSION_NAMES)
         .default('gzip' as const),
     )
     .addOption(
@@ -233,7 +232,7 @@ export function rockKernelProgram(
       const report = await commands.check(
         {
           kernel: version,
-          compress: opts.compress as ImageCompression,
+          compress: opts.compress,
           net: opts.net as NetDriver,
           scriptInit: opts.scriptInit,
           imageModules: opts.imageModules,

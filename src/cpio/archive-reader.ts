@@ -1,35 +1,25 @@
 import { hexOffset } from '../errors/index.js';
+import { decodeName } from '../util/byte-names.js';
+import { quoteInput } from '../util/quote-input.js';
 import type { ByteSource } from './byte-source.js';
+import { type EntryContent, NO_CONTENT, StreamedContent } from './entry-content.js';
 import { cpioError, type StreamPlace } from './errors.js';
 import {
   checkMagic,
   HEADER_SIZE,
   pad4,
   parseHeader,
-  quoteBytes,
   type RawHeader,
   TRAILER_NAME,
   typeOfMode,
 } from './newc-header.js';
-import type { CpioRecord, Info } from './types.js';
+import type { SizeBudget } from './size-budget.js';
+import type { ArchiveEntry, Info } from './types.js';
 
-/** Limits one archive is read under, and whether file data is kept (see ReadOptions). */
+/** Limits one input is read under (see ReadOptions). */
 export interface ArchiveLimits {
   maxNameSize: number;
   maxEntrySize: number;
-  maxTotalSize: number;
-  /** Consume file data chunk by chunk without assembling it; records then carry empty `data`. */
-  skipData: boolean;
-}
-
-/** Bytes of cpio stream read so far over all segments, for the total cap. */
-export interface Budget {
-  total: number;
-}
-
-/** Archives ended so far over all segments (each TRAILER!!! ends one): numbers `origin.archive`. */
-export interface ArchiveCounter {
-  count: number;
 }
 
 /**
@@ -40,28 +30,38 @@ export interface ArchiveCounter {
  */
 export type StreamKind = 'plain' | 'compressed';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const EMPTY = new Uint8Array(0);
+/** State shared by every segment of one input. */
+export interface InputState {
+  limits: ArchiveLimits;
+  /** Plain segments charge their records here (compressed ones charge decoded chunks). */
+  budget: SizeBudget;
+  /** Archives ended so far (each TRAILER!!! ends one): numbers `origin.archive`. */
+  archives: number;
+}
+
+/** What {@link readArchive} reads: one stream of cpio bytes and where it lives. */
+export interface ArchiveStream {
+  src: ByteSource;
+  place: StreamPlace;
+  kind: StreamKind;
+  /** `src.position` at the stream's start: offsets in messages are `src.position - base`. */
+  base: number;
+  state: InputState;
+}
 
 /**
- * Reads the records of one cpio stream from `src`. Offsets are `src.position - base`. Refuses every
- * malformed header, name or data with a typed error naming the offset; checks sizes against the
- * limits before reading, so a lying size field never causes a large allocation.
+ * Reads the entries of one cpio stream. Refuses every malformed header, name or data with a typed
+ * error naming the offset; checks sizes against the limits before reading, so a lying size field
+ * never causes a large allocation. File data is handed out lazily ({@link EntryContent}) and
+ * skipped when the consumer does not read it.
  */
-export async function* readArchive(
-  src: ByteSource,
-  place: StreamPlace,
-  limits: ArchiveLimits,
-  base: number,
-  kind: StreamKind,
-  budget?: Budget,
-  archives: ArchiveCounter = { count: 0 },
-): AsyncGenerator<CpioRecord> {
+export async function* readArchive(stream: ArchiveStream): AsyncGenerator<ArchiveEntry> {
+  const { src, place, kind, base, state } = stream;
   let records = 0;
   for (;;) {
     const offset = src.position - base;
-    const start = src.position;
-    if (!(await src.ensure(HEADER_SIZE))) {
+    // Buffered bytes are taken without awaiting: a promise per field costs more than the parsing.
+    if (src.buffered < HEADER_SIZE && !(await src.ensure(HEADER_SIZE))) {
       if (src.buffered === 0) {
         const got = kind === 'plain' ? 'end of input' : 'end of the decompressed stream';
         const expected = records === 0 ? 'a cpio header' : `a record named ${TRAILER_NAME}`;
@@ -71,19 +71,17 @@ export async function* readArchive(
       throw truncated(place, offset, kind, 'header', HEADER_SIZE, src.buffered);
     }
     const header = parseHeader(src.peek(HEADER_SIZE), place, offset);
-    checkSizes(header, place, offset, limits);
+    checkSizes(header, place, offset, state.limits);
+    const namePadded = pad4(HEADER_SIZE + header.namesize) - HEADER_SIZE;
+    if (kind === 'plain')
+      state.budget.charge(HEADER_SIZE + namePadded + pad4(header.filesize), place, offset);
     src.skip(HEADER_SIZE);
 
-    const nameBytes = await takeOrThrow(
-      src,
-      pad4(HEADER_SIZE + header.namesize) - HEADER_SIZE,
-      header.namesize,
-      place,
-      offset,
-      kind,
-      'name',
-    );
-    const name = decodeName(nameBytes, header.namesize, place, offset);
+    const nameBytes =
+      src.buffered >= namePadded
+        ? src.takeBuffered(namePadded)
+        : await takeOrThrow(src, namePadded, header.namesize, place, offset, kind, 'name');
+    const name = nameOf(nameBytes.subarray(0, header.namesize), place, offset);
     const type = name === TRAILER_NAME ? undefined : typeOfMode(header.mode);
     if (type === undefined && name !== TRAILER_NAME) {
       throw cpioError(
@@ -105,49 +103,13 @@ export async function* readArchive(
         String(header.filesize),
       );
     }
-    // The kernel checks the sum of regular file data only (do_copy); GNU cpio writes 0 for symlinks.
-    const summed = header.magic === '070702' && type === 'file';
-    let data: Uint8Array = EMPTY;
-    if (limits.skipData && type === 'file') {
-      let sum = 0;
-      const visit = summed
-        ? (bytes: Uint8Array) => {
-            sum = addBytes(sum, bytes);
-          }
-        : undefined;
-      await discardOrThrow(src, header.filesize, place, offset, kind, visit);
-      if (summed) verifySum(sum, header.check, place, offset);
-    } else {
-      const padded = await takeOrThrow(
-        src,
-        pad4(header.filesize),
-        header.filesize,
-        place,
-        offset,
-        kind,
-        'data',
-      );
-      data = padded.subarray(0, header.filesize);
-      if (summed) verifySum(addBytes(0, data), header.check, place, offset);
-    }
     records++;
-    if (budget) {
-      budget.total += src.position - start;
-      if (budget.total > limits.maxTotalSize) {
-        throw cpioError(
-          'CPIO_LIMIT',
-          place,
-          offset,
-          'total size',
-          `<= ${limits.maxTotalSize} bytes`,
-          `${budget.total} bytes`,
-        );
-      }
-    }
 
     if (type === undefined) {
+      // The trailer's body (normally empty) is skipped like any other.
+      await discard(src, header.filesize, place, offset, kind);
       // A trailer ends one archive: the kernel forgets its hard-link table here (init/initramfs.c).
-      archives.count += 1;
+      state.archives += 1;
       if (kind === 'plain') return;
       // Inside a compressed segment: NUL padding, then the end or another archive (the kernel's Reset state).
       await src.skipZeros();
@@ -161,7 +123,7 @@ export async function* readArchive(
           next,
           'after trailer',
           'NUL padding, a cpio header or the end (kernel: "junk within compressed archive")',
-          quoteBytes(src.peek(Math.min(8, src.buffered))),
+          quoteInput(src.peek(Math.min(8, src.buffered))),
         );
       }
       if (next % 4 !== 0) {
@@ -177,17 +139,46 @@ export async function* readArchive(
       records = 0;
       continue;
     }
+    const info = toInfo(header, name, type);
+    let content: EntryContent = NO_CONTENT;
+    let streamed: StreamedContent | undefined;
+    if (type === 'symlink') {
+      const body = await takeOrThrow(
+        src,
+        pad4(header.filesize),
+        header.filesize,
+        place,
+        offset,
+        kind,
+        'data',
+      );
+      info.linkTarget = linkTargetOf(body.subarray(0, header.filesize));
+    } else if (type === 'file') {
+      // The kernel checks the sum of regular file data only (do_copy); GNU cpio writes 0 for symlinks.
+      const check = header.magic === '070702' ? header.check : undefined;
+      streamed = new StreamedContent(
+        src,
+        header.filesize,
+        {
+          truncated: (got) => truncated(place, offset, kind, 'data', header.filesize, got),
+          badSum: (sum) => badSum(sum, header.check, place, offset),
+        },
+        check,
+      );
+      content = streamed;
+    }
     yield {
-      info: toInfo(header, name, type, data, place, offset),
-      data: type === 'file' ? data : EMPTY,
+      info,
+      content,
       origin: {
         segment: place.segment,
-        archive: archives.count,
+        archive: state.archives,
         compression: place.compression,
         offset,
         segmentOffset: place.segmentOffset,
       },
     };
+    if (streamed !== undefined && !streamed.finishNow()) await streamed.finish();
   }
 }
 
@@ -250,26 +241,13 @@ async function takeOrThrow(
   return got;
 }
 
-/**
- * Consumes `size` data bytes and their padding without assembling them: each piece is a view into one
- * decoded chunk, handed to `visit` and dropped, so memory stays at one chunk whatever `size` says.
- * Throws the same error as {@link takeOrThrow} when the stream ends first.
- */
-async function discardOrThrow(
-  src: ByteSource,
-  size: number,
-  place: StreamPlace,
-  offset: number,
-  kind: StreamKind,
-  visit?: (bytes: Uint8Array) => void,
-): Promise<void> {
+/** Consumes `size` bytes and their padding without keeping them. */
+async function discard(src: ByteSource, size: number, place: StreamPlace, offset: number, kind: StreamKind) {
   let got = 0;
   const total = pad4(size);
   while (got < total) {
     const piece = await src.nextChunk(total - got);
     if (piece === undefined) throw truncated(place, offset, kind, 'data', size, Math.min(got, size));
-    // Only the first `size` bytes are data; the rest is NUL padding.
-    if (visit && got < size) visit(piece.subarray(0, size - got));
     got += piece.length;
   }
 }
@@ -296,67 +274,49 @@ function truncated(
   return cpioError('CPIO_TRUNCATED', place, offset, field, `${want} bytes`, `${got} before the end of input`);
 }
 
-function decodeName(bytes: Uint8Array, namesize: number, place: StreamPlace, offset: number): string {
-  const raw = bytes.subarray(0, namesize);
-  if (raw[namesize - 1] !== 0) {
-    // The kernel calls this a "malformed archive" and stops (init/initramfs.c do_name).
+/**
+ * The name as the kernel reads it (init/initramfs.c do_name): the last byte must be NUL, and the name
+ * is what comes before the first NUL (gen_init_cpio -a pads names with NULs to align data). The
+ * bytes are kept exactly ({@link decodeName}).
+ */
+function nameOf(raw: Uint8Array, place: StreamPlace, offset: number): string {
+  if (raw[raw.length - 1] !== 0) {
+    // The kernel calls this a "malformed archive" and stops.
     throw cpioError(
       'CPIO_NAME_NO_NUL',
       place,
       offset + HEADER_SIZE,
       'name',
       'a NUL as its last byte',
-      quoteBytes(raw.subarray(Math.max(0, namesize - 16))),
+      quoteInput(raw.subarray(Math.max(0, raw.length - 16))),
     );
   }
-  const text = raw.subarray(0, namesize - 1);
-  if (text.includes(0)) {
-    throw cpioError(
-      'CPIO_BAD_FIELD',
-      place,
-      offset + HEADER_SIZE,
-      'name',
-      'no NUL before its end',
-      quoteBytes(text),
-    );
-  }
-  try {
-    return utf8.decode(text);
-  } catch {
-    throw cpioError('CPIO_BAD_FIELD', place, offset + HEADER_SIZE, 'name', 'UTF-8', quoteBytes(text));
-  }
+  return decodeName(raw.subarray(0, raw.indexOf(0)));
 }
 
-/** Adds the bytes to a running 32-bit sum (070702's check field). */
-function addBytes(sum: number, bytes: Uint8Array): number {
-  let s = sum;
-  for (let i = 0; i < bytes.length; i++) s = (s + bytes[i]!) >>> 0;
-  return s;
+/**
+ * A symlink target as the kernel's do_symlink takes it: up to the first NUL (gen_init_cpio stores the
+ * target with its NUL, filesize = length + 1), bytes kept exactly.
+ */
+function linkTargetOf(body: Uint8Array): string {
+  const nul = body.indexOf(0);
+  return decodeName(nul < 0 ? body : body.subarray(0, nul));
 }
 
-function verifySum(sum: number, check: number, place: StreamPlace, offset: number): void {
+function badSum(sum: number, check: number, place: StreamPlace, offset: number) {
   // 070702: the check field is the 32-bit sum of the data bytes (init/initramfs.c do_copy).
-  if (sum !== check) {
-    throw cpioError(
-      'CPIO_BAD_CHECKSUM',
-      place,
-      offset + 102,
-      'check',
-      `0x${sum.toString(16)} (sum of the data bytes)`,
-      `0x${check.toString(16)}`,
-    );
-  }
+  return cpioError(
+    'CPIO_BAD_CHECKSUM',
+    place,
+    offset + 102,
+    'check',
+    `0x${sum.toString(16)} (sum of the data bytes)`,
+    `0x${check.toString(16)}`,
+  );
 }
 
-function toInfo(
-  header: RawHeader,
-  name: string,
-  type: Info['type'],
-  data: Uint8Array,
-  place: StreamPlace,
-  offset: number,
-): Info {
-  const info: Info = {
+function toInfo(header: RawHeader, name: string, type: Info['type']): Info {
+  return {
     name,
     type,
     perm: header.mode & 0o7777,
@@ -371,29 +331,4 @@ function toInfo(
     rdevMinor: header.rdevminor,
     size: header.filesize,
   };
-  if (type === 'symlink') {
-    if (data.includes(0)) {
-      throw cpioError(
-        'CPIO_BAD_FIELD',
-        place,
-        offset,
-        'linkTarget',
-        'no NUL byte',
-        quoteBytes(data.subarray(0, 64)),
-      );
-    }
-    try {
-      info.linkTarget = utf8.decode(data);
-    } catch {
-      throw cpioError(
-        'CPIO_BAD_FIELD',
-        place,
-        offset,
-        'linkTarget',
-        'UTF-8',
-        quoteBytes(data.subarray(0, 64)),
-      );
-    }
-  }
-  return info;
 }

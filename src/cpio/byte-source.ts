@@ -89,6 +89,13 @@ export class ByteSource {
     }
   }
 
+  /** Consumes and returns `n` bytes that are already buffered (n <= buffered): no promise, no tick. */
+  takeBuffered(n: number): Uint8Array {
+    const out = this.peek(n);
+    this.skip(n);
+    return out;
+  }
+
   /**
    * Consumes exactly `n` bytes, pulling chunks as needed. Returns the bytes, or the number of bytes
    * that were left before the stream ended (nothing is consumed then). Memory grows with the bytes

@@ -1,15 +1,10 @@
-import type { Compression } from './types.js';
+import { COMPRESSION_NAMES, COMPRESSIONS, type Compression } from '../compression/index.js';
 
 /** Magic numbers the kernel's decompress_method() knows (lib/decompress.c), longest form. */
-const MAGICS: ReadonlyArray<readonly [Compression, readonly number[]]> = [
-  ['gzip', [0x1f, 0x8b]],
-  ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
-  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
-  ['lz4', [0x02, 0x21, 0x4c, 0x18]],
-  ['bzip2', [0x42, 0x5a, 0x68]],
-  ['lzma', [0x5d, 0x00, 0x00]],
-  ['lzo', [0x89, 0x4c, 0x5a, 0x4f]],
-];
+const MAGICS: ReadonlyArray<readonly [Compression, readonly number[]]> = COMPRESSION_NAMES.flatMap((name) => {
+  const magic: readonly number[] | undefined = COMPRESSIONS[name].magic;
+  return magic ? [[name, magic] as const] : [];
+});
 
 /** "07070": the start of every cpio ASCII magic (newc 070701, crc 070702, odc 070707). */
 const CPIO_PREFIX = [0x30, 0x37, 0x30, 0x37, 0x30];

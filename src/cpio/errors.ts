@@ -1,5 +1,5 @@
+import type { Compression } from '../compression/index.js';
 import { hexOffset, InputError } from '../errors/index.js';
-import type { Compression } from './types.js';
 
 /** Where a stream of cpio bytes lives, so every message can point into the input file. */
 export interface StreamPlace {

@@ -1,13 +1,15 @@
 export { addMissingParents } from './add-missing-parents.js';
 export { assignInodes } from './assign-inodes.js';
-export { createCompressor, type WriteCompression } from './create-compressor.js';
 export { dedupeLastWins } from './dedupe-last-wins.js';
 export { detectCompression } from './detect-compression.js';
+export { bufferContent, type EntryContent, NO_CONTENT } from './entry-content.js';
 export { makeReproducible } from './make-reproducible.js';
 export { newInfo } from './new-info.js';
+export { TRAILER_NAME } from './newc-header.js';
 export { NewcWriter, type NewcWriterOptions } from './newc-writer.js';
 export { normalizeName } from './normalize-name.js';
-export { type ReadOptions, readRecords } from './read-records.js';
+export { type ReadOptions, readEntries, readRecords } from './read-records.js';
 export { sortForArchive } from './sort-for-archive.js';
 export * from './types.js';
 export { XZ_HEADER_PREFIX, type XzStreamCheck, xzStreamCheck } from './xz-check.js';
+export { KERNEL_ZSTD_WINDOW_MAX, ZSTD_HEADER_PREFIX, zstdWindowSize } from './zstd-window.js';

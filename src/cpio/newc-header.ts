@@ -1,3 +1,4 @@
+import { quoteInput } from '../util/quote-input.js';
 import { cpioError, type StreamPlace } from './errors.js';
 import { type EntryType, TYPE_BITS } from './types.js';
 
@@ -6,7 +7,7 @@ export const HEADER_SIZE = 110;
 /** Name of the record that ends an archive. */
 export const TRAILER_NAME = 'TRAILER!!!';
 /** PATH_MAX including the NUL: the kernel skips longer names (init/initramfs.c). */
-export const PATH_MAX = 4096;
+export { PATH_MAX } from '../util/path-limits.js';
 /** Largest value a newc field can hold. */
 export const FIELD_MAX = 0xffffffff;
 
@@ -45,28 +46,24 @@ for (let i = 0; i < 6; i++) {
   HEX_VALUE[0x61 + i] = 10 + i;
 }
 
-/** Shows header bytes as text for messages, escaping anything that is not printable ASCII. */
-export function quoteBytes(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes)
-    s +=
-      b >= 0x20 && b < 0x7f && b !== 0x22 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-  return `"${s}"`;
-}
-
 /**
  * Refuses (CPIO_BAD_MAGIC) a magic other than 070701/070702, naming odc 070707 and the old binary
  * format. Needs the first 6 bytes only, so a short odc file is named as such, not as truncated.
  */
 export function checkMagic(bytes: Uint8Array, place: StreamPlace, offset: number): '070701' | '070702' {
+  // "07070" then '1' or '2', compared as bytes: this runs once per record.
+  if (bytes[0] === 0x30 && bytes[1] === 0x37 && bytes[2] === 0x30 && bytes[3] === 0x37 && bytes[4] === 0x30) {
+    if (bytes[5] === 0x31) return '070701';
+    if (bytes[5] === 0x32) return '070702';
+  }
   const magic = String.fromCharCode(...bytes.subarray(0, 6));
   if (magic === '070701' || magic === '070702') return magic;
   const what =
     magic === '070707'
       ? '"070707" (odc, the old portable format: write with -H newc)'
       : bytes[0] === 0xc7 && bytes[1] === 0x71
-        ? `${quoteBytes(bytes.subarray(0, 6))} (old binary cpio)`
-        : quoteBytes(bytes.subarray(0, 6));
+        ? `${quoteInput(bytes.subarray(0, 6))} (old binary cpio)`
+        : quoteInput(bytes.subarray(0, 6));
   throw cpioError('CPIO_BAD_MAGIC', place, offset, 'magic', '"070701" or "070702" (newc)', what);
 }
 
@@ -89,7 +86,7 @@ export function parseHeader(bytes: Uint8Array, place: StreamPlace, offset: numbe
           offset + start,
           FIELD_NAMES[f]!,
           '8 hex digits',
-          quoteBytes(bytes.subarray(start, start + 8)),
+          quoteInput(bytes.subarray(start, start + 8)),
         );
       }
       value = value * 16 + digit;

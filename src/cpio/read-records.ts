@@ -1,16 +1,20 @@
+import type { Compression } from '../compression/index.js';
+import { REFUSED_HEAD, refusedFormat } from '../compression/index.js';
 import { hexOffset } from '../errors/index.js';
-import { type ArchiveCounter, type ArchiveLimits, type Budget, readArchive } from './archive-reader.js';
+import { type ArchiveLimits, type InputState, readArchive } from './archive-reader.js';
 import { ByteSource } from './byte-source.js';
 import { detectCompression } from './detect-compression.js';
 import { cpioError, hexBytes, type StreamPlace } from './errors.js';
 import { gunzipMember } from './gzip-segment.js';
 import { unlz4Legacy } from './lz4-segment.js';
+import { PATH_MAX } from './newc-header.js';
 import type { SegmentDecoder } from './segment-decoder.js';
-import type { Compression, CpioRecord } from './types.js';
-import { unxzStream } from './xz-segment.js';
+import { SizeBudget } from './size-budget.js';
+import type { ArchiveEntry, CpioRecord } from './types.js';
+import { unlzmaStream, unxzStream } from './xz-segment.js';
 import { unzstdFrame } from './zstd-segment.js';
 
-/** Options of {@link readRecords}; every limit has a safe default. */
+/** Options of {@link readEntries} and {@link readRecords}; every limit has a safe default. */
 export interface ReadOptions {
   /** File name used in messages (default `input`). */
   source?: string;
@@ -27,66 +31,67 @@ export interface ReadOptions {
    */
   maxRatio?: number;
   /**
-   * Skip file data instead of assembling it (default false): records carry empty `data`, memory stays
-   * at one decoded chunk whatever the file sizes. Sizes, truncation and 070702 sums are still checked
-   * (the sum over the skipped chunks), and symlink targets are still read into `info.linkTarget`.
-   * For listings.
+   * {@link readRecords} only: skip file data instead of assembling it (default false): records carry
+   * empty `data`. Sizes, truncation and 070702 sums are still checked. ({@link readEntries} never
+   * assembles anything it is not asked for.)
    */
   skipData?: boolean;
 }
 
 const GiB = 1024 * 1024 * 1024;
 const RATIO_FLOOR = 16 * 1024 * 1024;
+const EMPTY = new Uint8Array(0);
 
 const DECODERS: Partial<Record<Compression, SegmentDecoder>> = {
   gzip: gunzipMember,
   zstd: unzstdFrame,
   xz: unxzStream,
+  lzma: unlzmaStream,
   lz4: unlz4Legacy,
 };
 
 /**
- * Reads every record of an initramfs image, streaming: memory stays bounded by the largest entry.
- * The input is what the kernel's unpack_to_rootfs accepts (init/initramfs.c): a sequence of NUL
- * padding, uncompressed newc archives (4-byte aligned, e.g. early microcode) and compressed ones
- * (gzip, zstd, xz, lz4 legacy; detected by magic, one member/frame/stream per segment). Each record
- * says where it was found (`origin`). Trailer records are not yielded.
+ * Reads every entry of an initramfs image, streaming: file data is handed out lazily
+ * ({@link ArchiveEntry.content}) and skipped when not read, so memory stays at one decoded chunk
+ * whatever the file sizes. The input is what the kernel's unpack_to_rootfs accepts
+ * (init/initramfs.c): a sequence of NUL padding, uncompressed newc archives (4-byte aligned, e.g.
+ * early microcode) and compressed ones (detected by magic, one member/frame/stream per segment).
+ * Trailer records are not yielded.
  *
- * Refuses, with an InputError naming the offset: bad magic (CPIO_BAD_MAGIC, odc included), bad hex
- * (CPIO_BAD_FIELD), truncation (CPIO_TRUNCATED), missing trailer (CPIO_NO_TRAILER), junk or
+ * Refuses, with an InputError naming the offset: bad magic (CPIO_BAD_MAGIC, odc included), formats
+ * that are no initramfs (CPIO_UNSUPPORTED_FORMAT: binary cpio, afio, LZ4 frame, .Z, lzip, tar, zip),
+ * bad hex (CPIO_BAD_FIELD), truncation (CPIO_TRUNCATED), missing trailer (CPIO_NO_TRAILER), junk or
  * misalignment (CPIO_JUNK), bad 070702 sums (CPIO_BAD_CHECKSUM), names without NUL or too long
- * (CPIO_NAME_NO_NUL, CPIO_NAME_TOO_LONG), bzip2/lzma/lzo (CPIO_UNSUPPORTED_COMPRESSION), corrupt
- * compressed data (CPIO_DECOMPRESS) and anything over the limits (CPIO_LIMIT).
+ * (CPIO_NAME_NO_NUL, CPIO_NAME_TOO_LONG), codecs without a decoder here
+ * (CPIO_UNSUPPORTED_COMPRESSION), corrupt compressed data (CPIO_DECOMPRESS) and anything over the
+ * limits (CPIO_LIMIT).
  *
  * @example
- * for await (const { info, data } of readRecords(fs.createReadStream('initrd.img'), { source: 'initrd.img' })) {
- *   console.log(info.type, info.name, data.length);
+ * for await (const { info, content } of readEntries(fs.createReadStream('initrd.img'))) {
+ *   if (info.name === 'etc/hostname') console.log(Buffer.from(await content.bytes()).toString());
  * }
  */
-export async function* readRecords(
+export async function* readEntries(
   input: AsyncIterable<Uint8Array>,
   options: ReadOptions = {},
-): AsyncGenerator<CpioRecord> {
+): AsyncGenerator<ArchiveEntry> {
   const source = options.source ?? 'input';
   const limits: ArchiveLimits = {
-    maxNameSize: options.maxNameSize ?? 4096,
+    maxNameSize: options.maxNameSize ?? PATH_MAX,
     maxEntrySize: options.maxEntrySize ?? GiB,
-    maxTotalSize: options.maxTotalSize ?? 8 * GiB,
-    skipData: options.skipData ?? false,
   };
   const maxRatio = options.maxRatio ?? 2000;
-  const budget: Budget = { total: 0 };
-  const archives: ArchiveCounter = { count: 0 };
+  const state: InputState = { limits, budget: new SizeBudget(options.maxTotalSize ?? 8 * GiB), archives: 0 };
   const src = new ByteSource(input);
   let segment = 0;
   for (;;) {
     await src.skipZeros();
     if (await src.atEnd()) break;
     const segmentOffset = src.position;
-    await src.ensure(8);
-    const head = src.peek(Math.min(8, src.buffered));
+    await src.ensure(REFUSED_HEAD);
+    const head = src.peek(Math.min(REFUSED_HEAD, src.buffered));
     const kind = detectCompression(head);
-    if (kind === 'cpio' || head[0] === 0x30) {
+    if (kind === 'cpio' || (head[0] === 0x30 && refusedFormat(head) === undefined)) {
       const place: StreamPlace = { source, segment, compression: 'none', segmentOffset };
       if (segmentOffset % 4 !== 0) {
         // The kernel takes an unaligned '0' as the start of a compressed archive and fails.
@@ -99,7 +104,7 @@ export async function* readRecords(
           `one at ${hexOffset(segmentOffset)} (misaligned)`,
         );
       }
-      yield* readArchive(src, place, limits, segmentOffset, 'plain', budget, archives);
+      yield* readArchive({ src, place, kind: 'plain', base: segmentOffset, state });
     } else {
       const place: StreamPlace = {
         source,
@@ -107,17 +112,8 @@ export async function* readRecords(
         compression: kind === 'unknown' ? 'none' : kind,
         segmentOffset,
       };
-      const decoder = kind === 'unknown' ? undefined : DECODERS[kind];
-      if (kind === 'unknown') {
-        throw cpioError(
-          'CPIO_BAD_MAGIC',
-          place,
-          0,
-          'segment',
-          'a cpio magic "070701" or a compression magic (gzip, zstd, xz, lz4, bzip2, lzma, lzo)',
-          hexBytes(head),
-        );
-      }
+      if (kind === 'unknown') throw unknownFormat(place, head);
+      const decoder = DECODERS[kind];
       if (decoder === undefined) {
         throw cpioError(
           'CPIO_UNSUPPORTED_COMPRESSION',
@@ -128,11 +124,9 @@ export async function* readRecords(
           `${kind} (not decoded by this tool; recompress with gzip, zstd or xz)`,
         );
       }
-      const decoded = new ByteSource(
-        capped(decoder(src, place), src, place, limits.maxTotalSize, maxRatio, budget),
-      );
+      const decoded = new ByteSource(capped(decoder(src, place), src, place, maxRatio, state.budget));
       try {
-        yield* readArchive(decoded, place, limits, 0, 'compressed', undefined, archives);
+        yield* readArchive({ src: decoded, place, kind: 'compressed', base: 0, state });
       } finally {
         await decoded.close();
       }
@@ -152,29 +146,54 @@ export async function* readRecords(
   }
 }
 
-/** Stops a decompressed segment at the total cap and at the ratio cap (compression bombs). */
+/**
+ * {@link readEntries} with each file's data assembled into `data` (or skipped with `skipData`):
+ * for small images, tests and callers that want every byte. Memory grows with the largest file.
+ */
+export async function* readRecords(
+  input: AsyncIterable<Uint8Array>,
+  options: ReadOptions = {},
+): AsyncGenerator<CpioRecord> {
+  for await (const { info, content, origin } of readEntries(input, options)) {
+    const data = options.skipData === true ? EMPTY : await content.bytes();
+    yield { info, data, origin };
+  }
+}
+
+function unknownFormat(place: StreamPlace, head: Uint8Array) {
+  const refused = refusedFormat(head);
+  if (refused !== undefined) {
+    return cpioError(
+      'CPIO_UNSUPPORTED_FORMAT',
+      place,
+      0,
+      'segment',
+      'a cpio newc archive, plain or compressed as the kernel reads it',
+      refused.hint === undefined ? refused.name : `${refused.name}; ${refused.hint}`,
+    );
+  }
+  return cpioError(
+    'CPIO_BAD_MAGIC',
+    place,
+    0,
+    'segment',
+    'a cpio magic "070701" or a compression magic (gzip, zstd, xz, lz4, bzip2, lzma, lzo)',
+    hexBytes(head.subarray(0, 8)),
+  );
+}
+
+/** Charges a decompressed segment to the size budget and stops it at the ratio cap (bombs). */
 async function* capped(
   chunks: AsyncGenerator<Uint8Array>,
   src: ByteSource,
   place: StreamPlace,
-  maxTotal: number,
   maxRatio: number,
-  budget: Budget,
+  budget: SizeBudget,
 ): AsyncGenerator<Uint8Array> {
   let produced = 0;
   for await (const chunk of chunks) {
     produced += chunk.length;
-    budget.total += chunk.length;
-    if (budget.total > maxTotal) {
-      throw cpioError(
-        'CPIO_LIMIT',
-        place,
-        produced,
-        'decompressed size',
-        `<= ${maxTotal} bytes in total (maxTotalSize)`,
-        `more than ${budget.total - chunk.length} bytes`,
-      );
-    }
+    budget.charge(chunk.length, place, produced);
     const compressed = Math.max(1, src.position - place.segmentOffset);
     if (produced > RATIO_FLOOR && produced > compressed * maxRatio) {
       throw cpioError(

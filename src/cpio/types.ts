@@ -2,6 +2,8 @@
  * Records of a newc (`070701`/`070702`) archive: plain, comparable metadata ({@link Info}) kept apart
  * from content. Codecs in this folder never touch the filesystem.
  */
+import type { Compression } from '../compression/index.js';
+import type { EntryContent } from './entry-content.js';
 
 /** What a record is; maps one-to-one onto the S_IFMT bits of the newc mode field. */
 export type EntryType = 'file' | 'directory' | 'symlink' | 'char-device' | 'block-device' | 'fifo' | 'socket';
@@ -20,7 +22,8 @@ export const TYPE_BITS: Readonly<Record<EntryType, number>> = {
 /** Metadata of one record, exactly what a newc header can say. */
 export interface Info {
   /**
-   * The name. The reader reports it as stored (it may carry `./` or `/`; the verifier flags that);
+   * The name, bytes kept exactly (non-UTF-8 bytes as U+DC80+byte, see util/byte-names). The reader
+   * takes it up to its first NUL, as the kernel does, and reports it as stored (it may carry `./` or `/`; the verifier flags that);
    * the writer refuses names that are not normalised (no leading `/` or `./`, no `.`/`..` parts).
    */
   name: string;
@@ -41,7 +44,10 @@ export interface Info {
   rdevMinor: number;
   /** Length of the data: file contents, or the symlink target's length. */
   size: number;
-  /** Symlink target (symlinks only; stored as the record's data). */
+  /**
+   * Symlink target (symlinks only; stored as the record's data). The reader takes it up to the first
+   * NUL, as the kernel does (gen_init_cpio stores the NUL: `size` is then the length + 1).
+   */
   linkTarget?: string;
 }
 
@@ -70,6 +76,16 @@ export interface CpioRecord {
   origin: RecordOrigin;
 }
 
+/**
+ * One entry as the streaming reader hands it out: metadata, where it was, and its data as a lazy
+ * handle (read it before asking for the next entry, or it is skipped).
+ */
+export interface ArchiveEntry {
+  info: Info;
+  content: EntryContent;
+  origin: RecordOrigin;
+}
+
 /** Content to write for a file: bytes in memory, or a lazy source with a declared size. */
 export type Content = Uint8Array | { readonly size: number; open(): AsyncIterable<Uint8Array> };
 
@@ -84,6 +100,3 @@ export interface WriteEntry {
    */
   linkGroup?: string;
 }
-
-/** Compression of one archive segment, detected by magic. */
-export type Compression = 'none' | 'gzip' | 'zstd' | 'xz' | 'lzma' | 'lz4' | 'bzip2' | 'lzo';

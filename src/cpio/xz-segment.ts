@@ -1,27 +1,10 @@
-import { createRequire } from 'node:module';
+import { type LzmaNativeStream, lzmaNative } from '../compression/index.js';
 import type { ByteSource } from './byte-source.js';
 import type { StreamPlace } from './errors.js';
 import { decodeError } from './segment-decoder.js';
 
-/** The part of lzma-native's native stream used here, driven synchronously. */
-interface LzmaStream {
-  bufferHandler: (
-    buf: Uint8Array | null | undefined,
-    processedChunks: number | undefined,
-    err: (Error & { code?: string }) | null | undefined,
-    totalIn: number | null,
-    totalOut: number | null,
-  ) => void;
-  streamDecoder_(memlimit: number | null, flags: number): void;
-  code(chunk: Uint8Array | null, async: boolean): void;
-  resetUnderlying(): void;
-}
-
-const require = createRequire(import.meta.url);
-let LzmaNative: (new () => LzmaStream) | undefined;
-function newStream(): LzmaStream {
-  LzmaNative ??= (require('lzma-native') as { Stream: new () => LzmaStream }).Stream;
-  return new LzmaNative();
+function newStream(): LzmaNativeStream {
+  return new (lzmaNative().Stream)();
 }
 
 /**
@@ -36,7 +19,23 @@ const MEMLIMIT = 256 * 1024 * 1024;
  * Decodes one .xz stream, as the kernel's unxz does per segment; liblzma stops at the stream footer
  * and reports how much input it consumed, so the stream padding and the next segment stay in `src`.
  */
-export async function* unxzStream(src: ByteSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
+export function unxzStream(src: ByteSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
+  return liblzmaSegment(src, place, 'xz');
+}
+
+/**
+ * Decodes one .lzma ("alone", LZMA1) stream, as the kernel's unlzma does (RD_LZMA, Debian's
+ * COMPRESS=lzma): liblzma's alone decoder stops at the end marker or the declared size.
+ */
+export function unlzmaStream(src: ByteSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
+  return liblzmaSegment(src, place, 'lzma');
+}
+
+async function* liblzmaSegment(
+  src: ByteSource,
+  place: StreamPlace,
+  format: 'xz' | 'lzma',
+): AsyncGenerator<Uint8Array> {
   const stream = newStream();
   const outputs: Uint8Array[] = [];
   let finished = false;
@@ -50,7 +49,8 @@ export async function* unxzStream(src: ByteSource, place: StreamPlace): AsyncGen
       if (err) failure = err;
     }
   };
-  stream.streamDecoder_(MEMLIMIT, 0);
+  if (format === 'xz') stream.streamDecoder_(MEMLIMIT, 0);
+  else stream.aloneDecoder_(MEMLIMIT);
   let fed = 0;
   try {
     for (;;) {
@@ -65,8 +65,8 @@ export async function* unxzStream(src: ByteSource, place: StreamPlace): AsyncGen
           eof ? 'CPIO_TRUNCATED' : 'CPIO_DECOMPRESS',
           place,
           at,
-          'xz data',
-          eof ? 'a complete xz stream' : 'a valid xz stream',
+          `${format} data`,
+          eof ? `a complete ${format} stream` : `a valid ${format} stream`,
           eof ? 'the end of input' : `"${failure.message}"`,
         );
       }
@@ -75,7 +75,14 @@ export async function* unxzStream(src: ByteSource, place: StreamPlace): AsyncGen
         return;
       }
       if (chunk === undefined) {
-        throw decodeError('CPIO_TRUNCATED', place, at, 'xz data', 'a complete xz stream', 'the end of input');
+        throw decodeError(
+          'CPIO_TRUNCATED',
+          place,
+          at,
+          `${format} data`,
+          `a complete ${format} stream`,
+          'the end of input',
+        );
       }
     }
   } finally {

@@ -5,7 +5,9 @@ import { decodeError } from './segment-decoder.js';
 
 /** The part of zstd-napi's native binding used here (ZSTD_decompressStream on a DCtx). */
 interface ZstdBinding {
+  DParameter: { windowLogMax: number };
   DCtx: new () => {
+    setParameter(param: number, value: number): void;
     /** Returns [hint (0 = frame complete and flushed), bytes written, bytes consumed]. */
     decompressStream(dst: Uint8Array, src: Uint8Array): [number, number, number];
   };
@@ -29,6 +31,9 @@ const FEED_SIZE = 64 * 1024;
 export async function* unzstdFrame(src: ByteSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
   const lib = zstd();
   const dctx = new lib.DCtx();
+  // Read any window zstd can describe (up to 2 GiB), so ls and extract read every frame; whether the
+  // kernel can allocate it is the verifier's question (zstd-window.ts), not a reason to refuse here.
+  dctx.setParameter(lib.DParameter.windowLogMax, 31);
   const outSize = lib.dStreamOutSize();
   let pending: Uint8Array | undefined;
   let flushing = false;

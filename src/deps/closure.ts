@@ -79,6 +79,7 @@ export function walkClosure(
   interp: LoadedObject | null,
   rules: LoaderRules,
   originOf: (path: string) => string,
+  preloaded: LoadedObject | null = null,
 ): { libraries: DepLibrary[]; needed: DepEdge[] } {
   const loaded: LoadedObject[] = [main];
   const libraries: DepLibrary[] = [];
@@ -86,12 +87,20 @@ export function walkClosure(
     loaded.push(interp);
     libraries.push(interp.lib);
   }
+  // Loaded before this object but not by it (the interpreter of whatever program loads a library):
+  // listed only once a DT_NEEDED names it.
+  if (preloaded?.lib) loaded.push(preloaded);
   const missing = new Map<string, number>();
   const queue: LoadedObject[] = [main];
   let mainEdges: DepEdge[] = [];
 
   const map = (loader: LoadedObject, name: string): number => {
     const hit = (o: LoadedObject): number => {
+      if (o === preloaded && o.lib && !libraries.includes(o.lib)) {
+        o.index = libraries.length;
+        libraries.push(o.lib);
+        o.lib.requiredBy = [];
+      }
       if (o.lib) addUnique(o.lib.requiredBy, loader.path);
       return o.index;
     };

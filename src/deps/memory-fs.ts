@@ -6,6 +6,11 @@ export interface MemoryEntry {
   /** Symlink target, as stored. */
   target?: string;
   data?: Uint8Array;
+  /**
+   * Random access to a file's bytes instead of `data` (an image verifier keeps only parts of large
+   * files); `size` is the file's real size.
+   */
+  source?: { readonly size: number; read(offset: number, length: number): Uint8Array };
   mode?: number;
 }
 
@@ -35,7 +40,10 @@ export function memoryFs(
         set = new Set();
         children.set(parent, set);
       }
-      set.add(at.slice(slash + 1));
+      const name = at.slice(slash + 1);
+      // Already known: its ancestors are too (a deep tree costs one step per entry, not its depth).
+      if (set.has(name)) break;
+      set.add(name);
       at = parent;
     }
   };
@@ -50,7 +58,7 @@ export function memoryFs(
       const n = normalize(p);
       const e = map.get(n);
       if (e === undefined) return n === '/' || children.has(n) ? { type: 'directory', size: 0 } : null;
-      const size = e.type === 'symlink' ? (e.target ?? '').length : (e.data?.length ?? 0);
+      const size = e.type === 'symlink' ? (e.target ?? '').length : (e.source?.size ?? e.data?.length ?? 0);
       return { type: e.type, size, ...(e.mode === undefined ? {} : { mode: e.mode }), id: n };
     },
     readlink(p) {
@@ -62,6 +70,11 @@ export function memoryFs(
     read(p, start = 0, length) {
       const e = get(p);
       if (e?.type !== 'file') throw Object.assign(new Error(`${p}: not a file`), { code: 'EISDIR' });
+      if (e.source !== undefined) {
+        const size = e.source.size;
+        const from = Math.min(start, size);
+        return e.source.read(from, (length === undefined ? size : Math.min(size, start + length)) - from);
+      }
       const data = e.data ?? new Uint8Array(0);
       return data.subarray(
         Math.min(start, data.length),

@@ -134,22 +134,42 @@ function resolveBinary(
   };
   const interp =
     info.interpreter === undefined ? null : interpreterObject(info.interpreter, info, path, prober);
+  const preloaded = interp === null ? loadedInterpreter(flavor, info, path, prober) : null;
   let rules: LoaderRules;
   if (flavor === 'musl') {
     const ldso = info.interpreter ?? `/lib/ld-musl-${muslArch(info) ?? 'unknown'}.so.1`;
     rules = new MuslRules(prober, setups.muslPath(ldso, info), main, opts);
   } else {
-    const loaderPath = interp?.realPath ?? glibcDefaultInterpreter(info);
+    const loaderPath = interp?.realPath ?? preloaded?.realPath ?? glibcDefaultInterpreter(info);
     const setup = setups.glibcFor(loaderPath, info, opts.lib);
     rules = new GlibcRules(prober, setup, main, opts, opts.platform ?? defaultPlatform(info));
   }
-  const walked = walkClosure(main, interp, rules, originOf);
+  const walked = walkClosure(main, interp, rules, originOf, preloaded);
   result.interpreter = interp?.lib ?? null;
   result.libraries = walked.libraries;
   result.needed = walked.needed;
   const bad = walked.libraries.filter((l) => l.path === null || l.error !== undefined);
   if (bad.length > 0) result.ok = false;
   return result;
+}
+
+/**
+ * A library has no PT_INTERP, yet whenever glibc loads it the program's interpreter is already
+ * loaded, and the loader matches every DT_NEEDED against loaded objects by soname before searching
+ * (elf/dl-load.c _dl_map_object): libc.so.6's NEEDED `ld-linux-x86-64.so.2` is that interpreter,
+ * wherever it lives (often only at /lib64). So a shared library is resolved with the machine's
+ * default interpreter loaded, when the tree has it.
+ */
+function loadedInterpreter(
+  flavor: string,
+  info: ElfInfo,
+  path: string,
+  prober: Prober,
+): (LoadedObject & { lib: DepLibrary }) | null {
+  const standard = glibcDefaultInterpreter(info);
+  if (flavor !== 'glibc' || info.kind !== 'shared' || standard === null) return null;
+  const obj = interpreterObject(standard, info, path, prober);
+  return obj.lib.path !== null && obj.lib.error === undefined ? obj : null;
 }
 
 /** The PT_INTERP entry: the kernel opens that exact path; it must be an ELF of the binary's machine. */

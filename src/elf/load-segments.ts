@@ -1,4 +1,4 @@
-import { bufferSource } from '../util/random-access-source.js';
+import { bufferSource, type RandomAccessSource } from '../util/random-access-source.js';
 import { readElfHeader } from './elf-header.js';
 import { PT, readProgramHeaders } from './program-headers.js';
 
@@ -12,13 +12,13 @@ import { PT, readProgramHeaders } from './program-headers.js';
  * Throws the header errors of {@link readElfHeader} / {@link readProgramHeaders} for a file whose
  * headers do not parse at all.
  */
-export function loadSegmentProblem(bytes: Uint8Array, source: string): string | null {
-  const src = bufferSource(bytes);
+export function loadSegmentProblem(bytes: Uint8Array | RandomAccessSource, source: string): string | null {
+  const src = bytes instanceof Uint8Array ? bufferSource(bytes) : bytes;
   const { header, fields } = readElfHeader(src, source);
   for (const ph of readProgramHeaders(src, header, fields, source)) {
     if (ph.type !== PT.LOAD || ph.filesz === 0) continue;
-    if (!(ph.offset + ph.filesz <= bytes.length)) {
-      return `PT_LOAD at 0x${ph.offset.toString(16)}+${ph.filesz} ends past the file size ${bytes.length} (truncated?)`;
+    if (!(ph.offset + ph.filesz <= src.size)) {
+      return `PT_LOAD at 0x${ph.offset.toString(16)}+${ph.filesz} ends past the file size ${src.size} (truncated?)`;
     }
   }
   return null;

@@ -1,10 +1,10 @@
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { type EntryType, newInfo, type WriteEntry } from '../cpio/index.js';
-import { PATH_MAX } from '../cpio/newc-header.js';
 import { InputError } from '../errors/index.js';
 import { decodeName, encodeName, escapeName, fsPath, readNames } from '../util/byte-names.js';
 import { withFsError } from '../util/fs-errors.js';
+import { PATH_MAX } from '../util/path-limits.js';
 import { fileContent } from './file-content.js';
 
 /**

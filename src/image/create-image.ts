@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
+import type { WriteCompression } from '../compression/index.js';
 import { configEntries } from '../config/index.js';
-import type { WriteCompression, WriteEntry } from '../cpio/index.js';
+import type { WriteEntry } from '../cpio/index.js';
 import { CheckError, InputError } from '../errors/index.js';
 import { isExposed, readConfigKey } from '../security/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
@@ -44,6 +45,9 @@ export interface CreateImageOptions {
   /** Leave out the interpreter and libraries of dynamically linked components (default: add them). */
   noDeps?: boolean;
   compress?: WriteCompression;
+  /** The compression level (each codec's default when absent) and encoder threads (gzip, zstd). */
+  level?: number;
+  threads?: number;
   /** The image to write (atomically); default `image.cpio.gz` (see {@link defaultImageName}). */
   output?: string;
   /** Every mtime in the image (SOURCE_DATE_EPOCH); default 0. */
@@ -148,6 +152,8 @@ export interface PackRootfsOptions {
   /** Told, in one line, what was added to complete the tree (not called when nothing was). */
   onNotice?: (message: string) => void;
   compress?: WriteCompression;
+  level?: number;
+  threads?: number;
   sourceDateEpoch?: number;
   cwd?: string;
   onProgress?: (event: ProgressEvent) => void;
@@ -180,6 +186,8 @@ interface BuildOptions {
   output: string;
   sign?: string;
   compress?: WriteCompression;
+  level?: number;
+  threads?: number;
   sourceDateEpoch?: number;
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -198,14 +206,19 @@ async function buildVerifiedImage(
   try {
     const entries = prepareEntries(collected, { mtime });
     progress({ phase: 'collect', entries: entries.length });
-    await writeArchive(entries, out.stream, compress, {
-      onEntry: (index, entry) =>
-        progress({ phase: 'write', index, total: entries.length, name: entry.info.name }),
-      onBytes: (chunk) => {
-        bytes += chunk.length;
-        hash.update(chunk);
+    await writeArchive(
+      entries,
+      out.stream,
+      { compress, level: options.level, threads: options.threads },
+      {
+        onEntry: (index, entry) =>
+          progress({ phase: 'write', index, total: entries.length, name: entry.info.name }),
+        onBytes: (chunk) => {
+          bytes += chunk.length;
+          hash.update(chunk);
+        },
       },
-    });
+    );
     progress({ phase: 'verify' });
     const name = basename(options.output);
     const report = await verifyImage(out.tempPath, { source: name });

@@ -19,10 +19,11 @@ export {
 } from './definition/index.js';
 export { depsEntries } from './deps-input.js';
 export type { ExtractOptions, ExtractResult, ExtractWarning } from './extract/index.js';
-export { extractRecords } from './extract/index.js';
+export { extractRecords, writtenSentence } from './extract/index.js';
 export { extractImage } from './extract-image.js';
 export { type ComponentFiles, type ContractInputs, layoutContract } from './layout-contract.js';
 export { formatLong, type ListedEntry, listImage, modeString } from './list-image.js';
+export * from './overlay/index.js';
 export { type PrepareOptions, prepareEntries } from './prepare-entries.js';
 export { COMPONENT_FILE_NAMES, resolveComponents } from './resolve-components.js';
-export { writeArchive } from './write-archive.js';
+export { type CompressionChoice, writeArchive } from './write-archive.js';

@@ -1,4 +1,5 @@
-import type { WriteCompression, WriteEntry } from '../cpio/index.js';
+import type { WriteCompression } from '../compression/index.js';
+import type { WriteEntry } from '../cpio/index.js';
 import { InputError } from '../errors/index.js';
 import { assertKernelSupports, moduleClosure, moduleEntries } from '../kernel/index.js';
 

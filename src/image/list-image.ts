@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { type CpioRecord, type EntryType, readRecords } from '../cpio/index.js';
+import { type ArchiveEntry, type EntryType, readEntries } from '../cpio/index.js';
+import { escapeName } from '../util/byte-names.js';
 import { openInput } from '../util/open-input.js';
 
 /** One line of a listing, as `rock-image ls --json` prints it. */
@@ -16,6 +17,8 @@ export interface ListedEntry {
   ino: number;
   rdev?: string;
   linkTarget?: string;
+  /** A later member of a hard-link group (same ino, dev and type in one archive): the first one's name. */
+  hardLinkTo?: string;
   segment: number;
   compression: string;
   offset: number;
@@ -23,16 +26,32 @@ export interface ListedEntry {
 
 /**
  * Lists every record of every segment of an image, in archive order, without extracting anything.
+ * Names are the reader's exact-byte strings (see util/byte-names; {@link formatLong} escapes them).
  * Rejects with the reader's InputError on a malformed or truncated image.
  */
 export async function* listImage(path: string): AsyncGenerator<ListedEntry> {
-  // Data is skipped, not assembled: listing a 30 MB file costs one decoded chunk of memory, not 30 MB.
-  for await (const record of readRecords(openInput(path), { source: basename(path), skipData: true })) {
-    yield toListed(record);
+  // File data is never read, only skipped: listing a 1 GiB file costs one decoded chunk of memory.
+  const firstOfGroup = new Map<string, string>();
+  let archive = -1;
+  for await (const record of readEntries(openInput(path), { source: basename(path) })) {
+    const entry = toListed(record);
+    // Hard-link groups end at each trailer, as the kernel's link table does.
+    if (record.origin.archive !== archive) {
+      archive = record.origin.archive;
+      firstOfGroup.clear();
+    }
+    const { info } = record;
+    if (info.nlink >= 2 && info.type !== 'directory') {
+      const key = `${info.devMajor}:${info.devMinor}:${info.ino}:${info.type}`;
+      const first = firstOfGroup.get(key);
+      if (first === undefined) firstOfGroup.set(key, info.name);
+      else entry.hardLinkTo = first;
+    }
+    yield entry;
   }
 }
 
-function toListed(record: CpioRecord): ListedEntry {
+function toListed(record: ArchiveEntry): ListedEntry {
   const { info, origin } = record;
   const entry: ListedEntry = {
     name: info.name,
@@ -89,8 +108,9 @@ export function modeString(type: EntryType, perm: number): string {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
- * One line in the layout of `cpio -tv --numeric-uid-gid` (times in UTC):
- * `-rwxr-xr-x   1 0        0           12345 Jan  1  1970 sbin/init`.
+ * One line in the layout of `cpio -tv --numeric-uid-gid` (times in UTC), names escaped like `ls -b`:
+ * `-rwxr-xr-x   1 0        0           12345 Jan  1  1970 sbin/init`; a later hard link ends with
+ * `link to FIRST`, a symlink with `-> TARGET`.
  */
 export function formatLong(entry: ListedEntry, now = Date.now()): string {
   const sizeOrDev =
@@ -101,6 +121,8 @@ export function formatLong(entry: ListedEntry, now = Date.now()): string {
     ? `${String(date.getUTCHours()).padStart(2, '0')}:${String(date.getUTCMinutes()).padStart(2, '0')}`
     : ` ${date.getUTCFullYear()}`;
   const when = `${MONTHS[date.getUTCMonth()]} ${String(date.getUTCDate()).padStart(2)} ${tail}`;
-  const name = entry.linkTarget !== undefined ? `${entry.name} -> ${entry.linkTarget}` : entry.name;
+  let name = escapeName(entry.name);
+  if (entry.linkTarget !== undefined) name += ` -> ${escapeName(entry.linkTarget)}`;
+  else if (entry.hardLinkTo !== undefined) name += ` link to ${escapeName(entry.hardLinkTo)}`;
   return `${entry.mode} ${String(entry.nlink).padStart(3)} ${String(entry.uid).padEnd(8)} ${String(entry.gid).padEnd(8)} ${sizeOrDev} ${when} ${name}`;
 }

@@ -1,6 +1,7 @@
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createCompressor, NewcWriter, type WriteCompression, type WriteEntry } from '../cpio/index.js';
+import { type CompressorOptions, createCompressor, type WriteCompression } from '../compression/index.js';
+import { NewcWriter, type WriteEntry } from '../cpio/index.js';
 
 /** Optional observers of {@link writeArchive}. */
 export interface WriteArchiveHooks {
@@ -8,6 +9,11 @@ export interface WriteArchiveHooks {
   onEntry?: (index: number, entry: WriteEntry) => void;
   /** Sees every output byte (after compression), e.g. to hash the image while it is written. */
   onBytes?: (chunk: Buffer) => void;
+}
+
+/** A compression with its encoder settings (level, threads; each codec's default when absent). */
+export interface CompressionChoice extends CompressorOptions {
+  compress: WriteCompression;
 }
 
 /**
@@ -18,10 +24,11 @@ export interface WriteArchiveHooks {
 export async function writeArchive(
   entries: readonly WriteEntry[],
   out: NodeJS.WritableStream,
-  compress: WriteCompression,
+  compression: WriteCompression | CompressionChoice,
   hooks: WriteArchiveHooks = {},
 ): Promise<void> {
-  const compressor = createCompressor(compress);
+  const { compress, ...encoder } = typeof compression === 'string' ? { compress: compression } : compression;
+  const compressor = createCompressor(compress, encoder);
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       hooks.onBytes?.(chunk);

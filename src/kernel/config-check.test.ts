@@ -71,6 +71,8 @@ describe('kernel config checks', () => {
     const zstd = checkConfig(config, { compress: 'zstd' });
     expect(zstd.passed).toBe(false);
     expect(zstd.missing).toEqual(['RD_ZSTD']);
+    expect(checkConfig(config, { compress: 'lz4' }).missing).toEqual(['RD_LZ4']);
+    expect(checkConfig(new Map([...config, ['RD_LZ4', 'y']]), { compress: 'lz4' }).passed).toBe(true);
     const imageWithout = checkConfig(config, { compress: 'gzip', imageModules: ['virtio_pci'] });
     expect(imageWithout.missing).toEqual(['VIRTIO_NET']);
     expect(checkConfig(config, { compress: 'gzip', imageModules: ['virtio-net'] }).passed).toBe(true);

@@ -3,24 +3,10 @@
  * anything boots. Each requirement names the option and why the boot needs it.
  */
 import fs from 'node:fs';
+import { COMPRESSIONS, type Compression } from '../compression/index.js';
 import { CheckError, InputError } from '../errors/index.js';
 import { kernelFrom } from './modules.js';
 import { normalizeModuleName } from './modules-dep.js';
-
-/** Image compressions and the option that lets the kernel unpack each (init/Kconfig RD_*). */
-export const RD_OPTION = {
-  none: undefined,
-  gzip: 'RD_GZIP',
-  zstd: 'RD_ZSTD',
-  xz: 'RD_XZ',
-  lz4: 'RD_LZ4',
-  bzip2: 'RD_BZIP2',
-  lzma: 'RD_LZMA',
-  lzo: 'RD_LZO',
-} as const;
-
-/** A compression an image may have. */
-export type ImageCompression = keyof typeof RD_OPTION;
 
 /** Network devices a boot may use: the QEMU runner's is virtio-net-pci. */
 export const NET_DRIVERS = {
@@ -54,7 +40,7 @@ export interface ConfigCheckItem {
 /** The verdict on one kernel configuration. */
 export interface ConfigCheckReport {
   passed: boolean;
-  compress: ImageCompression;
+  compress: Compression;
   net: NetDriver;
   items: ConfigCheckItem[];
   /** Options that are missing (names without `CONFIG_`). */
@@ -66,7 +52,7 @@ export interface ConfigCheckReport {
 /** What to check for. */
 export interface ConfigCheckOptions {
   /** The image's compression; default gzip. */
-  compress?: ImageCompression;
+  compress?: Compression;
   /** The init (or a program it runs) is a `#!` script: BINFMT_SCRIPT is then needed too. */
   scriptInit?: boolean;
   /** The network device the boot uses; default virtio. */
@@ -98,7 +84,7 @@ export function checkConfig(
   const builtIn: { option: string; why: string }[] = [
     { option: 'BLK_DEV_INITRD', why: 'initramfs support: without it the image is ignored' },
   ];
-  const rd = RD_OPTION[compress];
+  const rd = COMPRESSIONS[compress].kernelOption;
   if (rd) builtIn.push({ option: rd, why: `unpacks a ${compress}-compressed initramfs` });
   builtIn.push(
     { option: 'DEVTMPFS', why: 'devtmpfs, mounted on /dev when the image has no device nodes' },

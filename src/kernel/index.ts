@@ -35,11 +35,9 @@ export {
   type ConfigCheckReport,
   checkConfig,
   checkKernel,
-  type ImageCompression,
   NET_DRIVERS,
   type NetDriver,
   parseKernelConfig,
-  RD_OPTION,
 } from './config-check.js';
 export { KERNEL_ERROR_CODES, type KernelErrorCode } from './error-codes.js';
 export { type FetchOptions, fetchKernel } from './fetch.js';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCompressor } from '../compression/index.js';
 import type { WriteEntry } from '../cpio/index.js';
-import { createCompressor } from '../cpio/index.js';
 import { Collector, writeAll } from '../cpio/test-support/records.js';
 import { goodImage } from './test-support/good-image.js';
 import { verifyImage } from './verify-image.js';
@@ -77,5 +77,20 @@ describe('verifyImage: the xz integrity check the kernel can decode', () => {
     expect(xz.map((f) => [f.rule, f.path, f.found])).toEqual([
       ['compression.xz-check', `two.img:0x${first.length.toString(16)}`, 'SHA-256'],
     ]);
+  });
+});
+
+describe('zstd window', () => {
+  it('a frame made by zstd --long=30 fails compression.zstd-window naming the window and the limit', async () => {
+    const zst = execFileSync('zstd', ['-c', '-q', '--long=30'], { input: archive });
+    const report = await verifyImage(image('long.img', zst), { source: 'long.img' });
+    expect(report.failures.map((f) => f.message)).toEqual([
+      "long.img:0x0: zstd window: expected at most 128 MiB (the kernel's unzstd limit), found 1024 MiB; the kernel cannot allocate it at boot (recompress without --long or --ultra)",
+    ]);
+  });
+
+  it('positive twin: zstd -19 passes', async () => {
+    const zst = execFileSync('zstd', ['-c', '-q', '-19'], { input: archive });
+    expect((await verifyImage(image('z19.img', zst))).passed).toBe(true);
   });
 });

@@ -3,18 +3,25 @@
  * not the Stream Header's check type, which only the file's bytes hold.
  */
 import { open } from 'node:fs/promises';
-import { type CpioRecord, XZ_HEADER_PREFIX, xzStreamCheck } from '../cpio/index.js';
+import {
+  KERNEL_ZSTD_WINDOW_MAX,
+  XZ_HEADER_PREFIX,
+  xzStreamCheck,
+  ZSTD_HEADER_PREFIX,
+  zstdWindowSize,
+} from '../cpio/index.js';
 import { hexOffset } from '../errors/index.js';
 import type { CheckFailure } from './types.js';
+import type { UnpackRecord } from './unpack.js';
 
 /**
  * Passes `records` through unchanged, noting in `starts` the file offset of every xz segment a
  * record came from (keyed by segment index).
  */
-export async function* noteXzSegments(
-  records: AsyncIterable<CpioRecord>,
+export async function* noteXzSegments<R extends UnpackRecord>(
+  records: AsyncIterable<R>,
   starts: Map<number, number>,
-): AsyncGenerator<CpioRecord> {
+): AsyncGenerator<R> {
   for await (const record of records) {
     const { compression, segment, segmentOffset } = record.origin;
     if (compression === 'xz' && !starts.has(segment)) starts.set(segment, segmentOffset);
@@ -59,4 +66,59 @@ export async function xzCheckFailures(
     await file.close();
   }
   return { failures, checked: starts.size };
+}
+
+/**
+ * Passes `records` through unchanged, noting in `starts` the file offset of every zstd segment.
+ */
+export async function* noteZstdSegments<R extends UnpackRecord>(
+  records: AsyncIterable<R>,
+  starts: Map<number, number>,
+): AsyncGenerator<R> {
+  for await (const record of records) {
+    const { compression, segment, segmentOffset } = record.origin;
+    if (compression === 'zstd' && !starts.has(segment)) starts.set(segment, segmentOffset);
+    yield record;
+  }
+}
+
+/**
+ * Reads the frame header of each zstd segment of the file at `path` and returns a
+ * `compression.zstd-window` failure for each whose window is larger than the kernel allocates
+ * ({@link KERNEL_ZSTD_WINDOW_MAX}; `zstd --long=30` and `--ultra -22` make such frames).
+ */
+export async function zstdWindowFailures(
+  path: string,
+  source: string,
+  starts: ReadonlyMap<number, number>,
+): Promise<{ failures: CheckFailure[]; checked: number }> {
+  const failures: CheckFailure[] = [];
+  if (starts.size === 0) return { failures, checked: 0 };
+  const file = await open(path, 'r');
+  try {
+    for (const offset of [...starts.values()].sort((a, b) => a - b)) {
+      const header = new Uint8Array(ZSTD_HEADER_PREFIX);
+      await file.read(header, 0, header.length, offset);
+      const window = zstdWindowSize(header);
+      if (window === undefined || window <= KERNEL_ZSTD_WINDOW_MAX) continue;
+      const where = `${source}:${hexOffset(offset)}`;
+      const expected = `at most ${mib(KERNEL_ZSTD_WINDOW_MAX)} (the kernel's unzstd limit)`;
+      failures.push({
+        rule: 'compression.zstd-window',
+        path: where,
+        expected,
+        found: mib(window),
+        message:
+          `${where}: zstd window: expected ${expected}, found ${mib(window)}; ` +
+          'the kernel cannot allocate it at boot (recompress without --long or --ultra)',
+      });
+    }
+  } finally {
+    await file.close();
+  }
+  return { failures, checked: starts.size };
+}
+
+function mib(bytes: number): string {
+  return bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes} bytes`;
 }

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { readRecords } from '../cpio/index.js';
+import { readEntries } from '../cpio/index.js';
 import type { DepsResult } from '../deps/index.js';
 import { openInput } from '../util/open-input.js';
 import { imageDeps } from './image-deps.js';
@@ -15,5 +15,5 @@ import { unpackLikeKernel } from './unpack.js';
  * for (const b of result.binaries) if (!b.ok) console.log(b.path);
  */
 export async function imageDepsOf(path: string): Promise<DepsResult> {
-  return imageDeps(await unpackLikeKernel(readRecords(openInput(path), { source: basename(path) })));
+  return imageDeps(await unpackLikeKernel(readEntries(openInput(path), { source: basename(path) })));
 }

@@ -13,7 +13,7 @@ export function imageDeps(tree: ImageTree): DepsResult {
   const elves: string[] = [];
   for (const node of tree.nodes.values()) {
     if (node.type === 'file') {
-      entries.set(node.path, { type: 'file', data: node.data, mode: node.perm });
+      entries.set(node.path, { type: 'file', source: node.content, mode: node.perm });
       if (hasElfMagic(node.data)) elves.push(node.path);
     } else if (node.type === 'symlink') {
       entries.set(node.path, { type: 'symlink', target: node.linkTarget ?? '', mode: node.perm });

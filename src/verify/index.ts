@@ -14,6 +14,7 @@ export {
 export { formatReport } from './format.js';
 export { imageDeps } from './image-deps.js';
 export { imageDepsOf } from './image-deps-file.js';
+export { type VerifiedBase, verifyBase, verifyWithSegment } from './incremental.js';
 export type {
   CheckFailure,
   CmdlineVerdict,

@@ -6,15 +6,12 @@
  * {@link MAX_SYMLINKS} links per lookup (ELOOP beyond).
  */
 import type { EntryType } from '../cpio/index.js';
+import { NAME_MAX } from '../util/path-limits.js';
 
 /** Linux `MAXSYMLINKS` (include/linux/namei.h): links followed in one lookup before ELOOP. */
 export const MAX_SYMLINKS = 40;
 
-/** Linux `PATH_MAX`, counting the terminating NUL. */
-export const PATH_MAX = 4096;
-
-/** Longest name of one component on tmpfs/ramfs (`NAME_MAX`); longer ones fail with ENAMETOOLONG. */
-export const NAME_MAX = 255;
+export { NAME_MAX, PATH_MAX } from '../util/path-limits.js';
 
 /** What a lookup needs to know about one real path. */
 export interface WalkEntry {
@@ -109,7 +106,7 @@ export type ParentResult =
  * empty name (ENOENT), a component over {@link NAME_MAX} bytes, and a parent that is missing, not a
  * directory, or a symlink loop.
  */
-export function walkParent(lookup: Lookup, name: string): ParentResult {
+export function walkParent(lookup: Lookup, name: string, cache?: ParentCache): ParentResult {
   const comps = splitName(name);
   const trailingSlash = name.endsWith('/') && comps.length > 0;
   if (comps.length === 0) {
@@ -119,10 +116,22 @@ export function walkParent(lookup: Lookup, name: string): ParentResult {
   const final = comps.pop() as string;
   if (Buffer.byteLength(final) > NAME_MAX)
     return { ok: false, error: 'ENAMETOOLONG', at: final, escaped: false };
-  const walked = walkPath(lookup, comps.join('/'), { followFinal: true });
+  const key = comps.join('/');
+  const known = cache?.get(key);
+  if (known !== undefined) return { ok: true, dir: known.dir, final, trailingSlash, escaped: known.escaped };
+  const walked = walkPath(lookup, key, { followFinal: true });
   if (!walked.ok) return walked;
   if (lookup(walked.path)?.type !== 'directory') {
     return { ok: false, error: 'ENOTDIR', at: walked.path, escaped: walked.escaped };
   }
+  cache?.set(key, { dir: walked.path, escaped: walked.escaped });
   return { ok: true, dir: walked.path, final, trailingSlash, escaped: walked.escaped };
 }
+
+/**
+ * Parent names already resolved to a real directory, so a deep tree costs one look-up per record
+ * instead of a walk from the root (2,000 nested directories: linear, not cubic). Only successes are
+ * kept; the owner clears it whenever a name is removed (the only way a resolved path can change:
+ * adding a name never changes where an existing path leads).
+ */
+export type ParentCache = Map<string, { dir: string; escaped: boolean }>;

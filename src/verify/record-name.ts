@@ -1,5 +1,5 @@
 /** What a record name designates in the tree being built, and what is odd about its form. */
-import { joinPath, type Lookup, parentPath, splitName, walkParent } from './path-walk.js';
+import { joinPath, type Lookup, type ParentCache, parentPath, splitName, walkParent } from './path-walk.js';
 import type { UnpackNoteKind } from './types.js';
 
 /** What a record's name designates once its parent is resolved. */
@@ -12,10 +12,10 @@ export type Where =
  * from the root with symlinks followed. Returns the real path it designates (`itself` when the name
  * ends in `.`/`..` or is the root: it names an existing directory), or why the parent is unusable.
  */
-export function locateName(lookup: Lookup, name: string): Where {
+export function locateName(lookup: Lookup, name: string, cache?: ParentCache): Where {
   const comps = splitName(name);
   const shown = `/${comps.join('/')}`;
-  const parent = walkParent(lookup, name);
+  const parent = walkParent(lookup, name, cache);
   if (!parent.ok) {
     return {
       ok: false,

@@ -3,7 +3,8 @@
  * links share mode, owner and content, as on a real filesystem). No I/O.
  */
 import type { EntryType, RecordOrigin } from '../cpio/index.js';
-import { type Lookup, parentPath } from './path-walk.js';
+import { EMPTY_SAMPLE, type FileSample } from './file-sample.js';
+import { type Lookup, type ParentCache, parentPath } from './path-walk.js';
 import type { ImageNode } from './types.js';
 
 /** One file object; several paths may point to it (hard links). */
@@ -16,7 +17,8 @@ export interface Inode {
   rdevMajor: number;
   rdevMinor: number;
   linkTarget?: string;
-  data: Uint8Array;
+  /** What the verifier kept of the content (files only). */
+  sample: FileSample;
 }
 
 /** One name in a directory: which inode, and which record last acted on this path. */
@@ -42,6 +44,8 @@ export class Rootfs {
   private readonly entries = new Map<string, Dirent>();
   private readonly childCounts = new Map<string, number>();
   private nextId = 1;
+  /** Resolved parent names for {@link locateName}; cleared on every removal. */
+  readonly parents: ParentCache = new Map();
 
   constructor() {
     // rootfs (tmpfs) is mounted before any unpacking; its root is 01777 (measured: stat -c %a / in a
@@ -70,7 +74,7 @@ export class Rootfs {
 
   /** Makes a fresh inode; content starts empty. */
   newInode(type: EntryType, perm: number, uid: number, gid: number): Inode {
-    return { id: this.nextId++, type, perm, uid, gid, rdevMajor: 0, rdevMinor: 0, data: EMPTY };
+    return { id: this.nextId++, type, perm, uid, gid, rdevMajor: 0, rdevMinor: 0, sample: EMPTY_SAMPLE };
   }
 
   /** Adds a name; the caller has checked that the parent is a directory and the name is free. */
@@ -83,6 +87,7 @@ export class Rootfs {
   /** Removes a name (unlink, or rmdir of an empty directory). */
   remove(path: string): void {
     if (!this.entries.delete(path)) return;
+    this.parents.clear();
     const parent = parentPath(path);
     this.childCounts.set(parent, this.childCount(parent) - 1);
   }
@@ -94,7 +99,7 @@ export class Rootfs {
       const { inode, origin, rawName } = this.entries.get(path) as Dirent;
       const size =
         inode.type === 'file'
-          ? inode.data.length
+          ? inode.sample.size
           : inode.type === 'symlink'
             ? Buffer.byteLength(inode.linkTarget ?? '')
             : 0;
@@ -107,7 +112,8 @@ export class Rootfs {
         size,
         rdevMajor: inode.rdevMajor,
         rdevMinor: inode.rdevMinor,
-        data: inode.type === 'file' ? inode.data : EMPTY,
+        data: inode.type === 'file' ? inode.sample.head : EMPTY,
+        content: inode.type === 'file' ? inode.sample : EMPTY_SAMPLE,
         origin,
         rawName,
         inode: inode.id,

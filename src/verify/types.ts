@@ -3,6 +3,7 @@
  * happened while building it ({@link UnpackNote}), and the verdicts of the contract checks.
  */
 import type { EntryType, Info, RecordOrigin } from '../cpio/index.js';
+import type { FileSample } from './file-sample.js';
 
 /** One path of the unpacked tree, as the kernel would leave it in rootfs. */
 export interface ImageNode {
@@ -19,8 +20,14 @@ export interface ImageNode {
   rdevMinor: number;
   /** Symlink target, exactly as stored. */
   linkTarget?: string;
-  /** File content (files only, empty otherwise); shares the record's buffer, and hard links share it. */
+  /**
+   * The file's first bytes as the verifier kept them (files only, empty otherwise): the whole file
+   * when small or under /config/ or /etc/, the headers of an ELF file, the first 512 bytes of
+   * anything else. Hard links share it. Use {@link content} for random access and the real size.
+   */
   data: Uint8Array;
+  /** Random access to what was kept of the content (ELF ranges included); `size` is the real size. */
+  content: FileSample;
   /** The last record that acted on this path; segment -1 is the kernel's built-in initramfs. */
   origin: RecordOrigin;
   /** The record's name as stored (`./sbin/init`, `sbin/init`, ...). */
@@ -84,6 +91,8 @@ export interface CheckFailure {
 export interface CheckResult {
   failures: CheckFailure[];
   warnings: CheckFailure[];
+  /** Information that is neither (e.g. which segment's record wins a name). */
+  notices?: CheckFailure[];
   /** Number of individual checks it ran. */
   checked: number;
 }
@@ -107,6 +116,8 @@ export interface VerifyReport {
   passed: boolean;
   failures: CheckFailure[];
   warnings: CheckFailure[];
+  /** Information: what the kernel's rules did that is normal (a later segment replacing a file). */
+  notices: CheckFailure[];
   checked: number;
   cmdline?: CmdlineVerdict;
   entries: number;

@@ -3,19 +3,33 @@
  * do_header / do_name / do_symlink / maybe_link / clean_path), so the verifier checks the tree the
  * kernel would really leave behind, not the list of records.
  */
-import { type CpioRecord, TYPE_BITS } from '../cpio/index.js';
+import { type ArchiveEntry, type CpioRecord, TRAILER_NAME as TRAILER, TYPE_BITS } from '../cpio/index.js';
 import { hexOffset } from '../errors/index.js';
+import { captureSample, type FileSample, wholeSample } from './file-sample.js';
 import { BUILTIN_RECORDS, isBuiltinOrigin } from './kernel-builtin.js';
-import { NAME_MAX, PATH_MAX } from './path-walk.js';
+import { NAME_MAX, PATH_MAX, splitName } from './path-walk.js';
 import { locateName, nameNotes, type Where } from './record-name.js';
 import { type Dirent, Rootfs } from './rootfs.js';
 import type { ImageTree, UnpackNote, UnpackNoteKind } from './types.js';
 
-const TRAILER = 'TRAILER!!!';
+/** What the unpacker takes: streamed entries, or records with their data in memory. */
+export type UnpackRecord = ArchiveEntry | CpioRecord;
+
+/**
+ * Keeps what the checks need of a file's data (see file-sample.ts): config files whole, and program
+ * loaders whole (`ld-*.so*`, musl's `ld-musl-*`: the dependency check reads their built-in search
+ * directories from anywhere in them).
+ */
+function sampleOf(record: UnpackRecord, path: string): Promise<FileSample> | FileSample {
+  if (!('content' in record)) return wholeSample(record.data);
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const whole = path.startsWith('/config/') || path.startsWith('/etc/') || base.startsWith('ld-');
+  return captureSample(record.content, whole);
+}
 
 /** Per-record context: the record and a note writer. */
 interface Job {
-  record: CpioRecord;
+  record: UnpackRecord;
   where: Where;
   note(kind: UnpackNoteKind, detail: string, previous?: Dirent): void;
 }
@@ -31,7 +45,7 @@ class KernelUnpacker {
   private readonly links = new Map<string, string>();
   private lastArchive: number | undefined;
 
-  feed(record: CpioRecord): void {
+  async feed(record: UnpackRecord): Promise<void> {
     const { info, origin } = record;
     // A segment ends with TRAILER!!! (free_hash), so links never cross segments even when the
     // reader does not hand the trailer over.
@@ -46,7 +60,7 @@ class KernelUnpacker {
       this.entries += 1;
       this.segments.add(origin.segment);
     }
-    const where = locateName(this.fs.lookup, info.name);
+    const where = locateName(this.fs.lookup, info.name, this.fs.parents);
     const job: Job = {
       record,
       where,
@@ -87,7 +101,7 @@ class KernelUnpacker {
     for (const [kind, detail] of nameNotes(info.name, where)) job.note(kind, detail);
     switch (info.type) {
       case 'file':
-        this.doFile(job);
+        await this.doFile(job);
         return;
       case 'directory':
         this.doDirectory(job);
@@ -104,7 +118,18 @@ class KernelUnpacker {
   /** Notes a re-declared name; the built-in entries are expected to be re-declared, so not them. */
   private noteDuplicate(job: Job, path: string): void {
     const existing = this.fs.get(path);
-    if (existing && !isBuiltinOrigin(existing.origin)) {
+    const { info, origin } = job.record;
+    // Every appended segment carries its parent directories again: a directory re-declared the same
+    // way in a later segment changes nothing, so it is nothing to report.
+    const same =
+      existing !== undefined &&
+      existing.origin.segment !== origin.segment &&
+      existing.inode.type === 'directory' &&
+      info.type === 'directory' &&
+      existing.inode.perm === info.perm &&
+      existing.inode.uid === info.uid &&
+      existing.inode.gid === info.gid;
+    if (existing && !same && !isBuiltinOrigin(existing.origin)) {
       job.note(
         'duplicate',
         `also declared at segment ${existing.origin.segment} offset ${hexOffset(existing.origin.offset)}; the last one wins`,
@@ -174,8 +199,8 @@ class KernelUnpacker {
     return 1;
   }
 
-  private doFile(job: Job): void {
-    const { info, origin, data } = job.record;
+  private async doFile(job: Job): Promise<void> {
+    const { info, origin } = job.record;
     const { where } = job;
     let blocked = false;
     if (where.ok && !where.itself) {
@@ -201,13 +226,13 @@ class KernelUnpacker {
       entry = { inode: this.fs.newInode('file', info.perm, info.uid, info.gid), origin, rawName: info.name };
       this.fs.add(where.path, entry);
     } else if (ml !== 1) {
-      entry.inode.data = new Uint8Array(0); // O_TRUNC, except on a later hard link
+      entry.inode.sample = wholeSample(new Uint8Array(0)); // O_TRUNC, except on a later hard link
     }
     entry.origin = origin;
     entry.rawName = info.name;
     // vfs_fchown / vfs_fchmod apply to the (possibly shared) inode; the body, if any, replaces its data.
     Object.assign(entry.inode, { uid: info.uid, gid: info.gid, perm: info.perm });
-    if (info.size > 0) entry.inode.data = data;
+    if (info.size > 0) entry.inode.sample = await sampleOf(job.record, where.path);
   }
 
   private doDirectory(job: Job): void {
@@ -231,6 +256,9 @@ class KernelUnpacker {
       this.fs.add(where.path, entry);
     }
     if (entry.inode.type !== 'directory') return; // a non-empty directory can only be kept, so unreachable
+    // The next records are usually inside it: their parent is known without a walk.
+    if (!where.itself)
+      this.fs.parents.set(splitName(info.name).join('/'), { dir: where.path, escaped: where.escaped });
     // init_mkdir fails with EEXIST on an existing directory, but init_chown and init_chmod still run.
     Object.assign(entry.inode, { uid: info.uid, gid: info.gid, perm: info.perm });
     entry.origin = origin;
@@ -313,12 +341,13 @@ class KernelUnpacker {
   }
 }
 
-function linkTarget(record: CpioRecord): string {
-  return record.info.linkTarget ?? Buffer.from(record.data).toString('utf8');
+function linkTarget(record: UnpackRecord): string {
+  return record.info.linkTarget ?? ('data' in record ? Buffer.from(record.data).toString('utf8') : '');
 }
 
 /**
- * Unpacks records in memory exactly as the kernel would into rootfs, starting from the kernel's
+ * Unpacks records in memory exactly as the kernel would into rootfs (keeping of each file only what
+ * the checks read, so memory does not grow with file sizes), starting from the kernel's
  * built-in `/dev`, `/dev/console` (c 5:1) and `/root` (origin segment -1). Returns the resulting
  * tree and a note for everything worth a word: prefixed or unsafe names, duplicates, entries dropped
  * for a missing parent, names too long, hard links, replaced types. Never throws on odd archives:
@@ -326,11 +355,11 @@ function linkTarget(record: CpioRecord): string {
  * @example const tree = await unpackLikeKernel(readRecords(file)); tree.nodes.get('/sbin/init')
  */
 export async function unpackLikeKernel(
-  records: AsyncIterable<CpioRecord> | Iterable<CpioRecord>,
+  records: AsyncIterable<UnpackRecord> | Iterable<UnpackRecord>,
 ): Promise<ImageTree> {
   const unpacker = new KernelUnpacker();
-  for (const record of BUILTIN_RECORDS) unpacker.feed(record);
-  for await (const record of records) unpacker.feed(record);
+  for (const record of BUILTIN_RECORDS) await unpacker.feed(record);
+  for await (const record of records) await unpacker.feed(record);
   return {
     nodes: unpacker.fs.toNodes(),
     notes: unpacker.notes,

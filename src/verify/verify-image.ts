@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readRecords } from '../cpio/index.js';
+import { readEntries } from '../cpio/index.js';
 import { CheckError } from '../errors/index.js';
 import { SIGNATURE_SUFFIX, verifySignature } from '../security/index.js';
 import { openInput } from '../util/open-input.js';
-import { noteXzSegments, xzCheckFailures } from './compression.js';
+import { noteXzSegments, noteZstdSegments, xzCheckFailures, zstdWindowFailures } from './compression.js';
 import type { CheckFailure, VerifyOptions, VerifyReport } from './types.js';
 import { verifyRecords } from './verify.js';
 
@@ -18,8 +18,8 @@ export interface VerifyImageOptions extends VerifyOptions {
 
 /**
  * Reads an image file with our own streaming reader (no extraction, no external cpio), applies the
- * kernel's unpacking rules in memory and checks every contract item and that the kernel's xz
- * decoder accepts every xz segment's integrity check; with `publicKey`, also checks the image's
+ * kernel's unpacking rules in memory and checks every contract item, that the kernel's xz
+ * decoder accepts every xz segment's integrity check and that it can allocate every zstd window; with `publicKey`, also checks the image's
  * minisign signature.
  *
  * Resolves with the report (its `passed` says whether the image can boot rock-init); rejects with
@@ -32,10 +32,16 @@ export interface VerifyImageOptions extends VerifyOptions {
 export async function verifyImage(path: string, options: VerifyImageOptions = {}): Promise<VerifyReport> {
   const source = options.source ?? basename(path);
   const xzStarts = new Map<number, number>();
-  const records = noteXzSegments(readRecords(openInput(path), { source }), xzStarts);
+  // Entries stream: each file's data is read only as far as the checks need it (see file-sample.ts).
+  const zstdStarts = new Map<number, number>();
+  const records = noteZstdSegments(
+    noteXzSegments(readEntries(openInput(path), { source }), xzStarts),
+    zstdStarts,
+  );
   const contract = await verifyRecords(records, options);
   const xz = await xzCheckFailures(path, source, xzStarts);
-  const report = withFailures(contract, xz.failures, xz.checked);
+  const zstd = await zstdWindowFailures(path, source, zstdStarts);
+  const report = withFailures(withFailures(contract, xz.failures, xz.checked), zstd.failures, zstd.checked);
   if (options.publicKey === undefined) return report;
   const failure = await signatureFailure(path, options.publicKey);
   return withFailures(report, failure ? [failure] : [], 1);

@@ -17,8 +17,14 @@ function rules(report: VerifyReport): string[] {
   return report.failures.map((f) => f.rule);
 }
 
+function warned(report: VerifyReport): string[] {
+  return report.warnings.map((f) => f.rule);
+}
+
+/** The one finding of `rule` at `path`, failure, warning or notice. */
 function only(report: VerifyReport, rule: string, path: string): CheckFailure {
-  const found = report.failures.filter((f) => f.rule === rule && f.path === path);
+  const all = [...report.failures, ...report.warnings, ...report.notices];
+  const found = all.filter((f) => f.rule === rule && f.path === path);
   expect(found, `${rule} at ${path} in ${JSON.stringify(rules(report))}`).toHaveLength(1);
   return found[0] as CheckFailure;
 }
@@ -222,9 +228,10 @@ describe('directories and devices', () => {
     expect(only(report, 'device.missing', '/dev/null').found).toBe('nothing');
   });
 
-  it('/tmp without the sticky bit fails directory.mode', async () => {
+  it('/tmp without the sticky bit warns directory.mode: such an image boots (policy, not contract)', async () => {
     const report = await verifyRecords(withChange('tmp', { perm: 0o755 }));
-    expect(only(report, 'directory.mode', '/tmp').message).toBe('/tmp: mode: expected 01777, found 0755');
+    expect(report.passed).toBe(true);
+    expect(report.warnings.map((w) => w.message)).toEqual(['/tmp: mode: expected 01777, found 0755']);
   });
 
   it('a symlinked contract directory fails directory.type but its files are still found through it', async () => {
@@ -297,17 +304,19 @@ describe('configuration', () => {
 });
 
 describe('names and records', () => {
-  it('./sbin/init fails name.prefixed but still unpacks to /sbin/init', async () => {
+  it('./sbin/init warns name.prefixed and still unpacks to /sbin/init (it boots)', async () => {
     const report = await verifyRecords(withChange('sbin/init', { name: './sbin/init' }));
-    expect(rules(report)).toEqual(['name.prefixed']);
+    expect(report.passed).toBe(true);
+    expect(warned(report)).toEqual(['name.prefixed']);
     expect(only(report, 'name.prefixed', '/sbin/init').message).toMatch(
       /^\/sbin\/init: archive name: expected "sbin\/init", found "\.\/sbin\/init" at segment 0 offset 0x[0-9a-f]+$/,
     );
   });
 
-  it('/sbin/init stored with a leading slash fails name.prefixed', async () => {
+  it('/sbin/init stored with a leading slash warns name.prefixed', async () => {
     const report = await verifyRecords(withChange('sbin/init', { name: '/sbin/init' }));
-    expect(rules(report)).toEqual(['name.prefixed']);
+    expect(rules(report)).toEqual([]);
+    expect(warned(report)).toEqual(['name.prefixed']);
   });
 
   it('a duplicate sbin/init whose last record is a directory: init is gone', async () => {
@@ -316,17 +325,34 @@ describe('names and records', () => {
     const first = records.find((r) => r.info.name === 'sbin/init' && r.info.type === 'file');
     const last = records.at(-1);
     expect(only(report, 'entry.duplicate', '/sbin/init').message).toBe(
-      `/sbin/init: entry: expected one record per name, found records at segment 0 offset 0x${first?.origin.offset.toString(16)} and segment 0 offset 0x${last?.origin.offset.toString(16)} (the last wins)`,
+      `/sbin/init: entry: expected one record per name in a segment, found records at segment 0 offset 0x${first?.origin.offset.toString(16)} and segment 0 offset 0x${last?.origin.offset.toString(16)} (the last wins)`,
     );
     expect(only(report, 'component.type', '/sbin/init').found).toBe('a directory');
     expect(only(report, 'init.link', '/init').found).toBe('a symlink to sbin/init (resolving to /sbin/init)');
   });
 
-  it('the same file twice is still a duplicate', async () => {
+  it('the same file twice in one segment is a warning (it boots: the last wins)', async () => {
     const report = await verifyRecords(
       withExtra([{ name: 'usr/bin/rock-manager', type: 'file', perm: 0o755, data: fakeElf() }]),
     );
-    expect(rules(report)).toEqual(['entry.duplicate']);
+    expect(rules(report)).toEqual([]);
+    expect(warned(report)).toEqual(['entry.duplicate']);
+  });
+
+  it('a later segment re-declaring directories and replacing a file: a notice, nothing fails', async () => {
+    const base = goodImage();
+    const origin = { segment: 1, archive: 1, compression: 'gzip' as const, offset: 0, segmentOffset: 4096 };
+    const overlay = buildRecords([
+      { name: 'etc', type: 'directory', perm: 0o755 },
+      { name: 'etc/rock', type: 'directory', perm: 0o755 },
+      { name: 'etc/rock/x.yaml', type: 'file', perm: 0o644, data: 'a: 1\n' },
+    ]).map((r) => ({ ...r, origin }));
+    const again = overlay.map((r) => ({ ...r, origin: { ...origin, segment: 2, archive: 2 } }));
+    const report = await verifyRecords([...base, ...overlay, ...again]);
+    expect(report.failures).toEqual([]);
+    expect(report.warnings).toEqual([]);
+    expect(report.notices.map((n) => `${n.rule} ${n.path}`)).toEqual(['entry.replaced /etc/rock/x.yaml']);
+    expect(report.passed).toBe(true);
   });
 
   it('usr/bin/rock-manager before usr/bin is dropped', async () => {
@@ -341,11 +367,11 @@ describe('names and records', () => {
     expect(only(report, 'component.missing', '/usr/bin/rock-manager').found).toBe('nothing');
   });
 
-  it('a name longer than PATH_MAX fails name.too-long', async () => {
+  it('a name longer than PATH_MAX warns name.too-long', async () => {
     const report = await verifyRecords(
       withExtra([{ name: `tmp/${'a/'.repeat(2046)}x`, type: 'file', perm: 0o644 }]),
     );
-    expect(rules(report)).toEqual(['name.too-long']);
+    expect(warned(report)).toEqual(['name.too-long']);
   });
 
   it('a name climbing above the root fails name.unsafe', async () => {

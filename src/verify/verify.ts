@@ -1,9 +1,7 @@
-/** The verifier: the kernel's unpacking, then every contract check over the resulting tree. */
-import type { CpioRecord } from '../cpio/index.js';
 import { CHECKS } from './checks/index.js';
 import { analyzeCmdline } from './cmdline.js';
 import type { ImageTree, VerifyOptions, VerifyReport } from './types.js';
-import { unpackLikeKernel } from './unpack.js';
+import { type UnpackRecord, unpackLikeKernel } from './unpack.js';
 
 /**
  * Runs every contract check over an unpacked tree. Returns a report that passed only when no check
@@ -17,6 +15,7 @@ export function checkContract(tree: ImageTree, options: VerifyOptions = {}): Ver
     passed: true,
     failures: [],
     warnings: [],
+    notices: [],
     checked: 0,
     entries: tree.entries,
     segments: tree.segments,
@@ -25,6 +24,7 @@ export function checkContract(tree: ImageTree, options: VerifyOptions = {}): Ver
     const result = check.run(tree, options);
     report.failures.push(...result.failures);
     report.warnings.push(...result.warnings);
+    report.notices.push(...(result.notices ?? []));
     report.checked += result.checked;
   }
   if (options.cmdline !== undefined) report.cmdline = analyzeCmdline(options.cmdline, tree);
@@ -39,7 +39,7 @@ export function checkContract(tree: ImageTree, options: VerifyOptions = {}): Ver
  * @example const report = await verifyRecords(readRecords(input), { cmdline });
  */
 export async function verifyRecords(
-  records: AsyncIterable<CpioRecord> | Iterable<CpioRecord>,
+  records: AsyncIterable<UnpackRecord> | Iterable<UnpackRecord>,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
   return checkContract(await unpackLikeKernel(records), options);

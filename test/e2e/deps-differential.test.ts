@@ -168,6 +168,7 @@ describe('rock-verify against QEMU boots', () => {
     const failures = o.report.failures.map((f) => f.message).join('\n');
     if (c.verify === 'pass') {
       expect(o.report.passed, failures).toBe(true);
+      if (c.noDepsWarnings) expect(o.report.warnings.filter((w) => w.rule.startsWith('deps.'))).toEqual([]);
     } else {
       expect(o.report.passed).toBe(false);
       for (const rule of c.verify) expect(rules(o.report), failures).toContain(rule);

@@ -26,6 +26,8 @@ export interface DiffCase {
   boot: 'pass' | 'fail';
   /** For a failing boot: a console line that shows it failed for this case's reason. */
   console?: RegExp;
+  /** Whether rock-verify must also give no `deps.*` warning (a loader match it must model). */
+  noDepsWarnings?: boolean;
   /** Builds the image's entries from a fresh copy of the good image's. */
   edit: (entries: WriteEntry[], ctx: EditContext) => WriteEntry[];
 }
@@ -168,6 +170,24 @@ export const CASES: DiffCase[] = [
     boot: 'fail',
     console: /volcano-agent exec failed: No such file or directory/,
     edit: (e) => without(e, named(e, 'ld-linux-x86-64.so.2')),
+  },
+  {
+    id: 'interp-only-lib64',
+    change:
+      'the interpreter only at /lib64 (usr/lib64 holds the file, no copy in the search directories): ' +
+      'every DT_NEEDED ld-linux-x86-64.so.2 is the loaded interpreter, matched by soname',
+    verify: 'pass',
+    noDepsWarnings: true,
+    boot: 'pass',
+    edit: (e) => {
+      const real = named(e, 'ld-linux-x86-64.so.2');
+      const link = 'usr/lib64/ld-linux-x86-64.so.2';
+      return moved(
+        e.filter((x) => x.info.name !== link),
+        real,
+        link,
+      );
+    },
   },
   {
     id: 'lib-link-missing',

@@ -18,7 +18,7 @@ describe('compression bombs', () => {
     const err = await readError(gz, { maxTotalSize: 8 * 1024 * 1024 });
     expect(err.code).toBe('CPIO_LIMIT');
     expect(err.message).toMatch(
-      /^input: segment 0 \(gzip\) at 0x0, offset 0x[0-9a-f]+ in decompressed stream: decompressed size: expected <= 8388608 bytes in total \(maxTotalSize\)/,
+      /^input: segment 0 \(gzip\) at 0x0, offset 0x[0-9a-f]+ in decompressed stream: total size: expected <= 8388608 bytes of cpio data over all segments \(maxTotalSize\)/,
     );
     expect(err.data.offset as number).toBeLessThan(9 * 1024 * 1024);
   });

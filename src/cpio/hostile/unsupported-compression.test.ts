@@ -16,20 +16,17 @@ describe('unsupported or unknown compression', () => {
     );
   });
 
-  it.each([
-    ['lzma', [0x5d, 0x00, 0x00, 0x80, 0x00, 0xff, 0xff, 0xff]],
-    ['lzo', [0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a]],
-  ])('%s is named', async (name, bytes) => {
+  it.each([['lzo', [0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a]]])('%s is named', async (name, bytes) => {
     const err = await readError(Buffer.from(bytes));
     expect(err.code).toBe('CPIO_UNSUPPORTED_COMPRESSION');
     expect(err.message).toContain(`got ${name} (`);
   });
 
   it('unknown bytes are CPIO_BAD_MAGIC showing them', async () => {
-    const err = await readError(Buffer.concat([archive, Buffer.from('PK\x03\x04 zip file')]));
+    const err = await readError(Buffer.concat([archive, Buffer.from('QK\x03\x04 zip file')]));
     expect(err.code).toBe('CPIO_BAD_MAGIC');
     expect(err.message).toBe(
-      `input:0x${archive.length.toString(16)}: segment: expected a cpio magic "070701" or a compression magic (gzip, zstd, xz, lz4, bzip2, lzma, lzo), got 50 4b 03 04 20 7a 69 70`,
+      `input:0x${archive.length.toString(16)}: segment: expected a cpio magic "070701" or a compression magic (gzip, zstd, xz, lz4, bzip2, lzma, lzo), got 51 4b 03 04 20 7a 69 70`,
     );
   });
 });

@@ -31,13 +31,15 @@ const pad = (n: number) => (4 - (n % 4)) % 4;
  * `namesize` and `filesize` default to the true sizes; set them to lie.
  */
 export function rawRecord(opts: {
-  name: string;
+  /** The name: text (UTF-8) or exact bytes. */
+  name: string | Uint8Array;
   data?: Uint8Array | string;
   fields?: RawFields;
   magic?: string;
   noNul?: boolean;
 }): Buffer {
-  const name = Buffer.from(opts.noNul ? opts.name : `${opts.name}\0`, 'utf8');
+  const given = typeof opts.name === 'string' ? Buffer.from(opts.name, 'utf8') : Buffer.from(opts.name);
+  const name = opts.noNul ? given : Buffer.concat([given, Buffer.of(0)]);
   const data = typeof opts.data === 'string' ? Buffer.from(opts.data) : Buffer.from(opts.data ?? []);
   const fields: RawFields = {
     mode: 0o100644,

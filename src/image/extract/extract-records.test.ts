@@ -98,7 +98,7 @@ describe('extractRecords', () => {
     expect(error.message).toBe(
       'segment 2 0x1f4: "../x": expected a path inside the root, got a ".." component',
     );
-    expect(error.data).toEqual({ entry: '../x', offset: 0x1f4, segment: 2 });
+    expect(error.data).toEqual({ entry: '../x', offset: 0x1f4, segment: 2, written: [] });
   });
 
   it('refuses the filesystem root as destination', async () => {

@@ -1,76 +1,152 @@
-import type { CpioRecord } from '../../cpio/index.js';
-import type { ExtractContext, Placed } from './context.js';
+import { InputError } from '../../errors/index.js';
+import { escapeName } from '../../util/byte-names.js';
+import { fsError } from '../../util/fs-errors.js';
+import type { ExtractContext, ExtractRecord, Placed } from './context.js';
+import { DirCache } from './dir-cache.js';
 import { entryError } from './errors.js';
 import { LinkGroups } from './link-groups.js';
 import { isSpecial } from './make-node.js';
+import { memberParts, PATH_MAX, symlinkTarget } from './member-path.js';
 import { MetadataLedger } from './metadata.js';
-import { normalizeName, PATH_MAX, symlinkTarget } from './normalize-name.js';
-import { prepareRoot } from './prepare-root.js';
+import { abandonRoot, finishRoot, type PreparedRoot, prepareRoot } from './prepare-root.js';
 import type { ExtractOptions, ExtractResult } from './types.js';
 import { ensureParents, joinParts } from './walk.js';
 import { writeDirectory, writeFile, writeHardlink, writeSpecial, writeSymlink } from './write-entry.js';
 
-const DEFAULT_MAX_DEPTH = 1024;
+/** PATH_MAX bounds a name to 2,048 components anyway; this bounds the work before that check. */
+const DEFAULT_MAX_DEPTH = 2048;
+/** Written entries named in the message of a failed run into an existing directory (all are in data). */
+const NAMED_WRITTEN = 20;
 
 /**
  * Extracts archive records into `dir`, never writing outside it.
  *
- * - `dir` is created if missing and resolved with realpath once; below it no symlink is ever followed.
- * - Names lose every leading `/`, `./` and `C:`, then any `..` component is refused.
- * - Each entry re-walks its parents with lstat (no cache): a symlinked parent, even one pointing inside,
- *   is refused. Whatever holds the final name is unlinked first (last entry wins, as in the kernel),
- *   and files are created with O_CREAT|O_EXCL|O_NOFOLLOW.
+ * - A missing `dir` is filled as a fresh temporary directory beside it and renamed into place on
+ *   success: a failed run leaves nothing. Into an existing `dir`, a failed run applies the modes of
+ *   what it wrote (no 0700 directories are left) and its error lists every entry written in
+ *   `data.written` (see {@link writtenSentence}).
+ * - `dir` is resolved with realpath once; below it no symlink is ever followed.
+ * - Names lose every leading `/`, `./` and `C:`, then any `..` component is refused. Names are bytes:
+ *   what is created has the archive's exact bytes.
+ * - Parents are checked with lstat unless this run knows them (created or checked, and not removed
+ *   since: see DirCache): a symlinked parent, even one pointing inside, is refused. Whatever holds
+ *   the final name is unlinked first (last entry wins, as in the kernel), and files are created with
+ *   O_CREAT|O_EXCL|O_NOFOLLOW and written as their data streams in.
  * - Symlinks are created verbatim; hard-link groups (same ino, dev, type, nlink >= 2, same segment)
  *   share one inode; device nodes, FIFOs and sockets are created only as root (see
  *   {@link ExtractOptions.devices}).
- * - Modes (setuid/setgid stripped by default), owners (only with `preserveOwners`) and mtimes are
- *   applied at the end, directories deepest first.
+ * - Modes (setuid/setgid stripped unless `preserveSpecialBits`), owners (only with `preserveOwners`)
+ *   and mtimes are applied at the end, directories deepest first.
  *
  * Resolves to counts of what was created. Rejects with an InputError (exit 2) and stops at the first
- * unsafe entry: `PATH_ESCAPE` (a `..` component, a symlink on the way), `PATH_INVALID` (NUL in a name or
- * target, an empty target, a non-directory naming the root), `EXTRACT_CONFLICT` (a parent that is a
- * file, replacing a non-empty directory, a broken hard-link group, an unusable `dir`), `EXTRACT_LIMIT`
- * (depth over `maxDepth`, a name or target over PATH_MAX, a component over NAME_MAX). Entries written
- * before the error stay; nothing is ever written outside `dir`.
+ * unsafe entry: `PATH_ESCAPE` (a `..` component, a symlink on the way), `PATH_INVALID` (an empty
+ * target, a non-directory naming the root), `EXTRACT_CONFLICT` (a parent that is a file, replacing a
+ * non-empty directory, a broken hard-link group, an unusable `dir`), `EXTRACT_LIMIT` (depth over
+ * `maxDepth`, a name or target over PATH_MAX, a component over NAME_MAX), `FS_ERROR` (the filesystem
+ * refused: read-only, no permission, no space). Messages start with `options.source` when given.
  *
  * @example
- * const result = await extractRecords(readRecords(input), 'out/rootfs', { onWarning: console.warn });
+ * const result = await extractRecords(readEntries(input), 'out/rootfs', { onWarning: console.warn });
  * console.log(`${result.files} files, ${result.skippedDevices.length} devices skipped`);
  */
 export async function extractRecords(
-  records: AsyncIterable<CpioRecord> | Iterable<CpioRecord>,
+  records: AsyncIterable<ExtractRecord> | Iterable<ExtractRecord>,
   dir: string,
   options: ExtractOptions = {},
 ): Promise<ExtractResult> {
   const warn = options.onWarning ?? (() => {});
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const createDevices = options.devices !== false && process.getuid?.() === 0;
+  const prepared = withSource(options.source, () => prepareRoot(dir, warn));
   const ctx: ExtractContext = {
-    root: prepareRoot(dir, warn),
+    root: prepared.root,
     ledger: new MetadataLedger(),
     groups: new LinkGroups(),
+    dirs: new DirCache(prepared.root),
     result: { files: 0, directories: 0, symlinks: 0, hardlinks: 0, devices: 0, skippedDevices: [] },
+    written: [],
     warn,
   };
-  for await (const record of records) {
-    await extractOne(ctx, record, createDevices, maxDepth);
-  }
-  ctx.ledger.apply(ctx.root, {
+  const metadata = {
     preserveOwners: options.preserveOwners === true,
     preserveSpecialBits: options.preserveSpecialBits === true,
-  });
+  };
+  try {
+    for await (const record of records) {
+      await extractOne(ctx, record, createDevices, maxDepth);
+    }
+    ctx.ledger.apply(ctx.root, metadata, ctx.dirs);
+    finishRoot(prepared);
+  } catch (err) {
+    throw failed(err, ctx, prepared, dir, options.source, metadata);
+  }
   return ctx.result;
 }
 
-/** Validates and writes one record; every check reads the filesystem afresh. */
+/** Runs `fn`, naming the archive in front of its error. */
+function withSource<T>(source: string | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw named(fsError(err, '', 'cannot extract'), source);
+  }
+}
+
+function named(err: unknown, source: string | undefined): unknown {
+  // The reader's own errors already start with the archive's name.
+  if (source === undefined || !(err instanceof InputError) || err.message.startsWith(`${source}:`))
+    return err;
+  const sep = /^0x/.test(err.message) ? ':' : ': ';
+  return new InputError(err.code, `${source}${sep}${err.message}`, { ...err.data, file: source });
+}
+
+/**
+ * Cleans up after a failure and says what is left: a staged tree is removed; into an existing
+ * directory, the modes of what was written are applied and the error lists it.
+ */
+function failed(
+  err: unknown,
+  ctx: ExtractContext,
+  prepared: PreparedRoot,
+  dir: string,
+  source: string | undefined,
+  metadata: { preserveOwners: boolean; preserveSpecialBits: boolean },
+): unknown {
+  const cause = named(fsError(err, dir, 'cannot extract'), source);
+  if (prepared.staging !== undefined) {
+    abandonRoot(prepared);
+    return cause;
+  }
+  try {
+    ctx.ledger.apply(ctx.root, metadata, ctx.dirs);
+  } catch {
+    // The first failure is the one to report; applying modes is best effort here.
+  }
+  if (!(cause instanceof InputError)) return cause;
+  return new InputError(cause.code, cause.message, { ...cause.data, written: ctx.written });
+}
+
+/**
+ * The sentence a person needs after a failed run into an existing directory: which entries were
+ * written (`data.written` of the error {@link extractRecords} throws), the first few by name.
+ */
+export function writtenSentence(dir: string, written: readonly string[]): string {
+  if (written.length === 0) return `nothing was written into ${dir}`;
+  const shown = written.slice(0, NAMED_WRITTEN).map(escapeName).join(', ');
+  const more =
+    written.length > NAMED_WRITTEN ? ` and ${written.length - NAMED_WRITTEN} more (data.written)` : '';
+  return `written into ${dir} before it: ${written.length} entries: ${shown}${more}`;
+}
+
+/** Validates and writes one record. */
 async function extractOne(
   ctx: ExtractContext,
-  record: CpioRecord,
+  record: ExtractRecord,
   createDevices: boolean,
   maxDepth: number,
 ): Promise<void> {
   const { type } = record.info;
-  const { parts, strippedRoot } = normalizeName(record, maxDepth);
+  const { parts, strippedRoot } = memberParts(record, maxDepth);
   if (parts.length === 0) {
     // `.` or `/`: the destination itself, which exists already.
     if (type === 'directory') return;
@@ -93,7 +169,7 @@ async function extractOne(
     ctx.warn({
       code: 'PATH_STRIPPED',
       path: relative,
-      message: `removed leading "${strippedRoot}" from "${record.info.name}"`,
+      message: `removed leading "${strippedRoot}" from "${escapeName(record.info.name)}"`,
     });
   }
   if (isSpecial(type) && !createDevices) {
@@ -107,22 +183,24 @@ async function extractOne(
     return;
   }
 
-  ensureParents(ctx.root, parts, record, (created) =>
+  ensureParents(ctx.root, parts, record, ctx.dirs, (created) => {
+    ctx.written.push(created);
     ctx.warn({
       code: 'MISSING_PARENT',
       path: created,
-      message: `created directory "${created}" for "${relative}"; the archive does not list it`,
-    }),
-  );
+      message: `created directory "${escapeName(created)}" for "${escapeName(relative)}"; the archive does not list it`,
+    });
+  });
   const placed: Placed = { record, parts, full, relative };
+  ctx.written.push(relative);
   const first = ctx.groups.find(record);
   if (first !== undefined) {
-    writeHardlink(ctx, placed, first);
+    await writeHardlink(ctx, placed, first);
     return;
   }
   if (type === 'directory') writeDirectory(ctx, placed);
   else if (type === 'symlink') writeSymlink(ctx, placed);
-  else if (type === 'file') writeFile(ctx, placed);
+  else if (type === 'file') await writeFile(ctx, placed);
   else await writeSpecial(ctx, placed, type);
   ctx.groups.remember(record, { parts });
 }

@@ -1,2 +1,2 @@
-export { extractRecords } from './extract-records.js';
+export { extractRecords, writtenSentence } from './extract-records.js';
 export type { ExtractOptions, ExtractResult, ExtractWarning } from './types.js';

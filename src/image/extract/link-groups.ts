@@ -1,4 +1,4 @@
-import type { CpioRecord } from '../../cpio/index.js';
+import type { ExtractRecord } from './context.js';
 
 /** The first member of a hard-link group: where it was created. */
 export interface GroupFirst {
@@ -17,14 +17,14 @@ export class LinkGroups {
   readonly #groups = new Map<string, GroupFirst>();
 
   /** The group key of `record`, or `null` if it is not a hard-link candidate. */
-  static keyOf(record: CpioRecord): string | null {
+  static keyOf(record: ExtractRecord): string | null {
     const { type, nlink, ino, devMajor, devMinor } = record.info;
     if (nlink < 2 || type === 'directory' || type === 'symlink') return null;
     return `${devMajor}:${devMinor}:${ino}:${type}`;
   }
 
   /** The first member of `record`'s group in the current segment, if one was created. */
-  find(record: CpioRecord): GroupFirst | undefined {
+  find(record: ExtractRecord): GroupFirst | undefined {
     // The kernel resets its link table at every TRAILER!!!, i.e. per archive (init/initramfs.c).
     if (record.origin.archive !== this.#segment) {
       this.#segment = record.origin.archive;
@@ -35,7 +35,7 @@ export class LinkGroups {
   }
 
   /** Records `record` as the first member of its group (no-op for records that are not candidates). */
-  remember(record: CpioRecord, first: GroupFirst): void {
+  remember(record: ExtractRecord, first: GroupFirst): void {
     const key = LinkGroups.keyOf(record);
     if (key !== null) this.#groups.set(key, first);
   }

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { EntryType } from '../../cpio/index.js';
+import { InputError } from '../../errors/index.js';
+import { withFsError } from '../../util/fs-errors.js';
 
 /** Special files: everything that is not a file, directory or symlink. */
 export type SpecialType = Extract<EntryType, 'char-device' | 'block-device' | 'fifo' | 'socket'>;
@@ -30,7 +32,9 @@ function mknodPath(): string {
  */
 async function makeSocket(full: string): Promise<void> {
   const dir = path.dirname(full);
-  const dirFd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+  const dirFd = withFsError(dir, 'cannot open directory', () =>
+    fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW),
+  );
   const temp = `.rock-sock-${process.pid}-${randomBytes(4).toString('hex')}`;
   const server = net.createServer();
   try {
@@ -38,7 +42,7 @@ async function makeSocket(full: string): Promise<void> {
       server.once('error', reject);
       server.listen(`/proc/self/fd/${dirFd}/${temp}`, () => resolve());
     });
-    fs.renameSync(`${dir}/${temp}`, full);
+    withFsError(full, 'cannot create socket', () => fs.renameSync(`${dir}/${temp}`, full));
   } finally {
     await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
     fs.rmSync(`${dir}/${temp}`, { force: true });
@@ -49,7 +53,7 @@ async function makeSocket(full: string): Promise<void> {
 /**
  * Creates a device node, FIFO or socket at `full` (which must not exist: mknod(2) and bind(2) never
  * follow an existing final component) with mode 0600; the real mode is applied later with the others.
- * Needs root for devices. Throws the tool's stderr as an Error if it fails.
+ * Needs root for devices. A failure (EPERM, EROFS, ...) is a one-line `FS_ERROR` naming the path.
  */
 export async function makeNode(full: string, type: SpecialType, major: number, minor: number): Promise<void> {
   if (type === 'socket') {
@@ -61,7 +65,9 @@ export async function makeNode(full: string, type: SpecialType, major: number, m
     // `full` is absolute, so it can never be read as an option.
     execFileSync(mknodPath(), ['-m', '600', full, ...kind], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`mknod ${full}: ${stderr || (error as Error).message}`);
+    // mknod(1) says why in words ("Operation not permitted", "Read-only file system"): one input line.
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim() ?? '';
+    const why = stderr.replace(/^.*: /, '').toLowerCase() || (error as Error).message;
+    throw new InputError('FS_ERROR', `${full}: cannot create ${type}: ${why}`, { path: full });
   }
 }

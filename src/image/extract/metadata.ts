@@ -1,6 +1,8 @@
 import fs from 'node:fs';
-import type { CpioRecord, EntryType } from '../../cpio/index.js';
-import { inodeKey, inspectParents, joinParts, lstatKey } from './walk.js';
+import type { EntryType } from '../../cpio/index.js';
+import type { ExtractRecord } from './context.js';
+import type { DirCache } from './dir-cache.js';
+import { fsPath, inodeKey, inspectParents, joinParts, lstatKey } from './walk.js';
 
 /** Metadata to apply to one created inode once everything is written. */
 interface Pending {
@@ -32,13 +34,13 @@ export class MetadataLedger {
   readonly #pending = new Map<string, Pending>();
 
   /** Notes a freshly created inode (replacing whatever an earlier, since removed, inode of that key said). */
-  created(stats: fs.BigIntStats, record: CpioRecord, parts: string[]): void {
+  created(stats: fs.BigIntStats, record: ExtractRecord, parts: string[]): void {
     const { type, perm, uid, gid, mtime } = record.info;
     this.#pending.set(inodeKey(stats), { type, perm, uid, gid, mtime, paths: [parts] });
   }
 
   /** Notes a new hard link to an inode: the latest record's metadata wins, as the kernel's would. */
-  linked(key: string, record: CpioRecord, parts: string[]): void {
+  linked(key: string, record: ExtractRecord, parts: string[]): void {
     const pending = this.#pending.get(key);
     if (pending === undefined) return;
     Object.assign(pending, {
@@ -51,7 +53,7 @@ export class MetadataLedger {
   }
 
   /** Applies everything: non-directories first, then directories deepest first. */
-  apply(root: string, options: MetadataOptions): void {
+  apply(root: string, options: MetadataOptions, known?: DirCache): void {
     const entries = [...this.#pending.entries()];
     const depth = (pending: Pending): number => pending.paths[0]?.length ?? 0;
     const others = entries.filter(([, pending]) => pending.type !== 'directory');
@@ -60,7 +62,7 @@ export class MetadataLedger {
       .sort(([, a], [, b]) => depth(b) - depth(a));
     for (const [key, pending] of [...others, ...dirs]) {
       for (const parts of [...pending.paths].reverse()) {
-        if (applyOne(root, parts, key, pending, options)) break;
+        if (applyOne(root, parts, key, pending, options, known)) break;
       }
     }
   }
@@ -73,8 +75,9 @@ function applyOne(
   key: string,
   pending: Pending,
   options: MetadataOptions,
+  dirs: DirCache | undefined,
 ): boolean {
-  if (!inspectParents(root, parts).ok) return false;
+  if (!inspectParents(root, parts, dirs).ok) return false;
   const full = joinParts(root, parts);
   // Strip setuid/setgid unless asked; keep the sticky bit (`/tmp` is 1777).
   const mode = pending.perm & (options.preserveSpecialBits ? 0o7777 : 0o1777);
@@ -84,7 +87,7 @@ function applyOne(
     let fd: number;
     try {
       fd = fs.openSync(
-        full,
+        fsPath(full),
         fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK | directory,
       );
     } catch (error) {
@@ -105,9 +108,9 @@ function applyOne(
   // Symlinks and special files are never opened (opening a device can have effects).
   const found = lstatKey(full);
   if (found === null || found.key !== key) return false;
-  if (options.preserveOwners) fs.lchownSync(full, pending.uid, pending.gid);
+  if (options.preserveOwners) fs.lchownSync(fsPath(full), pending.uid, pending.gid);
   // Linux has no lchmod and a symlink's mode is meaningless; the special file was just checked by lstat.
-  if (pending.type !== 'symlink') fs.chmodSync(full, mode);
-  fs.lutimesSync(full, pending.mtime, pending.mtime);
+  if (pending.type !== 'symlink') fs.chmodSync(fsPath(full), mode);
+  fs.lutimesSync(fsPath(full), pending.mtime, pending.mtime);
   return true;
 }

@@ -11,8 +11,10 @@ export interface ExtractOptions {
   preserveOwners?: boolean;
   /** Keep setuid/setgid bits. Default `false`: they are stripped (the sticky bit is always kept). */
   preserveSpecialBits?: boolean;
-  /** Most path components a name may have. Default 1024. Deeper names fail with `EXTRACT_LIMIT`. */
+  /** Most path components a name may have. Default 2048 (what PATH_MAX allows). Deeper names fail with `EXTRACT_LIMIT`. */
   maxDepth?: number;
+  /** The archive's name, put in front of every error message (`rock.img:0x1f4: ...`). */
+  source?: string;
   /** Called for each notice that is not an error (see {@link ExtractWarning}). */
   onWarning?: (warning: ExtractWarning) => void;
 }

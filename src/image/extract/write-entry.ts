@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import type { ExtractContext, Placed } from './context.js';
+import type { ExtractContext, ExtractRecord, Placed } from './context.js';
 import { entryError } from './errors.js';
 import type { GroupFirst } from './link-groups.js';
 import { makeNode, type SpecialType } from './make-node.js';
-import { symlinkTarget } from './normalize-name.js';
-import { clearLeaf, inspectParents, joinParts, lstatKey } from './walk.js';
+import { symlinkTarget } from './member-path.js';
+import { clearLeaf, fsPath, inspectParents, joinParts, lstatKey } from './walk.js';
 
 /** New files: never follow (O_NOFOLLOW), never reuse (O_EXCL) — the name was just cleared. */
 const CREATE_FLAGS =
@@ -13,6 +13,25 @@ const CREATE_FLAGS =
 function writeAll(fd: number, data: Uint8Array): void {
   let written = 0;
   while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written);
+}
+
+/** The record's data as chunks: streamed from the reader, or the bytes a test record carries. */
+function dataChunks(record: ExtractRecord): AsyncIterable<Uint8Array> {
+  if ('content' in record) return record.content.chunks();
+  const { data } = record;
+  return (async function* () {
+    if (data.length > 0) yield data;
+  })();
+}
+
+/** Writes the record's data chunk by chunk: memory holds one decoded chunk, whatever the file size. */
+async function writeData(fd: number, record: ExtractRecord): Promise<number> {
+  let total = 0;
+  for await (const chunk of dataChunks(record)) {
+    writeAll(fd, chunk);
+    total += chunk.length;
+  }
+  return total;
 }
 
 /** The identity of what we just created at `full` (it must exist: we made it). */
@@ -24,21 +43,22 @@ function createdKey(placed: Placed): { key: string; stats: fs.BigIntStats } {
 
 /** A directory: an existing real directory is kept (its mode is applied at the end), anything else replaced. */
 export function writeDirectory(ctx: ExtractContext, placed: Placed): void {
-  const kept = clearLeaf(placed.full, placed.relative, placed.record, true);
+  const kept = clearLeaf(placed.full, placed.relative, placed.record, true, ctx.dirs);
   // 0700 while filling; the archive's mode (maybe 0500) is applied at the end.
-  if (!kept) fs.mkdirSync(placed.full, { mode: 0o700 });
+  if (!kept) fs.mkdirSync(fsPath(placed.full), { mode: 0o700 });
   const { stats } = createdKey(placed);
+  ctx.dirs.add(placed.relative, stats);
   ctx.ledger.created(stats, placed.record, placed.parts);
   ctx.result.directories++;
 }
 
 /** A regular file with its data, created 0600 through O_EXCL|O_NOFOLLOW after clearing the name. */
-export function writeFile(ctx: ExtractContext, placed: Placed): void {
-  clearLeaf(placed.full, placed.relative, placed.record, false);
-  const fd = fs.openSync(placed.full, CREATE_FLAGS, 0o600);
+export async function writeFile(ctx: ExtractContext, placed: Placed): Promise<void> {
+  clearLeaf(placed.full, placed.relative, placed.record, false, ctx.dirs);
+  const fd = fs.openSync(fsPath(placed.full), CREATE_FLAGS, 0o600);
   let stats: fs.BigIntStats;
   try {
-    writeAll(fd, placed.record.data);
+    await writeData(fd, placed.record);
     stats = fs.fstatSync(fd, { bigint: true });
   } finally {
     fs.closeSync(fd);
@@ -50,15 +70,15 @@ export function writeFile(ctx: ExtractContext, placed: Placed): void {
 /** A symlink, target verbatim (absolute targets are normal in an initramfs); never followed afterwards. */
 export function writeSymlink(ctx: ExtractContext, placed: Placed): void {
   const target = symlinkTarget(placed.record);
-  clearLeaf(placed.full, placed.relative, placed.record, false);
-  fs.symlinkSync(target, placed.full);
+  clearLeaf(placed.full, placed.relative, placed.record, false, ctx.dirs);
+  fs.symlinkSync(fsPath(target), fsPath(placed.full));
   ctx.ledger.created(createdKey(placed).stats, placed.record, placed.parts);
   ctx.result.symlinks++;
 }
 
 /** A device node, FIFO or socket (the caller decided it may be created). */
 export async function writeSpecial(ctx: ExtractContext, placed: Placed, type: SpecialType): Promise<void> {
-  clearLeaf(placed.full, placed.relative, placed.record, false);
+  clearLeaf(placed.full, placed.relative, placed.record, false, ctx.dirs);
   await makeNode(placed.full, type, placed.record.info.rdevMajor, placed.record.info.rdevMinor);
   ctx.ledger.created(createdKey(placed).stats, placed.record, placed.parts);
   ctx.result.devices++;
@@ -84,14 +104,14 @@ function typeOf(stats: fs.BigIntStats): string {
  * Refuses: a first member whose path now goes through or is a symlink (`PATH_ESCAPE`: never follow);
  * one that is gone or is now of another type, such as a directory (`EXTRACT_CONFLICT`).
  */
-export function writeHardlink(ctx: ExtractContext, placed: Placed, first: GroupFirst): void {
+export async function writeHardlink(ctx: ExtractContext, placed: Placed, first: GroupFirst): Promise<void> {
   const { record } = placed;
   const firstRelative = first.parts.join('/');
   const data = { path: placed.relative, linkTo: firstRelative };
   const refuse = (code: 'PATH_ESCAPE' | 'EXTRACT_CONFLICT', expected: string, found: string) =>
     entryError(code, record, `hard link to "${firstRelative}": expected ${expected}, got ${found}`, data);
 
-  const parents = inspectParents(ctx.root, first.parts);
+  const parents = inspectParents(ctx.root, first.parts, ctx.dirs);
   if (!parents.ok) {
     const parent = first.parts.slice(0, parents.index + 1).join('/');
     const code = parents.found === 'symlink' ? 'PATH_ESCAPE' : 'EXTRACT_CONFLICT';
@@ -106,17 +126,17 @@ export function writeHardlink(ctx: ExtractContext, placed: Placed, first: GroupF
     throw refuse('EXTRACT_CONFLICT', `a ${record.info.type}`, `a ${foundType}`);
 
   if (placed.full !== firstFull) {
-    clearLeaf(placed.full, placed.relative, record, false);
-    fs.linkSync(firstFull, placed.full);
+    clearLeaf(placed.full, placed.relative, record, false, ctx.dirs);
+    fs.linkSync(fsPath(firstFull), fsPath(placed.full));
   }
-  if (record.info.type === 'file' && record.data.length > 0) {
+  if (record.info.type === 'file' && record.info.size > 0) {
     // The name was just linked to our own inode; still never follow and never create here.
     const fd = fs.openSync(
-      placed.full,
+      fsPath(placed.full),
       fs.constants.O_WRONLY | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW,
     );
     try {
-      writeAll(fd, record.data);
+      await writeData(fd, record);
     } finally {
       fs.closeSync(fd);
     }

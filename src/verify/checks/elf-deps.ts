@@ -94,7 +94,7 @@ function checkSegments(
   if (node?.type !== 'file') return;
   let problem: string | null;
   try {
-    problem = loadSegmentProblem(node.data, path);
+    problem = loadSegmentProblem(node.content, path);
   } catch (err) {
     problem = (err as Error).message;
   }

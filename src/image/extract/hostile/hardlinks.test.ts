@@ -144,7 +144,7 @@ describe('hard links', () => {
   });
 
   it('a later member replaces a planted hard link to an outside file instead of writing into it', async () => {
-    fs.mkdirSync(box.root);
+    fs.mkdirSync(box.root, { recursive: true });
     fs.linkSync(box.sentinel, path.join(box.root, 'b'));
     const records = hardlinkRecords(['a', 'b'], 'pwned', { ino: 17 });
     await extractRecords(records, box.root);

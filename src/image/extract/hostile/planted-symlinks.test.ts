@@ -14,7 +14,7 @@ import { caught, makeSandbox, type Sandbox } from '../test-support/sandbox.js';
 let box: Sandbox;
 beforeEach(() => {
   box = makeSandbox();
-  fs.mkdirSync(box.root);
+  fs.mkdirSync(box.root, { recursive: true });
 });
 afterEach(() => box.cleanup());
 

@@ -8,7 +8,8 @@ const SENTINEL_MTIME = 1_000_000_000;
 const SENTINEL_CONTENT = 'sentinel: must never change\n';
 
 /**
- * A temporary base holding `root/` (the extraction destination, not created), `outside/` with a
+ * A temporary base holding `root/` (the extraction destination, created empty so a failed run leaves
+ * its partial tree to inspect; pass `{ fresh: true }` to leave it missing), `outside/` with a
  * sentinel file, and a snapshot of everything outside `root/`, to prove nothing was written outside.
  */
 export interface Sandbox {
@@ -43,12 +44,13 @@ function snapshot(dir: string, skip: string): string[] {
 }
 
 /** Creates a sandbox; call `cleanup()` in `afterEach`. */
-export function makeSandbox(): Sandbox {
+export function makeSandbox(options: { fresh?: boolean } = {}): Sandbox {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'rock-'));
   const root = path.join(base, 'root');
   const outside = path.join(base, 'outside');
   const sentinel = path.join(outside, 'sentinel');
   fs.mkdirSync(outside, { mode: 0o755 });
+  if (options.fresh !== true) fs.mkdirSync(root, { mode: 0o755 });
   fs.writeFileSync(sentinel, SENTINEL_CONTENT, { mode: 0o644 });
   fs.utimesSync(sentinel, SENTINEL_MTIME, SENTINEL_MTIME);
   fs.utimesSync(outside, SENTINEL_MTIME, SENTINEL_MTIME);

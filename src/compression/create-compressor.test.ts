@@ -6,18 +6,28 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COMPRESSION_LEVELS, createCompressor, type WriteCompression } from './create-compressor.js';
-import { Collector, file, readAll, writeAll } from './test-support/records.js';
+import { Collector, file, readAll, writeAll } from '../cpio/test-support/records.js';
+import { COMPRESSIONS, type WriteCompression } from './codecs.js';
+import { createCompressor } from './create-compressor.js';
 
 /** Compresses `data`, fed in pieces cut at `cuts` (offsets), and returns the output. */
-async function compress(kind: WriteCompression, data: Buffer, level?: number, cuts: number[] = []) {
+async function compress(
+  kind: WriteCompression,
+  data: Buffer,
+  level?: number,
+  cuts: number[] = [],
+  threads?: number,
+) {
   const out = new Collector();
   const bounds = [0, ...[...new Set(cuts)].filter((c) => c > 0 && c < data.length).sort((a, b) => a - b)];
   await pipeline(
     async function* () {
       for (const [i, start] of bounds.entries()) yield data.subarray(start, bounds[i + 1] ?? data.length);
     },
-    createCompressor(kind, level === undefined ? {} : { level }),
+    createCompressor(kind, {
+      ...(level === undefined ? {} : { level }),
+      ...(threads === undefined ? {} : { threads }),
+    }),
     out,
   );
   return out.bytes;
@@ -65,27 +75,30 @@ describe('createCompressor', () => {
     expect((await compress('none', data)).equals(data)).toBe(true);
   });
 
-  it.each(['gzip', 'zstd', 'xz'] as const)('%s: the same bytes whatever the input chunking', async (kind) => {
-    const level = { gzip: 6, zstd: 3, xz: 1 }[kind];
-    const reference = await compress(kind, big, level);
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.integer({ min: 1, max: big.length - 1 }), { maxLength: 40 }),
-        async (cuts) => {
-          expect((await compress(kind, big, level, cuts)).equals(reference)).toBe(true);
-        },
-      ),
-      { numRuns: 12 },
-    );
-  });
+  it.each(['gzip', 'zstd', 'xz', 'lz4'] as const)(
+    '%s: the same bytes whatever the input chunking',
+    async (kind) => {
+      const level = { gzip: 6, zstd: 3, xz: 1, lz4: 2 }[kind];
+      const reference = await compress(kind, big, level);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.integer({ min: 1, max: big.length - 1 }), { maxLength: 40 }),
+          async (cuts) => {
+            expect((await compress(kind, big, level, cuts)).equals(reference)).toBe(true);
+          },
+        ),
+        { numRuns: 12 },
+      );
+    },
+  );
 
-  it.each(['zstd', 'xz'] as const)(
+  it.each(['zstd', 'xz', 'lz4'] as const)(
     '%s at the default level: byte-identical across chunkings',
     async (kind) => {
       const one = await compress(kind, big);
       const cuts = Array.from({ length: 200 }, (_, i) => i * 1531 + 7);
       expect((await compress(kind, big, undefined, cuts)).equals(one)).toBe(true);
-      expect((await compress(kind, big, COMPRESSION_LEVELS[kind].min)).equals(one)).toBe(false);
+      expect((await compress(kind, big, COMPRESSIONS[kind].write.levels.min)).equals(one)).toBe(false);
     },
   );
 
@@ -138,8 +151,8 @@ describe('createCompressor', () => {
     },
   );
 
-  it.each(['gzip', 'zstd', 'xz'] as const)('%s: an input error reaches the pipeline', async (kind) => {
-    const compressor = createCompressor(kind, { level: COMPRESSION_LEVELS[kind].min });
+  it.each(['gzip', 'zstd', 'xz', 'lz4'] as const)('%s: an input error reaches the pipeline', async (kind) => {
+    const compressor = createCompressor(kind, { level: COMPRESSIONS[kind].write.levels.min });
     const failing = pipeline(
       async function* () {
         yield big.subarray(0, 70_000);
@@ -153,10 +166,16 @@ describe('createCompressor', () => {
   });
 
   it('refuses other kinds and levels outside each codec range', () => {
-    expect(() => createCompressor('lz4' as 'gzip')).toThrow(
+    expect(() => createCompressor('bzip2' as 'gzip')).toThrow(
       expect.objectContaining({
         code: 'CPIO_UNSUPPORTED_COMPRESSION',
-        message: 'compression: expected gzip, zstd, xz or none, got "lz4"',
+        message: 'compression: expected gzip, zstd, xz, lz4 or none, got "bzip2"',
+      }),
+    );
+    expect(() => createCompressor('none', { level: 1 })).toThrow(
+      expect.objectContaining({
+        code: 'CPIO_BAD_FIELD',
+        message: 'none compression level: expected none, got 1',
       }),
     );
     expect(() => createCompressor('gzip', { level: 11 })).toThrow(
@@ -177,5 +196,43 @@ describe('createCompressor', () => {
         message: 'xz compression level: expected 0 to 9, got 1.5',
       }),
     );
+    expect(() => createCompressor('gzip', { threads: 0 })).toThrow(
+      expect.objectContaining({
+        code: 'CPIO_BAD_FIELD',
+        message: 'threads: expected a whole number from 1 to 256, got 0',
+      }),
+    );
+    expect(() => createCompressor('xz', { threads: 2 })).toThrow(
+      expect.objectContaining({
+        code: 'CPIO_BAD_FIELD',
+        message: 'threads: xz is written on one thread: expected 1, got 2',
+      }),
+    );
+  });
+
+  it.each(['gzip', 'zstd'] as const)('%s: the same bytes for 1, 2, 3 and 8 threads', async (kind) => {
+    // 1.5 MiB: a dozen gzip blocks; zstd's jobs at level 3 are 2 MiB, so cut the level to 1 too.
+    const input = Buffer.concat([imageLike(1024 * 1024, 2), imageLike(512 * 1024, 3)]);
+    for (const level of kind === 'gzip' ? [1, 6, 9] : [1, 3, 19]) {
+      const one = await compress(kind, input, level, [], 1);
+      for (const threads of [2, 3, 8]) {
+        expect((await compress(kind, input, level, [5000, 300_000], threads)).equals(one)).toBe(true);
+      }
+    }
+  });
+
+  it('lz4: legacy frames that lz4 -t accepts and lz4 -d and readRecords decode', async () => {
+    const archive = await writeAll([file('etc/a', big), file('etc/b', data)]);
+    const lz = await compress('lz4', archive);
+    expect([...lz.subarray(0, 4)]).toEqual([0x02, 0x21, 0x4c, 0x18]);
+    const p = tempFile('a.lz4', lz);
+    execFileSync('lz4', ['-t', '-q', p]);
+    expect(execFileSync('lz4', ['-dc', p], { maxBuffer: 1 << 26 }).equals(archive)).toBe(true);
+    const records = await readAll(lz, {}, 4096);
+    expect(records.map((r) => [r.info.name, r.origin.compression])).toEqual([
+      ['etc/a', 'lz4'],
+      ['etc/b', 'lz4'],
+    ]);
+    expect(lz.length).toBeLessThan(archive.length * 0.7);
   });
 });

@@ -1,14 +1,16 @@
-import type { CpioRecord } from '../../cpio/index.js';
+import { decodeName, encodeName } from '../../util/byte-names.js';
+import { NAME_MAX, PATH_MAX as PATH_MAX_WITH_NUL } from '../../util/path-limits.js';
 import { stripRoot } from '../../util/strip-root.js';
+import type { ExtractRecord } from './context.js';
 import { entryError } from './errors.js';
 
-/** Linux NAME_MAX: longest single component, in bytes. */
-export const NAME_MAX = 255;
-/** Linux PATH_MAX less the NUL: longest path (or symlink body) a syscall accepts, in bytes. */
-export const PATH_MAX = 4095;
+/** PATH_MAX less the NUL: longest path (or symlink body) a syscall accepts, in bytes. */
+export const PATH_MAX = PATH_MAX_WITH_NUL - 1;
+
+const byteLength = (name: string): number => encodeName(name).length;
 
 /** A member name made safe to join under the destination. */
-export interface NormalizedName {
+export interface MemberParts {
   /** Components, none empty, `.` or `..`; empty when the name is the root itself. */
   parts: string[];
   /** The leading `/` or drive prefix that was stripped (empty if none). */
@@ -16,7 +18,8 @@ export interface NormalizedName {
 }
 
 /**
- * Normalises a record's name: strips every leading root (`////`, `./`, `C:`), drops empty and `.`
+ * The components a member name is written at below the destination (the extract side's rule; the
+ * writer's `normalizeName` in cpio/ gives the archive form instead): strips every leading root (`////`, `./`, `C:`), drops empty and `.`
  * components, and only then looks for `..` (node-tar checked `..` before stripping roots).
  *
  * Returns the components. Refuses (InputError): a NUL in the name (`PATH_INVALID`); any `..`
@@ -25,17 +28,13 @@ export interface NormalizedName {
  * name of 100 000 components costs one split, no recursion.
  *
  * @example
- * normalizeName(record('//etc/./passwd'), 1024); // { parts: ['etc', 'passwd'], strippedRoot: '//' }
+ * memberParts(record('//etc/./passwd'), 1024); // { parts: ['etc', 'passwd'], strippedRoot: '//' }
  */
-export function normalizeName(record: CpioRecord, maxDepth: number): NormalizedName {
+export function memberParts(record: ExtractRecord, maxDepth: number): MemberParts {
   const { name } = record.info;
   if (name.includes('\0')) throw entryError('PATH_INVALID', record, 'expected a name without NUL, got a NUL');
-  if (Buffer.byteLength(name) > PATH_MAX) {
-    throw entryError(
-      'EXTRACT_LIMIT',
-      record,
-      `name: expected <= ${PATH_MAX} bytes, got ${Buffer.byteLength(name)}`,
-    );
+  if (byteLength(name) > PATH_MAX) {
+    throw entryError('EXTRACT_LIMIT', record, `name: expected <= ${PATH_MAX} bytes, got ${byteLength(name)}`);
   }
   const [strippedRoot, rest] = stripRoot(name);
   const parts = rest.split('/').filter((part) => part !== '' && part !== '.');
@@ -49,32 +48,33 @@ export function normalizeName(record: CpioRecord, maxDepth: number): NormalizedN
       `depth: expected <= ${maxDepth} components, got ${parts.length}`,
     );
   }
-  const long = parts.find((part) => Buffer.byteLength(part) > NAME_MAX);
+  const long = parts.find((part) => byteLength(part) > NAME_MAX);
   if (long !== undefined) {
     throw entryError(
       'EXTRACT_LIMIT',
       record,
-      `component: expected <= ${NAME_MAX} bytes, got ${Buffer.byteLength(long)}`,
+      `component: expected <= ${NAME_MAX} bytes, got ${byteLength(long)}`,
     );
   }
   return { parts, strippedRoot };
 }
 
 /**
- * The target of a symlink record: `info.linkTarget`, else its data as UTF-8. Kept verbatim, absolute or
+ * The target of a symlink record (`info.linkTarget`, exact bytes as the reader decoded them; a record
+ * built in memory may carry it as its data instead). Kept verbatim, absolute or
  * not (`/bin/busybox` is normal in an initramfs): it is created, never followed.
  *
  * Refuses: an empty target or one containing NUL (`PATH_INVALID`: symlink(2) cannot store either), a
  * target over PATH_MAX bytes (`EXTRACT_LIMIT`).
  */
-export function symlinkTarget(record: CpioRecord): string {
-  const target = record.info.linkTarget ?? Buffer.from(record.data).toString('utf8');
+export function symlinkTarget(record: ExtractRecord): string {
+  const target = record.info.linkTarget ?? ('data' in record ? decodeName(record.data) : '');
   if (target === '')
     throw entryError('PATH_INVALID', record, 'symlink target: expected a non-empty target, got ""');
   if (target.includes('\0')) {
     throw entryError('PATH_INVALID', record, 'symlink target: expected no NUL, got a NUL');
   }
-  const bytes = Buffer.byteLength(target);
+  const bytes = byteLength(target);
   if (bytes > PATH_MAX) {
     throw entryError('EXTRACT_LIMIT', record, `symlink target: expected <= ${PATH_MAX} bytes, got ${bytes}`);
   }

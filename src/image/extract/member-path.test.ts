@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeName, symlinkTarget } from './normalize-name.js';
+import { memberParts, symlinkTarget } from './member-path.js';
 import { fileRecord, symlinkRecord } from './test-support/records.js';
 
-const parts = (name: string, maxDepth = 1024) => normalizeName(fileRecord(name), maxDepth).parts;
+const parts = (name: string, maxDepth = 1024) => memberParts(fileRecord(name), maxDepth).parts;
 const codeOf = (action: () => unknown): string | undefined => {
   try {
     action();
@@ -13,7 +13,7 @@ const codeOf = (action: () => unknown): string | undefined => {
   return undefined;
 };
 
-describe('normalizeName', () => {
+describe('memberParts', () => {
   it.each([
     ['etc/passwd', ['etc', 'passwd']],
     ['./etc//passwd/', ['etc', 'passwd']],
@@ -28,8 +28,8 @@ describe('normalizeName', () => {
   });
 
   it('reports the stripped root', () => {
-    expect(normalizeName(fileRecord('//C:/x'), 1024).strippedRoot).toBe('//C:/');
-    expect(normalizeName(fileRecord('./x'), 1024).strippedRoot).toBe('');
+    expect(memberParts(fileRecord('//C:/x'), 1024).strippedRoot).toBe('//C:/');
+    expect(memberParts(fileRecord('./x'), 1024).strippedRoot).toBe('');
   });
 
   it.each([

@@ -1,0 +1,18 @@
+export {
+  FLEET_SCHEMA_FILE,
+  type Fleet,
+  type FleetNode,
+  fleetJsonSchema,
+  fleetSchema,
+} from './fleet-schema.js';
+export { type FleetNodeResult, type FleetOptions, overlayFleet, readFleet } from './overlay-fleet.js';
+export {
+  type OverlayOptions,
+  type OverlayResult,
+  overlayImage,
+  overlayOnBase,
+  verifiedBase,
+} from './overlay-image.js';
+export { segmentBytes, segmentPadding } from './segment-bytes.js';
+export { type NodeInputs, type SegmentEntries, segmentEntries } from './segment-entries.js';
+export { writeNodeImage } from './write-node-image.js';

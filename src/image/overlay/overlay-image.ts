@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { basename, resolve } from 'node:path';
+import type { WriteCompression } from '../../compression/index.js';
+import { CheckError } from '../../errors/index.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { type VerifiedBase, type VerifyReport, verifyBase, verifyWithSegment } from '../../verify/index.js';
+import { segmentBytes, segmentPadding } from './segment-bytes.js';
+import { type NodeInputs, segmentEntries } from './segment-entries.js';
+import { writeNodeImage } from './write-node-image.js';
+
+/** Options of {@link overlayImage}. */
+export interface OverlayOptions extends NodeInputs {
+  /** The verified base image (any compression). */
+  base: string;
+  /** The node image to write: the base followed by the segment (or the segment alone). */
+  output: string;
+  /** Write only the segment, for boot loaders that concatenate several initrds. */
+  segmentOnly?: boolean;
+  /** Compression of the segment; default gzip (it may then start anywhere, see segmentPadding). */
+  compress?: WriteCompression;
+  /** Every mtime in the segment (SOURCE_DATE_EPOCH); default 0. */
+  sourceDateEpoch?: number;
+  cwd?: string;
+}
+
+/** What {@link overlayImage} wrote. */
+export interface OverlayResult {
+  output: string;
+  /** Bytes written: the whole node image, or the segment with `segmentOnly`. */
+  bytes: number;
+  segmentBytes: number;
+  /** sha256 of the segment, and of the base (the node image is the one followed by the other). */
+  segmentSha256: string;
+  baseSha256: string;
+  /** The verdict on the node image (base and segment together). */
+  verify: VerifyReport;
+  /** A key made for `configKey: 'generate'` (base64 text), for the caller to keep; never printed. */
+  generatedKey?: string;
+}
+
+/**
+ * Makes one node's image from a verified base: a small segment (node config with its MAC, CONFIG_KEY,
+ * added files) appended to the base without recompressing it (the kernel unpacks concatenated
+ * archives and later entries win). Before anything is written, the base is verified (once per
+ * content) and the node image verified incrementally on the merged tree.
+ *
+ * Rejects with CheckError BASE_VERIFY_FAILED or IMAGE_VERIFY_FAILED (exit 1), nothing written, and
+ * InputError (exit 2) for unusable inputs.
+ *
+ * @example await overlayImage({ base: 'base.img', output: 'node-7.img', nodeConfig: 'node-7.yaml', mac: 'a4:58:0f:00:00:07' });
+ */
+export async function overlayImage(options: OverlayOptions): Promise<OverlayResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const base = await verifiedBase(resolve(cwd, options.base));
+  return overlayOnBase(base, { ...options, output: resolve(cwd, options.output) });
+}
+
+/** Verifies the base (cached by content) and refuses one that fails. */
+export async function verifiedBase(path: string): Promise<VerifiedBase> {
+  const base = await verifyBase(path);
+  if (!base.report.passed) {
+    throw new CheckError(
+      'BASE_VERIFY_FAILED',
+      `${basename(path)}: the base image failed verification (${base.report.failures.length} failed checks); nothing was written`,
+      { report: base.report },
+    );
+  }
+  return base;
+}
+
+/** {@link overlayImage} on a base already verified; paths already resolved. */
+export async function overlayOnBase(base: VerifiedBase, options: OverlayOptions): Promise<OverlayResult> {
+  const compress = options.compress ?? 'gzip';
+  const at = (p: string | undefined) =>
+    p === undefined || p === 'generate' ? p : resolve(options.cwd ?? '.', p);
+  const paths = new Set(base.records.map((r) => `/${r.info.name.replace(/^\.?\/+/, '')}`));
+  const { entries, generatedKey } = segmentEntries(
+    {
+      nodeConfig: typeof options.nodeConfig === 'string' ? at(options.nodeConfig) : options.nodeConfig,
+      mac: options.mac,
+      configKey: at(options.configKey),
+      add: options.add?.map((spec) => {
+        const colon = spec.lastIndexOf(':');
+        return colon > 0 ? `${at(spec.slice(0, colon))}${spec.slice(colon)}` : spec;
+      }),
+    },
+    (p) => paths.has(p),
+  );
+  const segment = await segmentBytes(entries, {
+    compress,
+    padding: segmentPadding(base.bytes, base.lastCompression, compress),
+    mtime: options.sourceDateEpoch ?? 0,
+  });
+  const name = basename(options.output);
+  const report = await verifyWithSegment(base, segment, { source: name });
+  if (!report.passed) {
+    throw new CheckError(
+      'IMAGE_VERIFY_FAILED',
+      `${name}: the node image failed verification (${report.failures.length} failed checks); nothing was written`,
+      { report },
+    );
+  }
+  if (options.segmentOnly) await writeFileAtomic(options.output, segment, { mode: 0o644 });
+  else writeNodeImage(base.path, segment, options.output);
+  return {
+    output: options.output,
+    bytes: options.segmentOnly ? segment.length : base.bytes + segment.length,
+    segmentBytes: segment.length,
+    segmentSha256: createHash('sha256').update(segment).digest('hex'),
+    baseSha256: base.sha256,
+    verify: report,
+    ...(generatedKey === undefined ? {} : { generatedKey }),
+  };
+}

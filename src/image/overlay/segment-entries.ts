@@ -1,0 +1,138 @@
+import { readFileSync, statSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { formatIssue, setNodeMac, validateNodeConfig } from '../../config/index.js';
+import { CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../../contract/index.js';
+import { newInfo, normalizeName, type WriteEntry } from '../../cpio/index.js';
+import { InputError } from '../../errors/index.js';
+import { formatKey, generateKeyBytes, parseKey } from '../../security/index.js';
+import { fileContent } from '../file-content.js';
+
+/** What one node adds to the base. */
+export interface NodeInputs {
+  /** The node configuration: a file, or an inline mapping (from a fleet file). */
+  nodeConfig?: string | Record<string, unknown>;
+  /** Written into the node configuration as `network.mac`. */
+  mac?: string;
+  /** CONFIG_KEY: a key file, or `generate` for a fresh key. */
+  configKey?: string;
+  /** Files to add, `SOURCE:/ABSOLUTE/DEST`. */
+  add?: string[];
+}
+
+/** The entries of a node's segment, and the generated key (to be kept by the caller), if any. */
+export interface SegmentEntries {
+  entries: WriteEntry[];
+  generatedKey?: string;
+}
+
+const bytesEntry = (path: string, perm: number, bytes: Uint8Array): WriteEntry => ({
+  info: newInfo(path.slice(1), 'file', perm, { size: bytes.length }),
+  content: bytes,
+});
+
+/**
+ * The records a node's segment carries: /config/node.yaml (with `mac` as network.mac), the
+ * CONFIG_KEY (0400), the added files, and directories for any parent the base lacks (`exists`
+ * says which paths it has: a directory it has is never re-declared, which would reset its mode).
+ * Refuses (exit 2) a node configuration that does not validate (file:line:column), `mac` without
+ * one, a key file that is not a CONFIG_KEY, and an `add` without `SOURCE:/DEST`.
+ */
+export function segmentEntries(inputs: NodeInputs, exists: (path: string) => boolean): SegmentEntries {
+  const entries: WriteEntry[] = [];
+  const config = nodeConfigText(inputs);
+  if (config !== undefined) entries.push(bytesEntry(NODE_CONFIG_PATH, 0o644, Buffer.from(config)));
+  let generatedKey: string | undefined;
+  if (inputs.configKey === 'generate') {
+    const key = generateKeyBytes();
+    generatedKey = formatKey(key);
+    key.fill(0);
+    entries.push(bytesEntry(CONFIG_KEY_PATH, 0o400, Buffer.from(generatedKey)));
+  } else if (inputs.configKey !== undefined) {
+    const text = readSecret(inputs.configKey);
+    parseKey(text, `configKey (${inputs.configKey})`).fill(0); // refuses anything but a CONFIG_KEY
+    entries.push(bytesEntry(CONFIG_KEY_PATH, 0o400, text));
+  }
+  for (const spec of inputs.add ?? []) entries.push(addedFile(spec));
+  const dirs = new Set<string>();
+  for (const entry of entries) {
+    const parts = entry.info.name.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (!exists(`/${dir}`)) dirs.add(dir);
+    }
+  }
+  for (const dir of dirs) entries.push({ info: newInfo(dir, 'directory', 0o755) });
+  return generatedKey === undefined ? { entries } : { entries, generatedKey };
+}
+
+function nodeConfigText(inputs: NodeInputs): string | undefined {
+  const { nodeConfig, mac } = inputs;
+  if (nodeConfig === undefined) {
+    if (mac !== undefined)
+      throw new InputError(
+        'MAC_WITHOUT_NODE_CONFIG',
+        'mac: expected nodeConfig too (the address is written into it)',
+        {
+          field: 'mac',
+        },
+      );
+    return undefined;
+  }
+  const source = typeof nodeConfig === 'string' ? nodeConfig : 'node_config';
+  const text = typeof nodeConfig === 'string' ? readText(nodeConfig) : stringify(nodeConfig);
+  if (mac !== undefined) return setNodeMac(text, mac, source);
+  const result = validateNodeConfig(text, source);
+  if (!result.ok) {
+    const first = result.errors[0];
+    throw new InputError('CONFIG_INVALID', first ? formatIssue(source, first) : `${source}: invalid`, {
+      source,
+      errors: result.errors.map((e) => formatIssue(source, e)),
+    });
+  }
+  return text;
+}
+
+function readSecret(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new InputError(
+      'INPUT_NOT_FOUND',
+      `configKey (${path}): cannot read: ${(err as NodeJS.ErrnoException).code}`,
+      {
+        field: 'configKey',
+        path,
+      },
+    );
+  }
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InputError(
+      'INPUT_NOT_FOUND',
+      `nodeConfig (${path}): cannot read: ${(err as NodeJS.ErrnoException).code}`,
+      {
+        field: 'nodeConfig',
+        path,
+      },
+    );
+  }
+}
+
+/** `SOURCE:/DEST`: the file at DEST, 0755 when its source is executable, else 0644. */
+function addedFile(spec: string): WriteEntry {
+  const colon = spec.lastIndexOf(':');
+  const source = colon > 0 ? spec.slice(0, colon) : '';
+  const dest = colon > 0 ? spec.slice(colon + 1) : '';
+  if (source === '' || !dest.startsWith('/') || dest === '/') {
+    throw new InputError('ADD_INVALID', `add: expected SOURCE:/ABSOLUTE/PATH, got '${spec}'`, {
+      field: 'add',
+    });
+  }
+  const content = fileContent(source, `add (${source})`);
+  const perm = statSync(source).mode & 0o111 ? 0o755 : 0o644;
+  return { info: newInfo(normalizeName(dest.slice(1)), 'file', perm, { size: content.size }), content };
+}

@@ -1,0 +1,206 @@
+/**
+ * What the verifier keeps of a file's data: only what its checks read (ELF headers, program
+ * interpreter, dynamic section and the tables it points at; config files; a script's first line),
+ * captured while the data streams past, so memory does not grow with file sizes.
+ */
+import type { EntryContent } from '../cpio/index.js';
+import { ElfError } from '../elf/index.js';
+
+/** Random access to the kept bytes of one file; `size` is the file's real size. */
+export interface FileSample {
+  readonly size: number;
+  /**
+   * `length` bytes from `offset` (fewer only at the end of the file). A range the verifier did not
+   * keep throws {@link NotKeptError}: no check ever reads one on a well-formed file.
+   */
+  read(offset: number, length: number): Uint8Array;
+  /** The kept bytes from offset 0 on (the whole file when it was kept whole). */
+  readonly head: Uint8Array;
+}
+
+/**
+ * A read of bytes the sample did not keep: an ELF_LIMIT error, so every ELF check reports it like any
+ * other unreadable object instead of crashing.
+ */
+export class NotKeptError extends ElfError {
+  constructor(offset: number, length: number) {
+    super(
+      'ELF_LIMIT',
+      'image file',
+      offset,
+      'data',
+      `bytes ${offset}..${offset + length} were not kept for the checks (the verifier keeps headers, tables and the dynamic section)`,
+    );
+  }
+}
+
+/** Files kept whole: anything this small, and files the caller names (configs, loaders) up to {@link CONFIG_MAX}. */
+const SMALL_MAX = 4 * 1024;
+const CONFIG_MAX = 8 * 1024 * 1024;
+/** The head of any other file: a `#!` line, an ELF identity (ELF headers: see {@link ELF_HEAD}). */
+const HEAD_MAX = 512;
+/** The head kept of an ELF file (headers, program headers, PT_INTERP). */
+const ELF_HEAD = 64 * 1024;
+/** Most bytes kept of one ELF file beyond its head (dynamic section, string and version tables). */
+const ELF_KEEP_MAX = 16 * 1024 * 1024;
+
+const EMPTY = new Uint8Array(0);
+
+/** A sample over bytes in memory (records built in tests, or files kept whole). */
+export function wholeSample(bytes: Uint8Array): FileSample {
+  return {
+    size: bytes.length,
+    head: bytes,
+    read: (offset, length) =>
+      bytes.subarray(Math.min(offset, bytes.length), Math.min(offset + length, bytes.length)),
+  };
+}
+
+/** The sample of an empty file. */
+export const EMPTY_SAMPLE: FileSample = wholeSample(EMPTY);
+
+/** One kept range; `always` ranges (PT_DYNAMIC, PT_INTERP: small) do not count against the cap. */
+interface Range {
+  start: number;
+  end: number;
+  always?: boolean;
+}
+
+/** The file ranges an ELF file's checks read, from its program headers in `head` (none if unparsable). */
+function elfRanges(head: Uint8Array, size: number): Range[] {
+  if (head.length < 0x34 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) {
+    return [];
+  }
+  const is64 = head[4] === 2;
+  const little = head[5] !== 2;
+  if (is64 && head.length < 0x40) return [];
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const word = (at: number) => (is64 ? Number(view.getBigUint64(at, little)) : view.getUint32(at, little));
+  const phoff = word(is64 ? 0x20 : 0x1c);
+  const phentsize = view.getUint16(is64 ? 0x36 : 0x2a, little);
+  const phnum = view.getUint16(is64 ? 0x38 : 0x2c, little);
+  const ranges: Range[] = [];
+  for (let i = 0; i < phnum; i++) {
+    const ph = phoff + i * phentsize;
+    if (ph + (is64 ? 0x38 : 0x20) > head.length) break;
+    const type = view.getUint32(ph, little);
+    const flags = view.getUint32(ph + (is64 ? 4 : 24), little);
+    const offset = word(ph + (is64 ? 0x08 : 0x04));
+    const filesz = word(ph + (is64 ? 0x20 : 0x10));
+    const PF_X = 1;
+    // PT_LOAD that is not executable holds the dynamic symbol, string and version tables (and
+    // .dynamic in the RW one); an executable first segment (no -z separate-code) holds them before
+    // .text. PT_DYNAMIC and PT_INTERP themselves.
+    const wanted = type === 2 || type === 3 || (type === 1 && ((flags & PF_X) === 0 || offset === 0));
+    if (wanted && filesz > 0) {
+      const always = type !== 1;
+      const end = Math.min(size, offset + (always ? Math.min(filesz, 1 << 20) : filesz));
+      ranges.push({ start: offset, end, always });
+    }
+  }
+  return ranges;
+}
+
+/**
+ * Merges ranges: PT_DYNAMIC and PT_INTERP whole, the segments up to {@link ELF_KEEP_MAX} in all
+ * (earlier offsets first: the symbol, string and version tables come first in a file).
+ */
+function merge(ranges: Range[]): Range[] {
+  const capped: Range[] = [];
+  let budget = ELF_KEEP_MAX;
+  for (const r of [...ranges].filter((x) => !x.always).sort((a, b) => a.start - b.start)) {
+    const end = Math.min(r.end, r.start + budget);
+    if (end <= r.start) break;
+    budget -= end - r.start;
+    capped.push({ start: r.start, end });
+  }
+  const sorted = [...capped, ...ranges.filter((x) => x.always)].sort((a, b) => a.start - b.start);
+  const out: Range[] = [];
+  for (const r of sorted) {
+    const last = out.at(-1);
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else out.push({ start: r.start, end: r.end });
+  }
+  return out;
+}
+
+/**
+ * Reads a file's data from the stream and keeps what the checks need: the whole file when small or
+ * a config file (`keepWhole`), the ELF ranges of an ELF file, else its first bytes. Never holds
+ * more than one decoded chunk of what it drops.
+ */
+export async function captureSample(content: EntryContent, keepWhole: boolean): Promise<FileSample> {
+  const { size } = content;
+  if (size === 0) {
+    for await (const _ of content.chunks());
+    return EMPTY_SAMPLE;
+  }
+  if (size <= SMALL_MAX || (keepWhole && size <= CONFIG_MAX)) return wholeSample(await content.bytes());
+  const headParts: Uint8Array[] = [];
+  let headLength = 0;
+  // Assume ELF until the first 4 bytes say otherwise.
+  let headMax = ELF_HEAD;
+  let identified = false;
+  let ranges: Range[] | undefined;
+  const kept: { start: number; bytes: Uint8Array[] }[] = [];
+  let at = 0;
+  for await (const chunk of content.chunks()) {
+    const chunkStart = at;
+    at += chunk.length;
+    if (headLength < headMax) {
+      const take = chunk.subarray(0, headMax - headLength);
+      headParts.push(take.slice());
+      headLength += take.length;
+      if (!identified && headLength >= 4) {
+        identified = true;
+        if (!isElfHead(headParts)) headMax = HEAD_MAX;
+      }
+      if (headMax === HEAD_MAX && headLength > HEAD_MAX) {
+        // Not ELF: the first bytes (a #! line) are all any check reads.
+        const head = Buffer.concat(headParts).subarray(0, HEAD_MAX);
+        headParts.length = 0;
+        headParts.push(head);
+        headLength = head.length;
+      }
+    }
+    if (headLength >= headMax && ranges === undefined) {
+      ranges = headMax === ELF_HEAD ? merge(elfRanges(Buffer.concat(headParts), size)) : [];
+      for (const r of ranges) kept.push({ start: r.start, bytes: [] });
+    }
+    if (ranges === undefined) continue;
+    // Keep the parts of this chunk that fall in a wanted range beyond the head.
+    for (let i = 0; i < ranges.length; i++) {
+      const r = ranges[i]!;
+      const from = Math.max(r.start, chunkStart, headLength);
+      const to = Math.min(r.end, at);
+      if (from >= to) continue;
+      const target = kept[i]!;
+      if (target.bytes.length === 0) target.start = from;
+      target.bytes.push(chunk.slice(from - chunkStart, to - chunkStart));
+    }
+  }
+  const head = Buffer.concat(headParts);
+  const pieces = kept
+    .filter((k) => k.bytes.length > 0)
+    .map((k) => ({ start: k.start, bytes: Buffer.concat(k.bytes) as Uint8Array }));
+  pieces.unshift({ start: 0, bytes: head });
+  return {
+    size,
+    head,
+    read(offset, length) {
+      const end = Math.min(size, offset + length);
+      if (offset >= end) return EMPTY;
+      for (const p of pieces) {
+        if (offset >= p.start && end <= p.start + p.bytes.length) {
+          return p.bytes.subarray(offset - p.start, end - p.start);
+        }
+      }
+      throw new NotKeptError(offset, length);
+    },
+  };
+}
+
+function isElfHead(parts: readonly Uint8Array[]): boolean {
+  const b = Buffer.concat(parts).subarray(0, 4);
+  return b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+}

@@ -7,6 +7,10 @@ export const ARCHIVE_ERROR_CODES = [
   'DEB_UNKNOWN_COMPRESSION',
   'DECOMPRESS_FAILED',
   'TAR_BAD_HEADER',
+  'TAR_BAD_NAME',
+  'TAR_NAME_TOO_LONG',
+  'TAR_SIZE_CHANGED',
+  'TAR_TOO_LARGE',
   'TAR_TRUNCATED',
 ] as const;
 export type ArchiveErrorCode = (typeof ARCHIVE_ERROR_CODES)[number];

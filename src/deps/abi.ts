@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type ElfInfo, EM } from '../elf/index.js';
 
 /** The C library whose loader runs a binary. */
@@ -71,6 +72,35 @@ export function defaultPlatform(info: Pick<ElfInfo, 'machine' | 'class'>): strin
   if (info.machine === EM.I386) return 'i686';
   if (info.machine === EM.AARCH64) return 'aarch64';
   return undefined;
+}
+
+/**
+ * `$PLATFORM` as glibc's ld.so sets it on this machine (sysdeps/x86/cpu-features.c, glibc >= 2.26): on
+ * an Intel x86-64 CPU it is `haswell` when AVX2, FMA, BMI1, BMI2, LZCNT, MOVBE and POPCNT are usable,
+ * `xeon_phi` with AVX512CD, AVX512ER and AVX512PF; otherwise the kernel's AT_PLATFORM (`x86_64`).
+ * Measured here: an Intel CPU with those flags, where `ldd` searches `${PLATFORM}` as `haswell` although
+ * AT_PLATFORM says `x86_64`. Other machines keep {@link defaultPlatform}.
+ */
+export function hostPlatform(
+  info: Pick<ElfInfo, 'machine' | 'class'>,
+  cpuinfo = readCpuinfo(),
+): string | undefined {
+  const plain = defaultPlatform(info);
+  if (plain !== 'x86_64' || process.arch !== 'x64' || cpuinfo === undefined) return plain;
+  if (!/^vendor_id\s*:\s*GenuineIntel$/m.test(cpuinfo)) return plain;
+  const flags = new Set((/^flags\s*:(.*)$/m.exec(cpuinfo)?.[1] ?? '').trim().split(/\s+/));
+  const has = (...names: string[]) => names.every((n) => flags.has(n));
+  if (has('avx512cd', 'avx512er', 'avx512pf')) return 'xeon_phi';
+  if (has('avx2', 'fma', 'bmi1', 'bmi2', 'abm', 'movbe', 'popcnt')) return 'haswell';
+  return plain;
+}
+
+function readCpuinfo(): string | undefined {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -31,6 +31,11 @@ export interface FsView {
   read(path: string, start?: number, length?: number): Uint8Array;
   /** Names in a directory (needed only for `include` globs of ld.so.conf). */
   readdir?(path: string): string[];
+  /**
+   * This machine's own `/`: the loader would run on this CPU, so `$PLATFORM` is what glibc's ld.so
+   * computes here (see `hostPlatform`), not the architecture's plain name.
+   */
+  readonly runsHere?: boolean;
 }
 
 function statOf(st: fs.Stats): FsStat {
@@ -75,7 +80,7 @@ function rawView(root: string): FsView {
  */
 export function hostFs(root = '/'): FsView {
   const abs = path.resolve(root);
-  if (abs === '/') return rawView('/');
+  if (abs === '/') return { ...rawView('/'), runsHere: true };
   let st: fs.Stats;
   try {
     st = fs.statSync(abs);

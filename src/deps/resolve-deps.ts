@@ -1,5 +1,5 @@
 import type { ElfInfo } from '../elf/index.js';
-import { defaultPlatform, glibcDefaultInterpreter, libcFlavor, muslArch } from './abi.js';
+import { defaultPlatform, glibcDefaultInterpreter, hostPlatform, libcFlavor, muslArch } from './abi.js';
 import { type LoadedObject, type LoaderRules, walkClosure } from './closure.js';
 import { originOf } from './dst.js';
 import type { FsView } from './fs-view.js';
@@ -26,7 +26,8 @@ const MAX_SCRIPT_DEPTH = 4;
 export function resolveDeps(paths: readonly string[], fs: FsView, options: ResolveOptions = {}): DepsResult {
   const prober = new Prober(fs, options.cwd ?? '/');
   const setups = new Setups(prober);
-  const binaries = paths.map((p) => resolveBinary(p, prober, setups, options, 0));
+  const opts: ResolveOptions = { ...options, runsHere: options.runsHere ?? fs.runsHere === true };
+  const binaries = paths.map((p) => resolveBinary(p, prober, setups, opts, 0));
   return { binaries, ok: binaries.every((b) => b.ok), notes: setups.notes };
 }
 
@@ -142,7 +143,13 @@ function resolveBinary(
   } else {
     const loaderPath = interp?.realPath ?? preloaded?.realPath ?? glibcDefaultInterpreter(info);
     const setup = setups.glibcFor(loaderPath, info, opts.lib);
-    rules = new GlibcRules(prober, setup, main, opts, opts.platform ?? defaultPlatform(info));
+    rules = new GlibcRules(
+      prober,
+      setup,
+      main,
+      opts,
+      opts.platform ?? (opts.runsHere ? hostPlatform(info) : defaultPlatform(info)),
+    );
   }
   const walked = walkClosure(main, interp, rules, originOf, preloaded);
   result.interpreter = interp?.lib ?? null;

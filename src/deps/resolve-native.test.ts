@@ -3,8 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EM } from '../elf/index.js';
+import { hostPlatform } from './abi.js';
 import { type BinaryDeps, hostFs, resolveDeps } from './index.js';
 import { cc, lddReport, sharedLib } from './test-support/native.js';
+
+/** What ld.so makes of ${PLATFORM} on this CPU: `haswell` on a recent Intel, else `x86_64`. */
+const PLATFORM = hostPlatform({ machine: EM.X86_64, class: 64 }) ?? 'x86_64';
 
 // Ground truth is the system loader itself (ldd), run only here: every case is a real binary built by gcc.
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rock-')));
@@ -23,7 +28,7 @@ function ours(b: BinaryDeps): { paths: string[]; missing: string[] } {
 }
 
 beforeAll(() => {
-  for (const dir of ['a', 'b', 'lib', 'c', 'bin', 'lib/x86_64-linux-gnu', 'x86_64'])
+  for (const dir of ['a', 'b', 'lib', 'c', 'bin', 'lib/x86_64-linux-gnu', PLATFORM])
     fs.mkdirSync(d(dir), { recursive: true });
   sharedLib(d('a', 'liby.so'), 'y');
   sharedLib(d('b', 'liby.so'), 'y');
@@ -31,7 +36,7 @@ beforeAll(() => {
   cc(d('c', 'libv.so.1.2.3'), 'int v(void) { return 0; }\n', ['-shared', '-fPIC', '-Wl,-soname,libv.so.1']);
   fs.symlinkSync('libv.so.1.2.3', d('c', 'libv.so.1'));
   sharedLib(d('lib/x86_64-linux-gnu', 'libw.so'), 'w');
-  sharedLib(d('x86_64', 'libp.so'), 'p');
+  sharedLib(d(PLATFORM, 'libp.so'), 'p');
   const link = (dirs: string[], rpath: string, dtags: 'old' | 'new', libs: string[] = ['-lx']) => [
     ...dirs.map((x) => `-L${x}`),
     ...libs,
@@ -49,7 +54,7 @@ beforeAll(() => {
   cc(
     d('tokens'),
     'int w(void); int p(void);\nint main(void) { return w() + p(); }\n',
-    link([d('lib/x86_64-linux-gnu'), d('x86_64')], `${d('$LIB')}:${d(['$', '{PLATFORM}'].join(''))}`, 'old', [
+    link([d('lib/x86_64-linux-gnu'), d(PLATFORM)], `${d('$LIB')}:${d(['$', '{PLATFORM}'].join(''))}`, 'old', [
       '-lw',
       '-lp',
     ]),
@@ -96,7 +101,7 @@ describe('resolveDeps agrees with the system loader (ldd)', () => {
     expect(t?.libraries.find((l) => l.soname === 'libw.so')?.path).toBe(
       `${d('lib/x86_64-linux-gnu')}/libw.so`,
     );
-    expect(t?.libraries.find((l) => l.soname === 'libp.so')?.path).toBe(`${d('x86_64')}/libp.so`);
+    expect(t?.libraries.find((l) => l.soname === 'libp.so')?.path).toBe(`${d(PLATFORM)}/libp.so`);
   });
 
   it('records a symlinked library as its chain: the name asked for, then the real file', () => {

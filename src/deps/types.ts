@@ -7,6 +7,8 @@ export interface ResolveOptions {
   ldLibraryPath?: string[];
   /** `$PLATFORM` (AT_PLATFORM); default by machine (`x86_64`, `i686`, `aarch64`), else tokens using it drop. */
   platform?: string;
+  /** Resolving for this machine's own `/` (set from the FsView): `$PLATFORM` defaults to what ld.so computes here. */
+  runsHere?: boolean;
   /** `$LIB`; default derived from the loader's first trusted directory (`/lib/x86_64-linux-gnu/` gives `lib/x86_64-linux-gnu`). */
   lib?: string;
   /**

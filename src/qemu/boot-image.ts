@@ -179,9 +179,21 @@ function runQemu(
           kill();
         }, stallMs);
 
+  // Under the stall watchdog, lines wait until the kernel's banner shows the guest runs: a stalled
+  // attempt then leaves nothing in the log or in onLine, and the TCG attempt's console is the boot's.
+  const held: [string, number][] = [];
   const onLineDone = (line: string): void => {
     const ms = performance.now() - start;
-    if (!bannerSeen && KERNEL_BANNER.test(line)) bannerSeen = true;
+    if (stallMs !== undefined && !bannerSeen) {
+      held.push([line, ms]);
+      if (!KERNEL_BANNER.test(line)) return;
+      bannerSeen = true;
+      for (const [l, t] of held.splice(0)) deliver(l, t);
+      return;
+    }
+    deliver(line, ms);
+  };
+  const deliver = (line: string, ms: number): void => {
     fs.writeSync(log, `${line}\n`);
     last.push(line);
     if (last.length > LAST_LINES) last.shift();
@@ -211,6 +223,8 @@ function runQemu(
   return new Promise<RunResult>((resolvePromise, rejectPromise) => {
     child.on('close', (code) => {
       for (const line of splitter.end()) onLineDone(line);
+      // Ended without a banner but not stalled (QEMU failed at once): its lines are the boot's.
+      if (!stalled) for (const [l, t] of held.splice(0)) deliver(l, t);
       const durationMs = performance.now() - start;
       clearTimeout(timeout);
       if (stallTimer) clearTimeout(stallTimer);

@@ -111,7 +111,9 @@ describe('rock-image create --mac and --config', () => {
       img,
     ]);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('--mac a4:58:0f:01:00');
+    expect(bad.stderr).toBe(
+      'rock-image: --mac: expected a MAC address like a4:58:0f:00:00:01, got "a4:58:0f:01:00"\n',
+    );
     const none = runTool('rock-image', ['create', ...components(), '--mac', 'a4:58:0f:01:00:2a', '-o', img]);
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('--node-config');

@@ -194,7 +194,7 @@ for (const mb of readMbs) {
   else {
     mkdirSync(t);
     for (let i = 0, have = 0; have < mb; i++, have += made.mb)
-      execFileSync('cp', ['-r', tree, join(t, `copy${i}`)]);
+      execFileSync('cp', ['-r', extra, join(t, `copy${i}`)]);
   }
   const img = o(`read-${mb}.img`);
   execFileSync('sh', ['-c', contractImage(img, t, 'gzip')], { stdio: 'inherit' });

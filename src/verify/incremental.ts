@@ -85,14 +85,19 @@ export async function verifyWithSegment(
   options: VerifyOptions & { source?: string } = {},
 ): Promise<VerifyReport> {
   const source = options.source ?? 'image';
+  // The segment read as it sits in the combined file: alignment rules count from the file's start,
+  // so it is fed after the base's length modulo 4 in zero bytes, and offsets shifted by the rest.
+  const lead = base.bytes % 4;
+  const fed = Buffer.concat([Buffer.alloc(lead), segment]);
+  const shift = base.bytes - lead;
   const added: CpioRecord[] = [];
   const xzStarts = new Set<number>();
-  for await (const record of readRecords(once(segment), { source })) {
+  for await (const record of readRecords(once(fed), { source })) {
     const origin = {
       ...record.origin,
       segment: record.origin.segment + base.segments,
       archive: record.origin.archive + base.archives,
-      segmentOffset: record.origin.segmentOffset + base.bytes,
+      segmentOffset: record.origin.segmentOffset + shift,
     };
     if (origin.compression === 'xz') xzStarts.add(record.origin.segmentOffset);
     added.push({ ...record, origin });
@@ -102,7 +107,7 @@ export async function verifyWithSegment(
     ...report.failures,
     // File-level findings of the base (its xz headers), then the segment's own.
     ...base.report.failures.filter((f) => f.rule === XZ_RULE),
-    ...xzFailures(segment, xzStarts, base.bytes, source),
+    ...xzFailures(fed, xzStarts, shift, source),
   ];
   return {
     ...report,

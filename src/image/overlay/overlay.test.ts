@@ -1,0 +1,233 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPRESSIONS, type WriteCompression } from '../../compression/index.js';
+import { newInfo, type WriteEntry } from '../../cpio/index.js';
+import { fixturesDir } from '../../qemu/test-support/test-kernel.js';
+import { verifyBase, verifyImage, verifyWithSegment } from '../../verify/index.js';
+import { createImage } from '../create-image.js';
+import { FLEET_SCHEMA_FILE, fleetJsonSchema } from './fleet-schema.js';
+import { overlayFleet, readFleet } from './overlay-fleet.js';
+import { overlayImage } from './overlay-image.js';
+import { segmentBytes, segmentPadding } from './segment-bytes.js';
+
+const KEY = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n';
+const NODE = (id: string) =>
+  `node_id: ${id}\nhostname: ${id}\nrole: worker\nnetwork:\n  interface: eth0\nvolcano:\n  server_url: https://v.example.com:8443\n  agent_id: ${id}\n`;
+
+let work: string;
+const bases: Partial<Record<WriteCompression, string>> = {};
+const at = (name: string) => path.join(work, name);
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'rock-overlay-'));
+  fs.writeFileSync(at('key'), KEY, { mode: 0o600 });
+  fs.writeFileSync(at('base.yaml'), NODE('base'));
+  const fx = fixturesDir();
+  for (const compress of ['gzip', 'lz4', 'none'] as const) {
+    bases[compress] = at(`base.${compress}.img`);
+    await createImage({
+      components: {
+        init: path.join(fx, 'rock-init'),
+        manager: path.join(fx, 'rock-manager'),
+        agent: path.join(fx, 'volcano-agent'),
+        busybox: path.join(fx, 'busybox'),
+      },
+      configKey: at('key'),
+      nodeConfig: at('base.yaml'),
+      compress,
+      output: bases[compress] as string,
+    });
+  }
+}, 120_000);
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('overlayImage', () => {
+  it("is the base followed by the node's segment, reproducible, and what --segment-only writes", async () => {
+    fs.writeFileSync(at('n1.yaml'), NODE('n1'));
+    const node = {
+      base: bases.gzip as string,
+      nodeConfig: at('n1.yaml'),
+      mac: 'A4:58:0F:00:00:11',
+      configKey: at('key'),
+    };
+    const full = await overlayImage({ ...node, output: at('n1.img') });
+    await overlayImage({ ...node, output: at('n1-again.img') });
+    const segment = await overlayImage({ ...node, output: at('n1.seg'), segmentOnly: true });
+    const base = fs.readFileSync(bases.gzip as string);
+    const image = fs.readFileSync(at('n1.img'));
+    expect(image.equals(Buffer.concat([base, fs.readFileSync(at('n1.seg'))]))).toBe(true);
+    expect(fs.readFileSync(at('n1-again.img')).equals(image)).toBe(true);
+    expect(full.verify.passed).toBe(true);
+    expect(segment.bytes).toBe(full.segmentBytes);
+    // The kernel's view, by GNU cpio: the segment's node.yaml carries the MAC, lower case.
+    const listing = execFileSync('sh', ['-c', `gzip -dc < '${at('n1.seg')}' | cpio -tv --quiet`]).toString();
+    expect(listing).toMatch(/^-r-------- .* config\/CONFIG_KEY$/m);
+    expect(listing).toMatch(/^-rw-r--r-- .* config\/node\.yaml$/m);
+    const yaml = execFileSync('sh', [
+      '-c',
+      `gzip -dc < '${at('n1.seg')}' | cpio -i --to-stdout --quiet config/node.yaml`,
+    ]);
+    expect(yaml.toString()).toContain('mac: a4:58:0f:00:00:11');
+    const report = await verifyImage(at('n1.img'));
+    expect(report.passed).toBe(true);
+  });
+
+  it('refuses a node image that breaks the contract and writes nothing', async () => {
+    fs.writeFileSync(at('empty'), '');
+    const failing = overlayImage({
+      base: bases.gzip as string,
+      output: at('bad.img'),
+      add: [`${at('empty')}:/sbin/init`],
+    });
+    await expect(failing).rejects.toMatchObject({ code: 'IMAGE_VERIFY_FAILED', exitCode: 1 });
+    expect(fs.existsSync(at('bad.img'))).toBe(false);
+  });
+
+  it('puts a zero word after an lz4 base, and an uncompressed segment on a multiple of 4', () => {
+    expect(segmentPadding(1001, 'lz4', 'gzip')).toBe(4);
+    expect(segmentPadding(1001, 'gzip', 'gzip')).toBe(0);
+    expect(segmentPadding(1001, 'gzip', 'none')).toBe(3);
+    expect(segmentPadding(1001, 'lz4', 'none')).toBe(7);
+  });
+});
+
+/** Records a random overlay may carry: good, broken and odd ones. */
+const overlayEntry: fc.Arbitrary<WriteEntry> = fc.oneof(
+  fc
+    .record({
+      name: fc.constantFrom(
+        'config/extra.yaml',
+        'etc/rock/agent.conf',
+        'usr/bin/tool',
+        'sbin/init',
+        'usr/bin/rock-manager',
+        'config/CONFIG_KEY',
+        'config/node.yaml',
+        'missing/dir/file',
+        'tmp/x',
+      ),
+      perm: fc.constantFrom(0o644, 0o755, 0o600, 0o400, 0o666),
+      data: fc.constantFrom(
+        '',
+        'text\n',
+        KEY,
+        NODE('r1'),
+        'node_id: [\n',
+        '#!/bin/sh\necho hi\n',
+        '#!/nowhere\n',
+      ),
+    })
+    .map(({ name, perm, data }) => ({
+      info: newInfo(name, 'file', perm, { size: data.length }),
+      content: Buffer.from(data),
+    })),
+  fc
+    .record({
+      name: fc.constantFrom('init', 'bin/sh', 'usr/lib/x'),
+      target: fc.constantFrom('sbin/init', 'busybox', 'nowhere'),
+    })
+    .map(({ name, target }) => ({
+      info: newInfo(name, 'symlink', 0o777, { size: target.length, linkTarget: target }),
+    })),
+  fc
+    .record({
+      name: fc.constantFrom('tmp', 'config', 'newdir', 'etc/rock'),
+      perm: fc.constantFrom(0o755, 0o700, 0o1777),
+    })
+    .map(({ name, perm }) => ({ info: newInfo(name, 'directory', perm) })),
+);
+
+describe('incremental verification (differential)', () => {
+  it('gives the verdict a full verification of the combined file gives, over random overlays', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(overlayEntry, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom<WriteCompression>('gzip', 'none', 'zstd', 'lz4'),
+        fc.constantFrom<WriteCompression>('gzip', 'lz4', 'none'),
+        async (entries, compress, baseCodec) => {
+          const base = await verifyBase(bases[baseCodec] as string);
+          const padding = segmentPadding(base.bytes, base.lastCompression, compress);
+          const segment = await segmentBytes(entries, { compress, padding, mtime: 0 });
+          const combined = at('combined.img');
+          fs.writeFileSync(combined, Buffer.concat([fs.readFileSync(base.path), segment]));
+          const incremental = await verifyWithSegment(base, segment, { source: 'combined.img' });
+          const full = await verifyImage(combined);
+          expect(incremental).toEqual(full);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 300_000);
+});
+
+describe('fleets', () => {
+  it('makes every node, allocates pool: addresses through rock-mac, keeps generated keys 0600', async () => {
+    fs.writeFileSync(at('f1.yaml'), NODE('f1'));
+    fs.writeFileSync(
+      at('pools.yaml'),
+      'version: 1\npools:\n  development:\n    start: a4:58:0f:10:00:00\n    end: a4:58:0f:10:00:ff\n    auto_release_days: never\n',
+    );
+    fs.writeFileSync(
+      at('fleet.yaml'),
+      [
+        'nodes:',
+        '  - name: f1',
+        '    node_config: f1.yaml',
+        '    mac: a4:58:0f:01:00:10',
+        '    config_key: key',
+        '  - name: f2',
+        '    node_config: { node_id: f2, hostname: f2, role: worker, network: { interface: eth0 }, volcano: { server_url: "https://v.example.com:8443", agent_id: f2 } }',
+        '    pool: development',
+        '    config_key: generate',
+        '',
+      ].join('\n'),
+    );
+    const env = { ROCK_MAC_DB: at('mac.db'), ROCK_MAC_CONFIG: at('pools.yaml') };
+    const results = await overlayFleet({
+      base: bases.gzip as string,
+      fleet: at('fleet.yaml'),
+      outDir: at('out'),
+      env,
+    });
+    expect(results.map((r) => [r.name, r.mac, r.verify.passed])).toEqual([
+      ['f1', 'a4:58:0f:01:00:10', true],
+      ['f2', 'a4:58:0f:10:00:00', true],
+    ]);
+    expect(fs.statSync(at('out/f2.CONFIG_KEY')).mode & 0o777).toBe(0o600);
+    expect(fs.existsSync(at('out/f1.CONFIG_KEY'))).toBe(false);
+    // Allocation is per device: a second run gives f2 the same address.
+    const again = await overlayFleet({
+      base: bases.gzip as string,
+      fleet: at('fleet.yaml'),
+      outDir: at('out'),
+      env,
+    });
+    expect(again[1]?.mac).toBe('a4:58:0f:10:00:00');
+  });
+
+  it('refuses a fleet file with line:column for each problem', () => {
+    fs.writeFileSync(
+      at('bad-fleet.yaml'),
+      'nodes:\n  - name: a\n    node_config: a.yaml\n    mac: nope\n  - name: a\n    node_config: b.yaml\n',
+    );
+    expect(() => readFleet(at('bad-fleet.yaml'))).toThrow(
+      expect.objectContaining({
+        code: 'FLEET_INVALID',
+        message: expect.stringMatching(/bad-fleet\.yaml:4:10: nodes\[0\]\.mac: expected a MAC/),
+      }),
+    );
+  });
+
+  it('publishes the JSON schema generated from the zod schema', () => {
+    const committed = JSON.parse(
+      fs.readFileSync(path.join(import.meta.dirname, '../../..', FLEET_SCHEMA_FILE), 'utf8'),
+    );
+    expect(committed).toEqual(fleetJsonSchema());
+    expect(Object.keys(COMPRESSIONS)).toContain('lz4');
+  });
+});

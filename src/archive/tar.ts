@@ -4,7 +4,7 @@
  * rather than by spawning tar, so every member name is checked before anything is written.
  */
 import { hexOffset, InputError } from '../errors/index.js';
-import { SequentialReader } from './sequential-reader.js';
+import { SequentialSource } from '../util/sequential-source.js';
 
 /** One archive member as stored. */
 export interface TarMember {
@@ -47,15 +47,16 @@ export async function* readTar(
   file: string,
   want: WantData,
 ): AsyncGenerator<TarItem> {
-  const reader = new SequentialReader(source);
+  const reader = new SequentialSource(source);
   let longName: string | undefined;
   let longLink: string | undefined;
   let pax: Record<string, string> = {};
   for (;;) {
     const offset = reader.position;
-    const header = await reader.read(BLOCK);
-    if (header === null) return;
-    if (header.length < BLOCK) truncated(file, offset, 'a header');
+    const got = await reader.take(BLOCK);
+    if (got === 0) return;
+    if (typeof got === 'number') truncated(file, offset, 'a header');
+    const header = asBuffer(got);
     if (header.every((b) => b === 0)) continue;
     checkSum(header, file, offset);
     const typeflag = header[156] === 0 ? '0' : String.fromCharCode(header[156]!);
@@ -67,9 +68,9 @@ export async function* readTar(
     if (typeflag === 'L' || typeflag === 'K' || typeflag === 'x' || typeflag === 'g') {
       if (size > MAX_META_BYTES)
         bad(file, offset, 'size', `<= ${MAX_META_BYTES} for a '${typeflag}' record, got ${size}`);
-      const body = await reader.read(padded);
-      if (body === null || body.length < padded) truncated(file, offset, `a '${typeflag}' record`);
-      const text = body.subarray(0, size).toString('utf8');
+      const body = await reader.take(padded);
+      if (typeof body === 'number') truncated(file, offset, `a '${typeflag}' record`);
+      const text = asBuffer(body).subarray(0, size).toString('utf8');
       if (typeflag === 'L') longName = text.replace(/\0+$/, '');
       else if (typeflag === 'K') longLink = text.replace(/\0+$/, '');
       else if (typeflag === 'x') pax = parsePax(text, file, offset);
@@ -95,7 +96,7 @@ export async function* readTar(
     if (want(member)) {
       let seen = 0;
       const data = (async function* () {
-        for await (const chunk of reader.stream(dataBytes)) {
+        for await (const chunk of chunks(reader, dataBytes)) {
           seen += chunk.length;
           yield chunk;
         }
@@ -103,13 +104,42 @@ export async function* readTar(
       yield { member, data };
       await data.return(undefined); // the consumer may have stopped early: skip what it left
       const rest = dataBytes - seen;
-      if (rest > 0 && (await reader.skip(rest)) < rest) truncated(file, offset, `the data of ${member.name}`);
-      if ((await reader.skip(padded - dataBytes)) < padded - dataBytes) truncated(file, offset, 'padding');
+      if (rest > 0 && (await discard(reader, rest)) < rest)
+        truncated(file, offset, `the data of ${member.name}`);
+      if ((await discard(reader, padded - dataBytes)) < padded - dataBytes)
+        truncated(file, offset, 'padding');
     } else {
       yield { member };
-      if ((await reader.skip(padded)) < padded) truncated(file, offset, `the data of ${member.name}`);
+      if ((await discard(reader, padded)) < padded) truncated(file, offset, `the data of ${member.name}`);
     }
   }
+}
+
+/** A Buffer view of `bytes` (no copy): the fields are parsed with Buffer's string methods. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Yields the next `n` bytes as the stream's own chunks, without holding them all. */
+async function* chunks(reader: SequentialSource, n: number): AsyncGenerator<Buffer> {
+  let left = n;
+  while (left > 0) {
+    const piece = await reader.nextChunk(left);
+    if (piece === undefined) return;
+    left -= piece.length;
+    yield asBuffer(piece);
+  }
+}
+
+/** Consumes up to `n` bytes without keeping them; returns how many were there. */
+async function discard(reader: SequentialSource, n: number): Promise<number> {
+  let left = n;
+  while (left > 0) {
+    const piece = await reader.nextChunk(left);
+    if (piece === undefined) break;
+    left -= piece.length;
+  }
+  return n - left;
 }
 
 function memberType(typeflag: string): TarMember['type'] {

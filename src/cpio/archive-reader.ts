@@ -1,7 +1,7 @@
 import { hexOffset } from '../errors/index.js';
 import { decodeName } from '../util/byte-names.js';
 import { quoteInput } from '../util/quote-input.js';
-import type { ByteSource } from './byte-source.js';
+import type { SequentialSource } from '../util/sequential-source.js';
 import { type EntryContent, NO_CONTENT, StreamedContent } from './entry-content.js';
 import { cpioError, type StreamPlace } from './errors.js';
 import {
@@ -41,7 +41,7 @@ export interface InputState {
 
 /** What {@link readArchive} reads: one stream of cpio bytes and where it lives. */
 export interface ArchiveStream {
-  src: ByteSource;
+  src: SequentialSource;
   place: StreamPlace;
   kind: StreamKind;
   /** `src.position` at the stream's start: offsets in messages are `src.position - base`. */
@@ -228,7 +228,7 @@ function checkSizes(header: RawHeader, place: StreamPlace, offset: number, limit
 
 /** Takes `n` bytes (`want` of them meaningful, the rest padding) or throws naming `want`. */
 async function takeOrThrow(
-  src: ByteSource,
+  src: SequentialSource,
   n: number,
   want: number,
   place: StreamPlace,
@@ -242,7 +242,13 @@ async function takeOrThrow(
 }
 
 /** Consumes `size` bytes and their padding without keeping them. */
-async function discard(src: ByteSource, size: number, place: StreamPlace, offset: number, kind: StreamKind) {
+async function discard(
+  src: SequentialSource,
+  size: number,
+  place: StreamPlace,
+  offset: number,
+  kind: StreamKind,
+) {
   let got = 0;
   const total = pad4(size);
   while (got < total) {

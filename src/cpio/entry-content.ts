@@ -1,4 +1,4 @@
-import type { ByteSource } from './byte-source.js';
+import type { SequentialSource } from '../util/sequential-source.js';
 import { pad4 } from './newc-header.js';
 
 /**
@@ -43,7 +43,7 @@ export const NO_CONTENT: EntryContent = {
  */
 export class StreamedContent implements EntryContent {
   readonly size: number;
-  readonly #src: ByteSource;
+  readonly #src: SequentialSource;
   readonly #faults: ContentFaults;
   readonly #check: number | undefined;
   #started = false;
@@ -52,7 +52,7 @@ export class StreamedContent implements EntryContent {
   #got = 0;
   #sum = 0;
 
-  constructor(src: ByteSource, size: number, faults: ContentFaults, check?: number) {
+  constructor(src: SequentialSource, size: number, faults: ContentFaults, check?: number) {
     this.#src = src;
     this.size = size;
     this.#faults = faults;

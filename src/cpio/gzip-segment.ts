@@ -1,5 +1,5 @@
 import zlib from 'node:zlib';
-import type { ByteSource } from './byte-source.js';
+import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
 import { decodeError, returnUnconsumed } from './segment-decoder.js';
 
@@ -17,7 +17,7 @@ const FEED_SIZE = 64 * 1024;
  * many input bytes it consumed, so the bytes after the member's 8-byte trailer are left for the next
  * segment. Verifies the trailer's CRC-32 and ISIZE.
  */
-export async function* gunzipMember(src: ByteSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
+export async function* gunzipMember(src: SequentialSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
   await readGzipHeader(src, place);
   let crc = 0;
   let size = 0;
@@ -61,7 +61,12 @@ export async function* gunzipMember(src: ByteSource, place: StreamPlace): AsyncG
   }
 }
 
-async function need(src: ByteSource, n: number, place: StreamPlace, field: string): Promise<Uint8Array> {
+async function need(
+  src: SequentialSource,
+  n: number,
+  place: StreamPlace,
+  field: string,
+): Promise<Uint8Array> {
   const at = src.position;
   const got = await src.take(n);
   if (typeof got === 'number')
@@ -69,7 +74,7 @@ async function need(src: ByteSource, n: number, place: StreamPlace, field: strin
   return got;
 }
 
-async function readGzipHeader(src: ByteSource, place: StreamPlace): Promise<void> {
+async function readGzipHeader(src: SequentialSource, place: StreamPlace): Promise<void> {
   const start = src.position;
   const fixed = await need(src, 10, place, 'gzip header');
   if (fixed[2] !== 8)
@@ -93,7 +98,7 @@ async function readGzipHeader(src: ByteSource, place: StreamPlace): Promise<void
   if (flags & FHCRC) await need(src, 2, place, 'gzip FHCRC');
 }
 
-async function skipString(src: ByteSource, place: StreamPlace, field: string): Promise<void> {
+async function skipString(src: SequentialSource, place: StreamPlace, field: string): Promise<void> {
   const start = src.position;
   for (;;) {
     const chunk = await src.nextChunk(MAX_HEADER_STRING);
@@ -115,7 +120,7 @@ async function skipString(src: ByteSource, place: StreamPlace, field: string): P
  * stops feeding once zlib leaves input unconsumed (the deflate stream ended). Output waits in zlib's
  * readable buffer until the consumer asks, so a bomb cannot pile up in memory.
  */
-async function* inflateRaw(src: ByteSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
+async function* inflateRaw(src: SequentialSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
   const inflate = zlib.createInflateRaw({ chunkSize: 64 * 1024 });
   const fed: Uint8Array[] = [];
   let fedBytes = 0;

@@ -1,4 +1,4 @@
-import type { ByteSource } from './byte-source.js';
+import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
 import { decodeLz4Block } from './lz4-block.js';
 import { decodeError } from './segment-decoder.js';
@@ -16,7 +16,7 @@ const COMPRESSED_MAX = BLOCK_MAX + Math.floor(BLOCK_MAX / 255) + 16;
  * and the stream ends at the end of input or at a zero size word (NUL padding, left in `src`); the
  * legacy format has no end mark, so nothing but padding may follow it.
  */
-export async function* unlz4Legacy(src: ByteSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
+export async function* unlz4Legacy(src: SequentialSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
   for (;;) {
     const at = src.position;
     if (!(await src.ensure(4))) {

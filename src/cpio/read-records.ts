@@ -1,8 +1,8 @@
 import type { Compression } from '../compression/index.js';
 import { REFUSED_HEAD, refusedFormat } from '../compression/index.js';
 import { hexOffset } from '../errors/index.js';
+import { SequentialSource } from '../util/sequential-source.js';
 import { type ArchiveLimits, type InputState, readArchive } from './archive-reader.js';
-import { ByteSource } from './byte-source.js';
 import { detectCompression } from './detect-compression.js';
 import { cpioError, hexBytes, type StreamPlace } from './errors.js';
 import { gunzipMember } from './gzip-segment.js';
@@ -82,7 +82,7 @@ export async function* readEntries(
   };
   const maxRatio = options.maxRatio ?? 2000;
   const state: InputState = { limits, budget: new SizeBudget(options.maxTotalSize ?? 8 * GiB), archives: 0 };
-  const src = new ByteSource(input);
+  const src = new SequentialSource(input);
   let segment = 0;
   for (;;) {
     await src.skipZeros();
@@ -124,7 +124,7 @@ export async function* readEntries(
           `${kind} (not decoded by this tool; recompress with gzip, zstd or xz)`,
         );
       }
-      const decoded = new ByteSource(capped(decoder(src, place), src, place, maxRatio, state.budget));
+      const decoded = new SequentialSource(capped(decoder(src, place), src, place, maxRatio, state.budget));
       try {
         yield* readArchive({ src: decoded, place, kind: 'compressed', base: 0, state });
       } finally {
@@ -185,7 +185,7 @@ function unknownFormat(place: StreamPlace, head: Uint8Array) {
 /** Charges a decompressed segment to the size budget and stops it at the ratio cap (bombs). */
 async function* capped(
   chunks: AsyncGenerator<Uint8Array>,
-  src: ByteSource,
+  src: SequentialSource,
   place: StreamPlace,
   maxRatio: number,
   budget: SizeBudget,

@@ -1,5 +1,5 @@
 import { hexOffset, InputError } from '../errors/index.js';
-import type { ByteSource } from './byte-source.js';
+import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
 
 /**
@@ -7,7 +7,7 @@ import type { StreamPlace } from './errors.js';
  * chunks, consumes exactly the segment's compressed bytes (anything read past its end is put back),
  * and throws CPIO_TRUNCATED or CPIO_DECOMPRESS when the data ends early or is corrupt.
  */
-export type SegmentDecoder = (src: ByteSource, place: StreamPlace) => AsyncGenerator<Uint8Array>;
+export type SegmentDecoder = (src: SequentialSource, place: StreamPlace) => AsyncGenerator<Uint8Array>;
 
 /**
  * A decoder failure: `initrd.img:0x2f0: segment 1 (gzip) at 0x200: deflate: expected ..., got ...`
@@ -38,7 +38,7 @@ export function decodeError(
 }
 
 /** Puts the last `count` bytes of the fed chunks back into `src` (they belong to the next segment). */
-export function returnUnconsumed(src: ByteSource, fed: Uint8Array[], count: number): void {
+export function returnUnconsumed(src: SequentialSource, fed: Uint8Array[], count: number): void {
   let left = count;
   for (let i = fed.length - 1; i >= 0 && left > 0; i--) {
     const chunk = fed[i]!;

@@ -1,5 +1,5 @@
 import { type LzmaNativeStream, lzmaNative } from '../compression/index.js';
-import type { ByteSource } from './byte-source.js';
+import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
 import { decodeError } from './segment-decoder.js';
 
@@ -19,7 +19,7 @@ const MEMLIMIT = 256 * 1024 * 1024;
  * Decodes one .xz stream, as the kernel's unxz does per segment; liblzma stops at the stream footer
  * and reports how much input it consumed, so the stream padding and the next segment stay in `src`.
  */
-export function unxzStream(src: ByteSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
+export function unxzStream(src: SequentialSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
   return liblzmaSegment(src, place, 'xz');
 }
 
@@ -27,12 +27,12 @@ export function unxzStream(src: ByteSource, place: StreamPlace): AsyncGenerator<
  * Decodes one .lzma ("alone", LZMA1) stream, as the kernel's unlzma does (RD_LZMA, Debian's
  * COMPRESS=lzma): liblzma's alone decoder stops at the end marker or the declared size.
  */
-export function unlzmaStream(src: ByteSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
+export function unlzmaStream(src: SequentialSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
   return liblzmaSegment(src, place, 'lzma');
 }
 
 async function* liblzmaSegment(
-  src: ByteSource,
+  src: SequentialSource,
   place: StreamPlace,
   format: 'xz' | 'lzma',
 ): AsyncGenerator<Uint8Array> {

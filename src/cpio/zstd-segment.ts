@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { ByteSource } from './byte-source.js';
+import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
 import { decodeError } from './segment-decoder.js';
 
@@ -28,7 +28,7 @@ const FEED_SIZE = 64 * 1024;
  * the end of a frame); bytes after the frame are left in `src` for the next segment. Output is
  * produced one ZSTD_DStreamOutSize buffer at a time, so memory stays bounded whatever the ratio.
  */
-export async function* unzstdFrame(src: ByteSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
+export async function* unzstdFrame(src: SequentialSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
   const lib = zstd();
   const dctx = new lib.DCtx();
   // Read any window zstd can describe (up to 2 GiB), so ls and extract read every frame; whether the

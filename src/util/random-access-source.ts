@@ -2,7 +2,7 @@ import fs from 'node:fs';
 
 /**
  * Random access to the bytes of one file (ELF headers, tables and strings are read where they lie).
- * For front-to-back reads of a stream, see `SequentialReader` (src/archive). `read` returns `min(length, size - offset)` bytes (fewer only at
+ * For front-to-back reads of a stream, see `SequentialSource` (src/util/sequential-source.ts). `read` returns `min(length, size - offset)` bytes (fewer only at
  * the end of the file, none past it); it never throws for a range past the end.
  */
 export interface RandomAccessSource {

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ByteSource } from './byte-source.js';
-import { chunked } from './test-support/records.js';
+import { SequentialSource } from './sequential-source.js';
+
+async function* chunked(data: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+}
 
 const bytes = Buffer.from('0123456789abcdefghij');
 
-describe('ByteSource', () => {
+describe('SequentialSource', () => {
   it('peeks and takes across chunk boundaries, tracking the position', async () => {
-    const src = new ByteSource(chunked(bytes, 3));
+    const src = new SequentialSource(chunked(bytes, 3));
     expect(await src.ensure(5)).toBe(true);
     expect(Buffer.from(src.peek(5)).toString()).toBe('01234');
     expect(Buffer.from((await src.take(7)) as Uint8Array).toString()).toBe('0123456');
@@ -16,7 +19,7 @@ describe('ByteSource', () => {
   });
 
   it('take past the end returns how many bytes were left and consumes nothing', async () => {
-    const src = new ByteSource(chunked(bytes, 4));
+    const src = new SequentialSource(chunked(bytes, 4));
     src.skip(0);
     await src.take(18);
     expect(await src.take(5)).toBe(2);
@@ -25,7 +28,7 @@ describe('ByteSource', () => {
   });
 
   it('unshift puts bytes back in front and moves the position back', async () => {
-    const src = new ByteSource(chunked(bytes, 6));
+    const src = new SequentialSource(chunked(bytes, 6));
     const chunk = (await src.nextChunk(100))!;
     expect(Buffer.from(chunk).toString()).toBe('012345');
     src.unshift(chunk.subarray(4));
@@ -34,16 +37,39 @@ describe('ByteSource', () => {
   });
 
   it('skipZeros stops at the first other byte, across chunks', async () => {
-    const src = new ByteSource(chunked(Buffer.concat([Buffer.alloc(10), Buffer.from('x')]), 3));
+    const src = new SequentialSource(chunked(Buffer.concat([Buffer.alloc(10), Buffer.from('x')]), 3));
     await src.skipZeros();
     expect(src.position).toBe(10);
     expect(src.peek(1)[0]).toBe(0x78);
   });
 
   it('nextChunk returns at most max bytes without copying', async () => {
-    const src = new ByteSource(chunked(bytes, 20));
+    const src = new SequentialSource(chunked(bytes, 20));
     const a = (await src.nextChunk(8))!;
     expect(a.buffer).toBe(bytes.buffer);
     expect(Buffer.from(a).toString()).toBe('01234567');
+  });
+
+  it('at the end: take returns 0, nextChunk undefined, and a short stream keeps what there is', async () => {
+    const src = new SequentialSource(chunked(bytes, 7));
+    expect(await src.ensure(25)).toBe(false);
+    expect(src.buffered).toBe(20);
+    src.skip(20);
+    expect(await src.take(512)).toBe(0);
+    expect(await src.nextChunk(10)).toBeUndefined();
+    expect(src.position).toBe(20);
+  });
+
+  it('nextChunk pieces add up to a span that crosses chunks, with no byte past it', async () => {
+    const src = new SequentialSource(chunked(bytes, 6));
+    src.skip(0);
+    const pieces: string[] = [];
+    for (let left = 13; left > 0; ) {
+      const piece = (await src.nextChunk(left))!;
+      pieces.push(Buffer.from(piece).toString());
+      left -= piece.length;
+    }
+    expect(pieces).toEqual(['012345', '6789ab', 'c']);
+    expect(Buffer.from((await src.take(7)) as Uint8Array).toString()).toBe('defghij');
   });
 });

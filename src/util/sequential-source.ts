@@ -1,9 +1,12 @@
 /**
- * A pull-based cursor over an async stream of byte chunks. It buffers only what a caller asks to look
- * at (a header, a name) and hands large reads over as the chunks themselves, so parsing a 200 MB image
- * never concatenates more than one record's data and never scans bytes one by one in JavaScript.
+ * Sequential access: a pull-based cursor over an async stream of byte chunks, read front to back
+ * (the cpio reader and its decompressors, the tar reader under .deb and .apk). It buffers only what a
+ * caller asks to look at (a header, a name) and hands large reads over as the chunks themselves, so
+ * parsing a 200 MB image never concatenates more than one record's data and never scans bytes one by
+ * one in JavaScript. For reads at any offset of a file, see `RandomAccessSource`
+ * (src/util/random-access-source.ts).
  */
-export class ByteSource {
+export class SequentialSource {
   readonly #iter: AsyncIterator<Uint8Array>;
   /** Unconsumed chunks; the first one is consumed up to `#headOff`. */
   readonly #queue: Uint8Array[] = [];

@@ -36,6 +36,7 @@ export {
   type ManifestOptions,
 } from './commands.js';
 export { canonicalJson, componentKey, type KeyDocument, keyDifferences } from './component-key.js';
+export { BUILD_ERROR_CODES, type BuildErrorCode } from './error-codes.js';
 export { COMPONENTS_SCHEMA_FILE, componentsJsonSchema, componentsJsonSchemaText } from './json-schema.js';
 export { type ComponentListing, listComponents } from './list-components.js';
 export {

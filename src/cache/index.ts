@@ -5,6 +5,7 @@
 export { ArtifactCache, type ArtifactCacheSettings } from './artifact-cache.js';
 export { type CacheConfig, cacheConfigPath, readCacheConfig } from './cache-config.js';
 export { type CacheLocation, cacheDir } from './cache-dir.js';
+export { CACHE_ERROR_CODES, type CacheErrorCode } from './error-codes.js';
 export { formatBytes, formatEntry, formatPrune, formatStats, formatVerify } from './format.js';
 export { keyId, MAX_KEY_LENGTH, validateKey } from './key.js';
 export { CACHE_ARTIFACT_TYPE, OciRemote, type OciRemoteOptions } from './oci-remote.js';

@@ -1,3 +1,4 @@
+export { COMPOSE_ERROR_CODES, type ComposeErrorCode } from './error-codes.js';
 export { PipelineInvalidError } from './errors.js';
 export { PIPELINE_SCHEMA_FILE, pipelineJsonSchema } from './json-schema.js';
 export { type ListedPipeline, listPipelines } from './list-pipelines.js';

@@ -13,6 +13,7 @@ export {
   type WriteSpec,
 } from './codecs.js';
 export { type CompressorOptions, createCompressor } from './create-compressor.js';
+export { COMPRESSION_ERROR_CODES, type CompressionErrorCode } from './error-codes.js';
 export {
   LZMA_CHECK,
   type LzmaFilter,

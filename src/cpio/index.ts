@@ -3,6 +3,7 @@ export { assignInodes } from './assign-inodes.js';
 export { dedupeLastWins } from './dedupe-last-wins.js';
 export { detectCompression } from './detect-compression.js';
 export { bufferContent, type EntryContent, NO_CONTENT } from './entry-content.js';
+export { CPIO_ERROR_CODES, type CpioErrorCode } from './error-codes.js';
 export { makeReproducible } from './make-reproducible.js';
 export { newInfo } from './new-info.js';
 export { TRAILER_NAME } from './newc-header.js';

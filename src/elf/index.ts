@@ -6,6 +6,7 @@
  */
 export { DF_1 } from './dynamic.js';
 export { hasElfMagic } from './elf-header.js';
+export { ELF_ERROR_CODES, type ElfThrownErrorCode } from './error-codes.js';
 export { ELF_LIMITS, ElfError, type ElfErrorCode } from './errors.js';
 export { type FileIdentity, identifyFile, identifySource } from './identify.js';
 export { loadSegmentProblem } from './load-segments.js';

@@ -18,6 +18,7 @@ export {
   mergeImageOptions,
 } from './definition/index.js';
 export { depsEntries } from './deps-input.js';
+export { IMAGE_ERROR_CODES, type ImageErrorCode } from './error-codes.js';
 export type { ExtractOptions, ExtractResult, ExtractWarning } from './extract/index.js';
 export { extractRecords, writtenSentence } from './extract/index.js';
 export { extractImage } from './extract-image.js';

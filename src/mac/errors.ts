@@ -1,35 +1,11 @@
 import { CheckError, InputError } from '../errors/index.js';
-import type { MacErrorCode } from '../net/index.js';
+import type { MAC_ERROR_CODES, MAC_REFUSAL_CODES } from './error-codes.js';
 
-/**
- * Every code rock-mac's library throws, so a caller can switch on them. Exit 2 (unusable input or
- * environment): the MAC codes, BAD_OPTION, METADATA_INVALID, POOL_UNKNOWN, MAC_OUTSIDE_POOL, CONFIG_*,
- * DB_*. Exit 1 (the request was refused): POOL_EXHAUSTED, MAC_IN_USE, MAC_RESERVED, MAC_NOT_FOUND,
- * DEVICE_NOT_FOUND.
- */
-export type DispenserErrorCode =
-  | MacErrorCode
-  | 'BAD_OPTION'
-  | 'METADATA_INVALID'
-  | 'POOL_UNKNOWN'
-  | 'MAC_OUTSIDE_POOL'
-  | 'CONFIG_NOT_FOUND'
-  | 'CONFIG_INVALID'
-  | 'CONFIG_BAD_RANGE'
-  | 'CONFIG_POOL_OVERLAP'
-  | 'DB_OPEN_FAILED'
-  | 'DB_UNREACHABLE'
-  | 'DB_BAD_SCHEMA'
-  | 'DB_SCHEMA_TOO_NEW'
-  | RefusalCode;
+/** Every code rock-mac's library throws ({@link MAC_ERROR_CODES}), so a caller can switch on them. */
+export type DispenserErrorCode = (typeof MAC_ERROR_CODES)[number];
 
 /** The refusals (exit 1). */
-export type RefusalCode =
-  | 'POOL_EXHAUSTED'
-  | 'MAC_IN_USE'
-  | 'MAC_RESERVED'
-  | 'MAC_NOT_FOUND'
-  | 'DEVICE_NOT_FOUND';
+export type RefusalCode = (typeof MAC_REFUSAL_CODES)[number];
 
 /** Input rock-mac cannot use (exit 2). */
 export function dispenserInputError(

@@ -38,6 +38,7 @@ export {
   type ReleaseResult,
   type ReserveRequest,
 } from './dispenser.js';
+export { MAC_ERROR_CODES, MAC_REFUSAL_CODES } from './error-codes.js';
 export type { DispenserErrorCode, RefusalCode } from './errors.js';
 export { parseMetadata, parseStatusFilter } from './inputs.js';
 export { MIGRATIONS, type Migration, SCHEMA_VERSION } from './migrations.js';

@@ -1,4 +1,6 @@
 /** Network identifiers shared by every tool: the one MAC address parser. */
+
+export { NET_ERROR_CODES, type NetErrorCode } from './error-codes.js';
 export {
   CANONICAL_MAC,
   formatMac,

@@ -1,4 +1,5 @@
 import { InputError } from '../errors/index.js';
+import type { NetErrorCode } from './error-codes.js';
 
 /**
  * The one MAC address parser of the suite. Every tool that takes a MAC (rock-mac, rock-image --mac,
@@ -12,7 +13,7 @@ import { InputError } from '../errors/index.js';
  * Codes: `MAC_MALFORMED` (not six hex bytes), `MAC_NOT_UNICAST` (a NIC address that is multicast or
  * all-zero), `MAC_OUTSIDE_OUI` (not under the ROCK-OS OUI, where one is required).
  */
-export type MacErrorCode = 'MAC_MALFORMED' | 'MAC_NOT_UNICAST' | 'MAC_OUTSIDE_OUI';
+export type MacErrorCode = NetErrorCode;
 
 /** The ROCK-OS organisationally unique identifier: every address this suite hands out starts with it. */
 export const ROCK_OUI = 'a4:58:0f';

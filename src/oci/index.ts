@@ -17,6 +17,7 @@ export {
   removeCredentials,
   storeCredentials,
 } from './docker-config.js';
+export { OCI_ERROR_CODES, type OciErrorCode } from './error-codes.js';
 export { RegistryError, type RegistryErrorEntry } from './errors.js';
 export { checkLogin } from './login.js';
 export {

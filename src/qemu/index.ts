@@ -8,5 +8,6 @@ export {
   classifyConsole,
 } from './console-classifier.js';
 export { ConsoleLineSplitter, cleanConsoleLine } from './console-lines.js';
+export { QEMU_ERROR_CODES, type QemuErrorCode } from './error-codes.js';
 export { type KvmProbe, kvmUsable, probeKvm } from './kvm.js';
 export { DEFAULT_CMDLINE, type QemuArgsInput, qemuArgs } from './qemu-args.js';

@@ -12,6 +12,7 @@ export {
 export { checkComponentId, parseComponentId } from './component-id.js';
 export { openRegistryDb, registryDbPath, SCHEMA_VERSION } from './db.js';
 export { formatDependencyTree } from './deps.js';
+export { REGISTRY_ERROR_CODES, type RegistryErrorCode } from './error-codes.js';
 export { formatComponent, formatComponentLine, formatInspect } from './format.js';
 export { type PullImageReport, type PushImageReport, pullImage, pushImage } from './image-commands.js';
 export { type LoginOptions, login, logout } from './login-commands.js';

@@ -11,6 +11,7 @@ export {
   type VerifyCommands,
   verifyCommands,
 } from './commands.js';
+export { VERIFY_ERROR_CODES, type VerifyErrorCode } from './error-codes.js';
 export { formatReport } from './format.js';
 export { imageDeps } from './image-deps.js';
 export { imageDepsOf } from './image-deps-file.js';

@@ -1,0 +1,23 @@
+/** Stable codes of the errors image/ throws itself (besides the common ones of src/errors). */
+export const IMAGE_ERROR_CODES = [
+  'ADD_INVALID',
+  'BASE_VERIFY_FAILED',
+  'COMPONENT_MISSING',
+  'CONFIG_INVALID',
+  'CPIO_NAME_TOO_LONG',
+  'DEPS_MISSING',
+  'EXTRACT_CONFLICT',
+  'EXTRACT_LIMIT',
+  'FLEET_INVALID',
+  'IMAGE_COMPONENT_MISSING',
+  'IMAGE_DEFINITION_INVALID',
+  'IMAGE_DEFINITION_UNREADABLE',
+  'IMAGE_VERIFY_FAILED',
+  'INPUT_NOT_DIRECTORY',
+  'KEY_MODE',
+  'MAC_WITHOUT_NODE_CONFIG',
+  'MODULES_WITHOUT_KERNEL',
+  'PATH_ESCAPE',
+  'PATH_INVALID',
+] as const;
+export type ImageErrorCode = (typeof IMAGE_ERROR_CODES)[number];

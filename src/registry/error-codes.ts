@@ -1,0 +1,23 @@
+/** Stable codes of the errors registry/ throws itself (besides the common ones of src/errors). */
+export const REGISTRY_ERROR_CODES = [
+  'OCI_BAD_HOST',
+  'OCI_BAD_REFERENCE',
+  'OCI_BAD_USERNAME',
+  'OCI_EMPTY_PASSWORD',
+  'REGISTRY_BAD_ANNOTATION',
+  'REGISTRY_BAD_ID',
+  'REGISTRY_BAD_IMPORT',
+  'REGISTRY_BAD_METADATA',
+  'REGISTRY_BAD_ROLE',
+  'REGISTRY_BAD_TAG',
+  'REGISTRY_BAD_TYPE',
+  'REGISTRY_BLOB_MISSING',
+  'REGISTRY_DB_TOO_NEW',
+  'REGISTRY_DEPENDENCY_CYCLE',
+  'REGISTRY_IN_USE',
+  'REGISTRY_NOT_AN_IMAGE',
+  'REGISTRY_NOT_FOUND',
+  'REGISTRY_VERSION_EXISTS',
+  'SIGNATURE_MISSING',
+] as const;
+export type RegistryErrorCode = (typeof REGISTRY_ERROR_CODES)[number];

@@ -45,6 +45,8 @@ const ELF_HEAD = 64 * 1024;
 const ELF_KEEP_MAX = 16 * 1024 * 1024;
 
 const EMPTY = new Uint8Array(0);
+/** The ELF reader's page (util/random-access-source.ts reads whole pages). */
+const PAGE = 4096;
 
 /** A sample over bytes in memory (records built in tests, or files kept whole). */
 export function wholeSample(bytes: Uint8Array): FileSample {
@@ -105,7 +107,14 @@ function elfRanges(head: Uint8Array, size: number): Range[] {
  * Merges ranges: PT_DYNAMIC and PT_INTERP whole, the segments up to {@link ELF_KEEP_MAX} in all
  * (earlier offsets first: the symbol, string and version tables come first in a file).
  */
-function merge(ranges: Range[]): Range[] {
+function merge(input: Range[], size: number): Range[] {
+  // Whole pages: the ELF reader reads through a page cache (util/random-access-source.ts), so a
+  // range ending inside a page must keep that page to its end (or the file's).
+  const ranges = input.map((r) => ({
+    ...r,
+    start: Math.floor(r.start / PAGE) * PAGE,
+    end: Math.min(size, Math.ceil(r.end / PAGE) * PAGE),
+  }));
   const capped: Range[] = [];
   let budget = ELF_KEEP_MAX;
   for (const r of [...ranges].filter((x) => !x.always).sort((a, b) => a.start - b.start)) {
@@ -164,7 +173,7 @@ export async function captureSample(content: EntryContent, keepWhole: boolean): 
       }
     }
     if (headLength >= headMax && ranges === undefined) {
-      ranges = headMax === ELF_HEAD ? merge(elfRanges(Buffer.concat(headParts), size)) : [];
+      ranges = headMax === ELF_HEAD ? merge(elfRanges(Buffer.concat(headParts), size), size) : [];
       for (const r of ranges) kept.push({ start: r.start, bytes: [] });
     }
     if (ranges === undefined) continue;
@@ -195,6 +204,18 @@ export async function captureSample(content: EntryContent, keepWhole: boolean): 
           return p.bytes.subarray(offset - p.start, end - p.start);
         }
       }
+      // A read across the end of one kept piece into the next one that follows it without a gap
+      // (the head and the first kept range): joined.
+      const parts: Uint8Array[] = [];
+      let at = offset;
+      for (const p of pieces) {
+        if (at >= end) break;
+        if (at < p.start || at >= p.start + p.bytes.length) continue;
+        const to = Math.min(end, p.start + p.bytes.length);
+        parts.push(p.bytes.subarray(at - p.start, to - p.start));
+        at = to;
+      }
+      if (at >= end) return Buffer.concat(parts);
       throw new NotKeptError(offset, length);
     },
   };

@@ -99,25 +99,36 @@ export async function zstdWindowFailures(
     for (const offset of [...starts.values()].sort((a, b) => a - b)) {
       const header = new Uint8Array(ZSTD_HEADER_PREFIX);
       await file.read(header, 0, header.length, offset);
-      const window = zstdWindowSize(header);
-      if (window === undefined || window <= KERNEL_ZSTD_WINDOW_MAX) continue;
-      const where = `${source}:${hexOffset(offset)}`;
-      const expected = `at most ${mib(KERNEL_ZSTD_WINDOW_MAX)} (the kernel's unzstd limit)`;
-      failures.push({
-        rule: 'compression.zstd-window',
-        path: where,
-        expected,
-        found: mib(window),
-        message:
-          `${where}: zstd window: expected ${expected}, found ${mib(window)}; ` +
-          'the kernel cannot allocate it at boot (recompress without --long or --ultra)',
-      });
+      const failure = zstdWindowFailure(header, `${source}:${hexOffset(offset)}`);
+      if (failure) failures.push(failure);
     }
   } finally {
     await file.close();
   }
   return { failures, checked: starts.size };
 }
+
+/**
+ * The `compression.zstd-window` failure for the zstd frame whose first bytes are `header` (at least
+ * ZSTD_HEADER_PREFIX of them), found at `where`, or undefined when the kernel can take its window.
+ */
+export function zstdWindowFailure(header: Uint8Array, where: string): CheckFailure | undefined {
+  const window = zstdWindowSize(header);
+  if (window === undefined || window <= KERNEL_ZSTD_WINDOW_MAX) return undefined;
+  const expected = `at most ${mib(KERNEL_ZSTD_WINDOW_MAX)} (the kernel's unzstd limit)`;
+  return {
+    rule: ZSTD_RULE,
+    path: where,
+    expected,
+    found: mib(window),
+    message:
+      `${where}: zstd window: expected ${expected}, found ${mib(window)}; ` +
+      'the kernel cannot allocate it at boot (recompress without --long or --ultra)',
+  };
+}
+
+/** The rule of {@link zstdWindowFailure}. */
+export const ZSTD_RULE = 'compression.zstd-window';
 
 function mib(bytes: number): string {
   return bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes} bytes`;

@@ -11,8 +11,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Compression } from '../compression/index.js';
-import { type CpioRecord, readRecords, XZ_HEADER_PREFIX, xzStreamCheck } from '../cpio/index.js';
+import {
+  type CpioRecord,
+  readRecords,
+  XZ_HEADER_PREFIX,
+  xzStreamCheck,
+  ZSTD_HEADER_PREFIX,
+} from '../cpio/index.js';
 import { hexOffset } from '../errors/index.js';
+import { ZSTD_RULE, zstdWindowFailure } from './compression.js';
 import type { CheckFailure, VerifyOptions, VerifyReport } from './types.js';
 import { unpackLikeKernel } from './unpack.js';
 import { checkContract } from './verify.js';
@@ -35,6 +42,8 @@ export interface VerifiedBase {
   lastCompression: Compression;
   /** How many xz headers its verification checked (counted again in a merged verdict). */
   xzChecked: number;
+  /** How many zstd frame headers (windows) its verification checked. */
+  zstdChecked: number;
 }
 
 const bases = new Map<string, VerifiedBase>();
@@ -60,6 +69,9 @@ export async function verifyBase(path: string, options: VerifyImageOptions = {})
   const xzSegments = new Set(
     records.filter((r) => r.origin.compression === 'xz').map((r) => r.origin.segment),
   );
+  const zstdSegments = new Set(
+    records.filter((r) => r.origin.compression === 'zstd').map((r) => r.origin.segment),
+  );
   const base: VerifiedBase = {
     path,
     sha256,
@@ -70,6 +82,7 @@ export async function verifyBase(path: string, options: VerifyImageOptions = {})
     archives: last ? last.archive + 1 : 0,
     lastCompression: last?.compression ?? 'none',
     xzChecked: xzSegments.size,
+    zstdChecked: zstdSegments.size,
   };
   bases.set(sha256, base);
   return base;
@@ -92,6 +105,7 @@ export async function verifyWithSegment(
   const shift = base.bytes - lead;
   const added: CpioRecord[] = [];
   const xzStarts = new Set<number>();
+  const zstdStarts = new Set<number>();
   for await (const record of readRecords(once(fed), { source })) {
     const origin = {
       ...record.origin,
@@ -100,6 +114,7 @@ export async function verifyWithSegment(
       segmentOffset: record.origin.segmentOffset + shift,
     };
     if (origin.compression === 'xz') xzStarts.add(record.origin.segmentOffset);
+    if (origin.compression === 'zstd') zstdStarts.add(record.origin.segmentOffset);
     added.push({ ...record, origin });
   }
   const report = checkContract(await unpackLikeKernel([...base.records, ...added]), options);
@@ -108,12 +123,19 @@ export async function verifyWithSegment(
     // File-level findings of the base (its xz headers), then the segment's own.
     ...base.report.failures.filter((f) => f.rule === XZ_RULE),
     ...xzFailures(fed, xzStarts, shift, source),
+    ...base.report.failures.filter((f) => f.rule === ZSTD_RULE),
+    ...[...zstdStarts]
+      .sort((a, b) => a - b)
+      .flatMap((at) => {
+        const header = fed.subarray(at, at + ZSTD_HEADER_PREFIX);
+        return zstdWindowFailure(header, `${source}:${hexOffset(at + shift)}`) ?? [];
+      }),
   ];
   return {
     ...report,
     failures,
     passed: failures.length === 0,
-    checked: report.checked + base.xzChecked + xzStarts.size,
+    checked: report.checked + base.xzChecked + xzStarts.size + base.zstdChecked + zstdStarts.size,
   };
 }
 

@@ -1,30 +1,28 @@
 #!/usr/bin/env node
-import { Command, Option } from '@commander-js/extra-typings';
+import { type Command, Option } from '@commander-js/extra-typings';
 import { describeWriteCompressions, WRITE_COMPRESSIONS } from '../compression/index.js';
 import { ExitError, InputError } from '../errors/index.js';
 import {
   type CreateImageResult,
-  createImage,
   defaultImageName,
-  extractImage,
   formatLong,
   IMAGE_DEFINITION_FILE,
-  listImage,
+  type ImageCommands,
+  imageCommands,
+  type ListedEntry,
   loadImageDefinition,
   mergeImageOptions,
-  overlayFleet,
-  overlayImage,
   type ProgressEvent,
-  packRootfs,
   writtenSentence,
 } from '../image/index.js';
 import { escapeName } from '../util/byte-names.js';
-import { sourceDateEpoch } from '../util/source-date-epoch.js';
 import { formatReport, type VerifyReport } from '../verify/index.js';
-import { VERSION } from '../version.js';
+import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
+import type { Io } from './io.js';
 import { collect, wholeNumber } from './option-values.js';
-import { type Io, main, processIo } from './run.js';
+import { toolProgram } from './program.js';
+import { main } from './run.js';
 import { Progress } from './terminal.js';
 
 const EXAMPLES = `
@@ -66,13 +64,21 @@ const threadsOption = () =>
     'encoder threads for gzip and zstd (default: all cores); the image is the same for any value',
   ).argParser((v) => wholeNumber('--threads', v));
 
-/** Builds the `rock-image` program; `io` receives its output (tests pass their own). */
-export function rockImageProgram(io: Io = processIo): Command {
-  const program = new Command('rock-image')
-    .description('Create, list and extract ROCK-OS boot images (initramfs, cpio newc)')
-    .version(VERSION)
-    .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', EXAMPLES);
+/**
+ * Builds the `rock-image` program: flags mapped onto each command's options, the work done by
+ * `commands` (the library's; tests pass recording ones), the result rendered through the context.
+ */
+export function rockImageProgram(
+  where: CommandContext | Io,
+  commands: ImageCommands = imageCommands,
+): Command {
+  const context = contextOf(where);
+  const { io } = context;
+  const program = toolProgram(
+    'rock-image',
+    'Create, list and extract ROCK-OS boot images (initramfs, cpio newc)',
+    EXAMPLES,
+  );
 
   program
     .command('create', { isDefault: true })
@@ -119,7 +125,7 @@ export function rockImageProgram(io: Io = processIo): Command {
     .action(async (opts, cmd) => {
       const progress = new Progress(!opts.quiet && !opts.json);
       const fromCli = (name: string) => cmd.getOptionValueSource(name) !== 'default';
-      const options = mergeImageOptions(loadImageDefinition(opts.file, process.cwd())?.options, {
+      const options = mergeImageOptions(loadImageDefinition(opts.file, context.cwd)?.options, {
         components: { init: opts.init, manager: opts.manager, agent: opts.agent, busybox: opts.busybox },
         componentsDir: opts.components,
         rootfs: opts.rootfs,
@@ -135,18 +141,19 @@ export function rockImageProgram(io: Io = processIo): Command {
         level: opts.level,
         threads: opts.threads,
         output: opts.output,
-        sourceDateEpoch: sourceDateEpoch(process.env),
         onProgress: (event) => showProgress(progress, event),
         onWarning: (message) => io.err(`rock-image: warning: ${message}`),
       });
-      const result = await createImage(options).catch((err: unknown) =>
-        rethrowWithReport(
-          err,
-          io,
-          Boolean(opts.json),
-          options.output ?? defaultImageName(options.compress ?? 'gzip'),
-        ),
-      );
+      const result = await commands
+        .create(options, context)
+        .catch((err: unknown) =>
+          rethrowWithReport(
+            err,
+            io,
+            Boolean(opts.json),
+            options.output ?? defaultImageName(options.compress ?? 'gzip'),
+          ),
+        );
       progress.done();
       printCreated(io, result, Boolean(opts.json));
     });
@@ -175,19 +182,23 @@ export function rockImageProgram(io: Io = processIo): Command {
     )
     .action(async (rootfs, opts) => {
       const progress = new Progress(!opts.quiet && !opts.json);
-      const result = await packRootfs({
-        rootfs,
-        output: opts.output,
-        exact: opts.exact,
-        onNotice: (message) => io.err(`rock-image: ${message}`),
-        compress: opts.compress,
-        level: opts.level,
-        threads: opts.threads,
-        sourceDateEpoch: sourceDateEpoch(process.env),
-        onProgress: (event) => showProgress(progress, event),
-      }).catch((err: unknown) =>
-        rethrowWithReport(err, io, Boolean(opts.json), opts.output ?? defaultImageName(opts.compress)),
-      );
+      const result = await commands
+        .pack(
+          {
+            rootfs,
+            output: opts.output,
+            exact: opts.exact,
+            onNotice: (message) => io.err(`rock-image: ${message}`),
+            compress: opts.compress,
+            level: opts.level,
+            threads: opts.threads,
+            onProgress: (event) => showProgress(progress, event),
+          },
+          context,
+        )
+        .catch((err: unknown) =>
+          rethrowWithReport(err, io, Boolean(opts.json), opts.output ?? defaultImageName(opts.compress)),
+        );
       progress.done();
       printCreated(io, result, Boolean(opts.json));
     });
@@ -235,17 +246,22 @@ Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable inp
             'BAD_OPTION',
             '--fleet: the nodes come from the fleet file: expected no -o or node flags',
           );
-        const results = await overlayFleet({
-          base,
-          fleet: opts.fleet,
-          outDir: opts.outDir,
-          segmentOnly: opts.segmentOnly,
-          compress: opts.compress,
-          sourceDateEpoch: sourceDateEpoch(process.env),
-          onNode: (_i, _n, r) => {
-            if (!opts.json) io.out(`${r.output}: ${r.bytes} bytes${r.mac ? `, mac ${r.mac}` : ''}, verified`);
-          },
-        }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.fleet ?? base));
+        const results = await commands
+          .fleet(
+            {
+              base,
+              fleet: opts.fleet,
+              outDir: opts.outDir,
+              segmentOnly: opts.segmentOnly,
+              compress: opts.compress,
+              onNode: (_i, _n, r) => {
+                if (!opts.json)
+                  io.out(`${r.output}: ${r.bytes} bytes${r.mac ? `, mac ${r.mac}` : ''}, verified`);
+              },
+            },
+            context,
+          )
+          .catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.fleet ?? base));
         if (opts.json)
           io.out(
             JSON.stringify(
@@ -262,17 +278,21 @@ Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable inp
         generatedKey: _none,
         verify,
         ...result
-      } = await overlayImage({
-        base,
-        output: opts.output,
-        nodeConfig: opts.nodeConfig,
-        configKey: opts.configKey,
-        mac: opts.mac,
-        add: opts.add,
-        segmentOnly: opts.segmentOnly,
-        compress: opts.compress,
-        sourceDateEpoch: sourceDateEpoch(process.env),
-      }).catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output ?? base));
+      } = await commands
+        .overlay(
+          {
+            base,
+            output: opts.output,
+            nodeConfig: opts.nodeConfig,
+            configKey: opts.configKey,
+            mac: opts.mac,
+            add: opts.add,
+            segmentOnly: opts.segmentOnly,
+            compress: opts.compress,
+          },
+          context,
+        )
+        .catch((err: unknown) => rethrowWithReport(err, io, Boolean(opts.json), opts.output ?? base));
       if (opts.json) io.out(JSON.stringify({ ...result, verify: summary(verify) }, null, 2));
       else io.out(`${result.output}: ${result.bytes} bytes (segment ${result.segmentBytes}), verified`);
     });
@@ -289,17 +309,23 @@ Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable inp
       '\nNames are printed escaped like ls -b (caf\\xe9); --json gives the exact bytes as \\udc80+byte.\n\nExamples:\n  $ rock-image ls rock.img\n  $ rock-image ls -l rock.img',
     )
     .action(async (image, opts) => {
-      const entries = [];
+      const entries: ListedEntry[] = [];
       // Lines go out in batches: one write per line costs more than the reading (400k entries).
       let batch: string[] = [];
-      for await (const entry of listImage(image)) {
-        if (opts.json) entries.push(entry);
-        else batch.push(opts.long ? formatLong(entry) : escapeName(entry.name));
-        if (batch.length >= 4096) {
-          io.out(batch.join('\n'));
-          batch = [];
-        }
-      }
+      await commands.list(
+        {
+          image,
+          onEntry: (entry) => {
+            if (opts.json) entries.push(entry);
+            else batch.push(opts.long ? formatLong(entry) : escapeName(entry.name));
+            if (batch.length >= 4096) {
+              io.out(batch.join('\n'));
+              batch = [];
+            }
+          },
+        },
+        context,
+      );
       if (batch.length > 0) io.out(batch.join('\n'));
       if (opts.json) io.out(JSON.stringify(entries, null, 2));
     });
@@ -321,14 +347,21 @@ Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable inp
     )
     .action(async (image, dir, opts) => {
       const warnings: string[] = [];
-      const result = await extractImage(image, dir, {
-        devices: opts.devices,
-        preserveOwners: opts.preserveOwners === true,
-        preserveSpecialBits: opts.preserveSetid === true,
-        onWarning: (w) => warnings.push(w.message),
-      }).catch((err: unknown) => {
-        throw withWrittenSentence(err, dir);
-      });
+      const result = await commands
+        .extract(
+          {
+            image,
+            dir,
+            devices: opts.devices,
+            preserveOwners: opts.preserveOwners === true,
+            preserveSpecialBits: opts.preserveSetid === true,
+            onWarning: (w) => warnings.push(w.message),
+          },
+          context,
+        )
+        .catch((err: unknown) => {
+          throw withWrittenSentence(err, dir);
+        });
       if (opts.json) {
         io.out(JSON.stringify({ ...result, warnings }, null, 2));
         return;
@@ -409,4 +442,4 @@ function rethrowWithReport(err: unknown, io: Io, json: boolean, output: string):
   throw err;
 }
 
-if (isEntryPoint(import.meta.url)) main('rock-image', rockImageProgram());
+if (isEntryPoint(import.meta.url)) main('rock-image', rockImageProgram);

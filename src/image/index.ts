@@ -1,5 +1,15 @@
 export { collectTree } from './collect-tree.js';
 export {
+  type CreateCommandOptions,
+  type ExtractCommandOptions,
+  type FleetCommandOptions,
+  type ImageCommands,
+  imageCommands,
+  type ListCommandOptions,
+  type OverlayCommandOptions,
+  type PackCommandOptions,
+} from './commands.js';
+export {
   type CreateImageOptions,
   type CreateImageResult,
   createImage,

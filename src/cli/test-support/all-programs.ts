@@ -13,7 +13,7 @@ import { rockVerifyProgram } from '../rock-verify.js';
 
 /** Every tool's program builder, by tool name, taking a (test) context. */
 export const ALL_PROGRAMS: readonly [string, (context: CommandContext) => Command][] = [
-  ['rock-image', (c) => rockImageProgram(c.io)],
+  ['rock-image', (c) => rockImageProgram(c)],
   ['rock-verify', (c) => rockVerifyProgram(c)],
   ['rock-deps', (c) => rockDepsProgram(c)],
   ['rock-kernel', (c) => rockKernelProgram(c)],

@@ -27,6 +27,8 @@ describe('loadImageDefinition', () => {
         'configs: [{ file: node.yaml.enc, path: /etc/rock/node.yaml.enc }]',
         'rootfs: [overlay]',
         'compress: zstd',
+        'level: 3',
+        'threads: 2',
         'deps: false',
         'mac: a4:58:0f:01:00:10',
         'output: /abs/rock.img',
@@ -45,11 +47,22 @@ describe('loadImageDefinition', () => {
         configs: [`${join(d, 'node.yaml.enc')}:/etc/rock/node.yaml.enc`],
         rootfs: [join(d, 'overlay')],
         compress: 'zstd',
+        level: 3,
+        threads: 2,
         noDeps: true,
         mac: 'a4:58:0f:01:00:10',
         output: '/abs/rock.img',
       },
     });
+  });
+
+  it('takes lz4 from the codec table and refuses a level or thread count that is not whole', () => {
+    write('lz4.yaml', 'compress: lz4\n');
+    expect(loadImageDefinition('lz4.yaml', dir)?.options.compress).toBe('lz4');
+    write('bad.yaml', 'compress: bzip2\nlevel: 2.5\nthreads: -1\n');
+    expect(() => loadImageDefinition('bad.yaml', dir)).toThrow(/compress.*one of gzip, zstd, xz, lz4, none/s);
+    expect(() => loadImageDefinition('bad.yaml', dir)).toThrow(/level.*a whole number/s);
+    expect(() => loadImageDefinition('bad.yaml', dir)).toThrow(/threads.*a whole number/s);
   });
 
   it('uses rock-image.yaml in the working directory only when it exists', () => {
@@ -71,7 +84,7 @@ describe('loadImageDefinition', () => {
       ].join('\n'),
     );
     expect(() => loadImageDefinition(undefined, dir)).toThrow(
-      "rock-image.yaml:1:1: compres: unknown key 'compres' (expected one of components_dir, components, config_key, node_config, configs, rootfs, kernel, modules, compress, sign, deps, mac, output); " +
+      "rock-image.yaml:1:1: compres: unknown key 'compres' (expected one of components_dir, components, config_key, node_config, configs, rootfs, kernel, modules, compress, level, threads, sign, deps, mac, output); " +
         "rock-image.yaml:4:3: components.agnet: unknown key 'agnet' (expected one of init, manager, agent, busybox); " +
         "rock-image.yaml:5:28: configs[0].path: expected a path under /config/ or /etc/rock/, got '/tmp/x'",
     );

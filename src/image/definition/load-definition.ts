@@ -53,6 +53,8 @@ export function loadImageDefinition(
     kernel: d.kernel,
     modules: d.modules,
     compress: d.compress,
+    level: d.level,
+    threads: d.threads,
     sign: opt(d.sign, at),
     noDeps: opt(d.deps, (deps) => !deps),
     mac: d.mac,

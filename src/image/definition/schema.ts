@@ -5,6 +5,7 @@
  * `schemas/image.schema.json` from this same schema.
  */
 import { z } from 'zod';
+import { WRITE_COMPRESSIONS, type WriteCompression } from '../../compression/index.js';
 
 const path = (what: string) => z.string({ error: what }).min(1, { error: what });
 
@@ -48,9 +49,23 @@ export const imageDefinitionSchema = z
       .describe('a stored kernel (rock-kernel add) the image is checked against'),
     modules: z.array(z.string().min(1), { error: 'a list of module names' }).optional(),
     compress: z
-      .enum(['gzip', 'zstd', 'xz', 'none'], { error: 'one of gzip, zstd, xz, none' })
+      .enum(WRITE_COMPRESSIONS as [WriteCompression, ...WriteCompression[]], {
+        error: `one of ${WRITE_COMPRESSIONS.join(', ')}`,
+      })
       .optional()
       .describe('compression of the image (default gzip)'),
+    level: z
+      .int({ error: 'a whole number' })
+      .min(0, { error: 'a whole number' })
+      .optional()
+      .describe("compression level (default: the codec's; its range is checked for the codec)"),
+    threads: z
+      .int({ error: 'a whole number' })
+      .min(0, { error: 'a whole number' })
+      .optional()
+      .describe(
+        'encoder threads for gzip and zstd (default: all cores); the image is the same for any value',
+      ),
     sign: path('a file').optional().describe('minisign secret key: also write IMAGE.minisig'),
     deps: z.boolean().optional().describe('add the loader closure of dynamic components (default true)'),
     mac: z.string().min(1).optional().describe('written into the node config as network.mac'),

@@ -1,0 +1,81 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { RunContext } from '../util/run-context.js';
+import { sourceDateEpoch } from '../util/source-date-epoch.js';
+import {
+  type CreateImageOptions,
+  type CreateImageResult,
+  createImage,
+  type PackRootfsOptions,
+  packRootfs,
+} from './create-image.js';
+import type { ExtractOptions, ExtractResult } from './extract/index.js';
+import { extractImage } from './extract-image.js';
+import { type ListedEntry, listImage } from './list-image.js';
+import {
+  type FleetNodeResult,
+  type FleetOptions,
+  type OverlayOptions,
+  type OverlayResult,
+  overlayFleet,
+  overlayImage,
+} from './overlay/index.js';
+
+/** `create`: the merged options of one build (definition file and flags); cwd, home and mtimes come from the context. */
+export type CreateCommandOptions = Omit<CreateImageOptions, 'cwd' | 'home' | 'sourceDateEpoch'>;
+
+/** `cpio create`: a prepared root directory to pack. */
+export type PackCommandOptions = Omit<PackRootfsOptions, 'cwd' | 'sourceDateEpoch'>;
+
+/** `ls`: every entry of an image, handed to `onEntry` in archive order (streamed, never collected). */
+export interface ListCommandOptions {
+  image: string;
+  onEntry: (entry: ListedEntry) => void;
+}
+
+/** `extract`: an image into a directory. */
+export interface ExtractCommandOptions extends ExtractOptions {
+  image: string;
+  dir: string;
+}
+
+/** `overlay`: one node's image from a verified base. */
+export type OverlayCommandOptions = Omit<OverlayOptions, 'cwd' | 'sourceDateEpoch'>;
+
+/** `overlay --fleet`: every node of a fleet file. */
+export type FleetCommandOptions = Omit<FleetOptions, 'cwd' | 'env' | 'sourceDateEpoch'>;
+
+/** Every rock-image command: typed options and the run context in, a result out (tests pass recording ones). */
+export interface ImageCommands {
+  create(options: CreateCommandOptions, context: RunContext): Promise<CreateImageResult>;
+  pack(options: PackCommandOptions, context: RunContext): Promise<CreateImageResult>;
+  /** Resolves to the number of entries listed. */
+  list(options: ListCommandOptions, context: RunContext): Promise<number>;
+  extract(options: ExtractCommandOptions, context: RunContext): Promise<ExtractResult>;
+  overlay(options: OverlayCommandOptions, context: RunContext): Promise<OverlayResult>;
+  fleet(options: FleetCommandOptions, context: RunContext): Promise<FleetNodeResult[]>;
+}
+
+/**
+ * A path of a library that takes no cwd, against the context's: as given when the context's cwd is
+ * the process's own (messages keep the spelling the user typed), else resolved.
+ */
+function at(context: RunContext, path: string): string {
+  return isAbsolute(path) || resolve(context.cwd) === process.cwd() ? path : resolve(context.cwd, path);
+}
+
+export const imageCommands: ImageCommands = {
+  create: (o, c) => createImage({ ...o, cwd: c.cwd, home: c.home, sourceDateEpoch: sourceDateEpoch(c.env) }),
+  pack: (o, c) => packRootfs({ ...o, cwd: c.cwd, sourceDateEpoch: sourceDateEpoch(c.env) }),
+  list: async ({ image, onEntry }, c) => {
+    let n = 0;
+    for await (const entry of listImage(at(c, image))) {
+      onEntry(entry);
+      n++;
+    }
+    return n;
+  },
+  extract: ({ image, dir, ...o }, c) => extractImage(at(c, image), at(c, dir), o),
+  overlay: (o, c) => overlayImage({ ...o, cwd: c.cwd, sourceDateEpoch: sourceDateEpoch(c.env) }),
+  fleet: (o, c) =>
+    overlayFleet({ ...o, cwd: c.cwd, env: { ...c.env }, sourceDateEpoch: sourceDateEpoch(c.env) }),
+};

@@ -14,6 +14,7 @@ import { collectTree } from './collect-tree.js';
 import { completeRootfs } from './complete-rootfs.js';
 import { defaultImageName } from './default-output.js';
 import { depsEntries } from './deps-input.js';
+import { installedComponents, installedEntries } from './installed-components.js';
 import { kernelEntries } from './kernel-input.js';
 import { type ComponentFiles, layoutContract } from './layout-contract.js';
 import { nodeConfigInput } from './node-config-input.js';
@@ -110,6 +111,9 @@ async function createImageUnchecked(options: CreateImageOptions): Promise<Create
   if (options.configKey !== undefined) checkConfigKeyInput(at(options.configKey), options.onWarning);
   const overlays = (options.rootfs ?? []).flatMap((dir) => collectTree(at(dir)));
   const components = resolveComponents(options.components, options.componentsDir, cwd);
+  // rock-build's extra components (`install:` in components.yaml) go where the manifest says.
+  const installed =
+    options.componentsDir === undefined ? [] : installedComponents(options.componentsDir, cwd);
   const contract = layoutContract({
     components,
     configKey: options.configKey === undefined ? undefined : at(options.configKey),
@@ -133,9 +137,13 @@ async function createImageUnchecked(options: CreateImageOptions): Promise<Create
   // Every library and the interpreter a dynamically linked component needs, at their loader paths.
   const deps = options.noDeps
     ? []
-    : depsEntries(Object.entries(components).map(([role, path]) => ({ path, label: `--${role} ${path}` })));
+    : depsEntries([
+        ...Object.entries(components).map(([role, path]) => ({ path, label: `--${role} ${path}` })),
+        ...installed.map((c) => ({ path: c.path, label: `${c.name} (${c.path})` })),
+      ]);
+  const extras = installedEntries(installed);
   // Overlays first, contract last: the explicit components win over anything an overlay carries.
-  return buildVerifiedImage([...overlays, ...modules, ...configs, ...deps, ...contract], {
+  return buildVerifiedImage([...overlays, ...modules, ...configs, ...extras, ...deps, ...contract], {
     ...options,
     output: at(output),
     sign: options.sign === undefined ? undefined : at(options.sign),

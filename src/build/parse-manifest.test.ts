@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssue } from '../config/index.js';
+import { formatYamlIssue } from '../yaml/index.js';
 import { validateManifest } from './parse-manifest.js';
 
 const lines = (text: string) => {
   const r = validateManifest(text);
-  return r.ok ? [] : r.errors.map((e) => formatIssue('components.yaml', e));
+  return r.ok ? [] : r.errors.map((e) => formatYamlIssue('components.yaml', e));
 };
 
 describe('components.yaml validation', () => {
@@ -51,12 +51,12 @@ describe('components.yaml validation', () => {
       '',
     ].join('\n');
     expect(lines(text)).toEqual([
-      'components.yaml:7:5: components[0].goos: unknown key (expected only the keys name, source, output, role, install, static, machine, env, depends, exclude, inputs, builder, target, features, profile)',
+      "components.yaml:7:5: components[0].goos: unknown key 'goos' (expected one of name, source, output, role, install, static, machine, env, depends, exclude, inputs, builder, target, features, profile)",
       "components.yaml:10:14: components[1].builder: expected one of cargo, go, make, command, got 'ninja'",
       'components.yaml:14:11: components[2].argv: expected a program and its arguments, got an empty list',
       "components.yaml:15:13: components[2].output: expected a path relative to the source directory, without .., got '../x'",
       "components.yaml:17:13: components[2].static: expected true or false, got 'yes'",
-      'components.yaml:18:1: extra: unknown key (expected only the keys output_dir, components)',
+      "components.yaml:18:1: extra: unknown key 'extra' (expected one of output_dir, components)",
     ]);
   });
 

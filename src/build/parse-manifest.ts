@@ -5,33 +5,31 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type ConfigIssue, formatIssue, parseYaml } from '../config/index.js';
 import { InputError } from '../errors/index.js';
 import { withFsError } from '../util/fs-errors.js';
+import {
+  formatYamlIssue,
+  parseYaml,
+  sortIssues,
+  validateParsed,
+  type YamlIssue,
+  type YamlLocator,
+} from '../yaml/index.js';
 import { type Component, type Manifest, manifestSchema } from './manifest-schema.js';
-import { expectedText, positionIssues, YamlPositions } from './yaml-issues.js';
 
 /** The outcome of {@link validateManifest}. */
-export type ManifestValidation = { ok: true; value: Manifest } | { ok: false; errors: ConfigIssue[] };
+export type ManifestValidation = { ok: true; value: Manifest } | { ok: false; errors: YamlIssue[] };
 
 /** Validates a manifest text: every error with line:column, in file order. */
 export function validateManifest(text: string): ManifestValidation {
-  const parsed = parseYaml(text);
-  if (!parsed.ok) return parsed;
-  const at = new YamlPositions(parsed.doc, parsed.lines);
-  const result = manifestSchema.safeParse(parsed.value, { error: expectedText });
-  const errors = result.success
-    ? crossChecks(result.data, at)
-    : result.error.issues.flatMap((issue) => positionIssues(issue, at, parsed.value));
-  if (errors.length > 0 || !result.success) {
-    errors.sort((a, b) => a.line - b.line || a.column - b.column);
-    return { ok: false, errors };
-  }
-  return { ok: true, value: result.data };
+  const result = validateParsed(parseYaml(text), manifestSchema);
+  if (!result.ok) return { ok: false, errors: result.issues };
+  const errors = crossChecks(result.value, result.locate);
+  return errors.length > 0 ? { ok: false, errors: sortIssues(errors) } : { ok: true, value: result.value };
 }
 
-function crossChecks(manifest: Manifest, at: YamlPositions): ConfigIssue[] {
-  const errors: ConfigIssue[] = [];
+function crossChecks(manifest: Manifest, at: YamlLocator): YamlIssue[] {
+  const errors: YamlIssue[] = [];
   const names = new Map<string, number>();
   const roles = new Map<string, string>();
   manifest.components.forEach((c, i) => {
@@ -136,7 +134,7 @@ export function loadManifest(file: string, outputDir?: string): LoadedManifest {
   const text = withFsError(file, 'cannot read', () => readFileSync(file, 'utf8'), 'MANIFEST_UNREADABLE');
   const result = validateManifest(text);
   if (!result.ok) {
-    const lines = result.errors.map((e) => formatIssue(file, e));
+    const lines = result.errors.map((e) => formatYamlIssue(file, e));
     const more = lines.length > 1 ? ` (and ${lines.length - 1} more)` : '';
     throw new InputError('MANIFEST_INVALID', `${lines[0]}${more}`, { file, errors: result.errors, lines });
   }

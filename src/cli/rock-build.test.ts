@@ -82,7 +82,7 @@ describe('rock-build', () => {
     expect(r.err.split('\n')).toEqual([
       `${file}:2:5: components[0].source: expected a directory, got nothing (missing key)`,
       `${file}:2:5: components[0].output: expected a relative path, got nothing (missing key)`,
-      `${file}:4:5: components[0].colour: unknown key (expected only the keys name, source, output, role, install, static, machine, env, depends, exclude, inputs, builder, target, variables)`,
+      `${file}:4:5: components[0].colour: unknown key 'colour' (expected one of name, source, output, role, install, static, machine, env, depends, exclude, inputs, builder, target, variables)`,
     ]);
     const json = await cli(p, 'all', '--json');
     expect(JSON.parse(json.out).error.code).toBe('MANIFEST_INVALID');

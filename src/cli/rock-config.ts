@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { type Command, Option } from '@commander-js/extra-typings';
-import { type ConfigCommands, type ConfigIssue, configCommands, formatIssue } from '../config/index.js';
+import { type ConfigCommands, type ConfigIssue, configCommands } from '../config/index.js';
 import { CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../contract/index.js';
 import { CheckError, ExitError } from '../errors/index.js';
+import { formatYamlIssue } from '../yaml/index.js';
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
 import type { Io } from './io.js';
@@ -39,7 +40,7 @@ export function rockConfigProgram(
   );
 
   const printIssues = (source: string, errors: ConfigIssue[]): void => {
-    for (const e of errors) io.out(formatIssue(source, e));
+    for (const e of errors) io.out(formatYamlIssue(source, e));
   };
 
   program
@@ -140,7 +141,7 @@ export function rockConfigProgram(
     .action(async (base, overrides, opts) => {
       const result = await commands.merge({ base, overrides, output: opts.output, key: opts.key }, context);
       if (!result.validation.ok) {
-        for (const e of result.validation.errors) io.err(formatIssue('merged', e));
+        for (const e of result.validation.errors) io.err(formatYamlIssue('merged', e));
         throw new CheckError(
           'CONFIG_INVALID',
           `merge: the merged configuration is invalid (${result.validation.errors.length} errors)`,

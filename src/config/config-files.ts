@@ -12,15 +12,10 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { errnoText } from '../util/fs-errors.js';
 import { type NamedInput, refuseOutputAmongInputs } from '../util/output-among-inputs.js';
 import { statRegularFile } from '../util/regular-file.js';
+import { formatYamlIssue, parseYaml } from '../yaml/index.js';
 import { describeContent, isBinaryText, isMapping } from './describe-content.js';
 import { type MergeResult, mergeConfigs } from './merge.js';
-import {
-  type ConfigIssue,
-  formatIssue,
-  parseYaml,
-  type ValidationResult,
-  validateNodeConfig,
-} from './parse.js';
+import { type ConfigIssue, type ValidationResult, validateNodeConfig } from './parse.js';
 import { redactYaml } from './redact.js';
 import { STARTER_NODE_CONFIG } from './starter.js';
 
@@ -86,7 +81,7 @@ export interface FileValidation {
 /** Reads (decrypting if needed) and validates one node config file. Refuses what {@link readConfigText} refuses. */
 export function validateConfigFile(path: string, options: ConfigReadOptions = {}): FileValidation {
   const { text, size, encrypted } = readConfigText(path, options);
-  return { source: path, encrypted, result: validateNodeConfig(text, path, size) };
+  return { source: path, encrypted, result: validateNodeConfig(text, size) };
 }
 
 /**
@@ -109,7 +104,7 @@ export function showConfig(path: string, options: ConfigReadOptions = {}): strin
 }
 
 function invalid(source: string, errors: ConfigIssue[]): CheckError {
-  const lines = errors.map((e) => formatIssue(source, e));
+  const lines = errors.map((e) => formatYamlIssue(source, e));
   return new CheckError(
     'CONFIG_INVALID',
     `${lines[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
@@ -141,7 +136,7 @@ export async function encryptConfig(
     throw new InputError('CONFIG_ALREADY_ENCRYPTED', `${input}: already encrypted`, { path: input });
   }
   if (options.validate !== false) {
-    const result = validateNodeConfig(config.text, input, config.size);
+    const result = validateNodeConfig(config.text, config.size);
     if (!result.ok) throw invalid(input, result.errors);
   }
   return encryptFile(input, output, keyFile, { mode: 0o644 });
@@ -158,7 +153,7 @@ export async function decryptConfig(
   keyFile: string,
 ): Promise<CryptFileResult & { validation: ValidationResult }> {
   const written = await decryptFile(input, output, keyFile, { mode: 0o600 });
-  return { ...written, validation: validateNodeConfig(readFileSync(output, 'utf8'), output) };
+  return { ...written, validation: validateNodeConfig(readFileSync(output, 'utf8')) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import { CheckError } from '../errors/index.js';
-import { formatIssue, validateNodeConfig } from './parse.js';
+import { formatYamlIssue } from '../yaml/index.js';
+import { validateNodeConfig } from './parse.js';
 import { STARTER_NODE_CONFIG } from './starter.js';
 
 /** What `rock-config generate` fills in; the rest comes from the starter. */
@@ -34,11 +35,11 @@ export function generateNodeConfig(options: GenerateOptions): string {
   if (options.interface !== undefined) doc.setIn(['network', 'interface'], options.interface);
   if (options.serverUrl !== undefined) doc.setIn(['volcano', 'server_url'], options.serverUrl);
   const text = doc.toString();
-  const result = validateNodeConfig(text, 'generated');
+  const result = validateNodeConfig(text);
   if (!result.ok) {
     const first = result.errors[0]!;
     throw new CheckError('CONFIG_INVALID', `generate: ${first.path}: ${first.message}`, {
-      errors: result.errors.map((e) => formatIssue('generated', e)),
+      errors: result.errors.map((e) => formatYamlIssue('generated', e)),
     });
   }
   return text;

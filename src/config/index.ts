@@ -31,9 +31,6 @@ export { NODE_SCHEMA_FILE, nodeConfigJsonSchema, nodeConfigJsonSchemaText } from
 export { type ConfigText, type MergeResult, mergeConfigs } from './merge.js';
 export {
   type ConfigIssue,
-  formatIssue,
-  type ParsedYaml,
-  parseYaml,
   type ValidationResult,
   validateNodeConfig,
 } from './parse.js';

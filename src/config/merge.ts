@@ -1,6 +1,7 @@
 import { type Document, isMap, parseDocument } from 'yaml';
 import { InputError } from '../errors/index.js';
-import { formatIssue, parseYaml, type ValidationResult, validateNodeConfig } from './parse.js';
+import { formatYamlIssue, parseYaml } from '../yaml/index.js';
+import { type ValidationResult, validateNodeConfig } from './parse.js';
 
 /** A YAML text and the name it goes by in messages. */
 export interface ConfigText {
@@ -55,10 +56,10 @@ export function mergeConfigs(base: ConfigText, overrides: readonly ConfigText[])
   const check = (input: ConfigText): unknown => {
     const parsed = parseYaml(input.text);
     if (!parsed.ok) {
-      const first = parsed.errors[0]!;
-      throw new InputError('CONFIG_YAML', formatIssue(input.source, first), {
+      const first = parsed.issues[0]!;
+      throw new InputError('CONFIG_YAML', formatYamlIssue(input.source, first), {
         path: input.source,
-        errors: parsed.errors,
+        errors: parsed.issues,
       });
     }
     return parsed.value;
@@ -80,5 +81,5 @@ export function mergeConfigs(base: ConfigText, overrides: readonly ConfigText[])
     apply(doc, [], patch);
   }
   const text = doc.toString();
-  return { text, validation: validateNodeConfig(text, 'merged') };
+  return { text, validation: validateNodeConfig(text) };
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatIssue, validateNodeConfig } from './parse.js';
+import { formatYamlIssue } from '../yaml/index.js';
+import { validateNodeConfig } from './parse.js';
 import { STARTER_NODE_CONFIG } from './starter.js';
 
 const VALID = `node_id: n1
@@ -14,13 +15,13 @@ volcano:
 `;
 
 function lines(text: string): string[] {
-  const r = validateNodeConfig(text, 'node.yaml');
-  return r.ok ? [] : r.errors.map((e) => formatIssue('node.yaml', e));
+  const r = validateNodeConfig(text);
+  return r.ok ? [] : r.errors.map((e) => formatYamlIssue('node.yaml', e));
 }
 
 describe('validateNodeConfig', () => {
   it('accepts a minimal config and applies defaults', () => {
-    const r = validateNodeConfig(VALID, 'node.yaml');
+    const r = validateNodeConfig(VALID);
     expect(r.ok).toBe(true);
     if (r.ok)
       expect(r.value.volcano).toEqual({
@@ -54,7 +55,7 @@ volcano:
       "node.yaml:3:7: role: expected one of master, worker, edge, got 'boss'",
       'node.yaml:6:8: network.mtu: expected an integer MTU 1280-9000, got 100',
       "node.yaml:7:18: network.dns[1]: expected an IPv4 or IPv6 address, got 'nope'",
-      'node.yaml:8:3: network.colour: unknown key (expected only the keys interface, mac, addresses, gateway, dns, mtu, vlans)',
+      "node.yaml:8:3: network.colour: unknown key 'colour' (expected one of interface, mac, addresses, gateway, dns, mtu, vlans)",
       "node.yaml:10:15: volcano.server_url: expected an http:// or https:// URL, got 'ftp://v'",
       'node.yaml:12:14: volcano.heartbeat: expected an integer number of seconds 10-300, got 301',
       "node.yaml:13:12: volcano.retries: expected an integer 1-10, got 'yes'",
@@ -67,7 +68,7 @@ volcano:
     expect(lines(text)).toEqual([
       'node.yaml:1:1: hostname: expected a hostname, got nothing (missing key)',
       'node.yaml:4:3: network.interface: expected an interface name, got nothing (missing key)',
-      'node.yaml:8:1: extra: unknown key (expected only the keys node_id, hostname, role, labels, network, storage, volcano, features)',
+      "node.yaml:8:1: extra: unknown key 'extra' (expected one of node_id, hostname, role, labels, network, storage, volcano, features)",
     ]);
   });
 
@@ -97,7 +98,7 @@ volcano:
   it('accepts exactly the MTUs 1280..9000', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 20000 }), (mtu) => {
-        const r = validateNodeConfig(VALID.replace('interface: eth0', `interface: eth0\n  mtu: ${mtu}`), 'x');
+        const r = validateNodeConfig(VALID.replace('interface: eth0', `interface: eth0\n  mtu: ${mtu}`));
         expect(r.ok).toBe(mtu >= 1280 && mtu <= 9000);
       }),
     );

@@ -1,7 +1,8 @@
 import { parseDocument } from 'yaml';
 import { InputError } from '../errors/index.js';
 import { parseNicMac } from '../net/index.js';
-import { formatIssue, validateNodeConfig } from './parse.js';
+import { formatYamlIssue } from '../yaml/index.js';
+import { type ConfigIssue, validateNodeConfig } from './parse.js';
 
 /**
  * Writes a hardware address into a node configuration as `network.mac` (the canonical lower-case colon
@@ -15,24 +16,24 @@ import { formatIssue, validateNodeConfig } from './parse.js';
  */
 export function setNodeMac(text: string, mac: string, source: string): string {
   const canonical = parseNicMac(mac, 'mac');
-  const before = validateNodeConfig(text, source);
+  const before = validateNodeConfig(text);
   if (!before.ok) throw invalid(source, before.errors);
   const doc = parseDocument(text);
   doc.setIn(['network', 'mac'], canonical);
   const updated = doc.toString();
-  const after = validateNodeConfig(updated, source);
+  const after = validateNodeConfig(updated);
   if (!after.ok) throw invalid(source, after.errors, canonical);
   return updated;
 }
 
-function invalid(source: string, errors: Parameters<typeof formatIssue>[1][], mac?: string): InputError {
+function invalid(source: string, errors: ConfigIssue[], mac?: string): InputError {
   const first = errors[0];
-  const where = first ? formatIssue(source, first) : `${source}: invalid`;
+  const where = first ? formatYamlIssue(source, first) : `${source}: invalid`;
   const message =
     mac === undefined ? where : `mac ${mac}: ${first?.path ?? 'network.mac'}: ${first?.message ?? ''}`;
   return new InputError('CONFIG_INVALID', message, {
     ...(mac === undefined ? {} : { field: 'mac' }),
     source,
-    errors: errors.map((e) => formatIssue(source, e)),
+    errors: errors.map((e) => formatYamlIssue(source, e)),
   });
 }

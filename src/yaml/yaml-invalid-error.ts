@@ -1,5 +1,5 @@
 import { InputError } from '../errors/index.js';
-import { formatYamlIssue, type YamlIssue } from './validate-yaml.js';
+import { formatYamlIssue, type YamlIssue } from './types.js';
 
 /**
  * A YAML file that does not validate (exit 2). `data.issues` holds every problem, each also as its

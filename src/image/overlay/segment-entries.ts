@@ -1,10 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { formatIssue, setNodeMac, validateNodeConfig } from '../../config/index.js';
+import { setNodeMac, validateNodeConfig } from '../../config/index.js';
 import { CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../../contract/index.js';
 import { newInfo, normalizeName, type WriteEntry } from '../../cpio/index.js';
 import { InputError } from '../../errors/index.js';
 import { formatKey, generateKeyBytes, parseKey } from '../../security/index.js';
+import { formatYamlIssue } from '../../yaml/index.js';
 import { fileContent } from '../file-content.js';
 
 /** What one node adds to the base. */
@@ -81,12 +82,12 @@ function nodeConfigText(inputs: NodeInputs): string | undefined {
   const source = typeof nodeConfig === 'string' ? nodeConfig : 'node_config';
   const text = typeof nodeConfig === 'string' ? readText(nodeConfig) : stringify(nodeConfig);
   if (mac !== undefined) return setNodeMac(text, mac, source);
-  const result = validateNodeConfig(text, source);
+  const result = validateNodeConfig(text);
   if (!result.ok) {
     const first = result.errors[0];
-    throw new InputError('CONFIG_INVALID', first ? formatIssue(source, first) : `${source}: invalid`, {
+    throw new InputError('CONFIG_INVALID', first ? formatYamlIssue(source, first) : `${source}: invalid`, {
       source,
-      errors: result.errors.map((e) => formatIssue(source, e)),
+      errors: result.errors.map((e) => formatYamlIssue(source, e)),
     });
   }
   return text;

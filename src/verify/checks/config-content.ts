@@ -5,9 +5,10 @@
  * them (0644, or owner-only). Key material is never quoted in a message.
  */
 
-import { formatIssue, validateNodeConfig } from '../../config/index.js';
+import { validateNodeConfig } from '../../config/index.js';
 import { CONFIG_DIRS, CONFIG_FILE_MODE, CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../../contract/index.js';
 import { parseKey } from '../../security/index.js';
+import { formatYamlIssue } from '../../yaml/index.js';
 import type { CheckResult, ImageTree } from '../types.js';
 import { failure, locate, octal, Tally } from './helpers.js';
 
@@ -28,11 +29,11 @@ export function checkConfigContent(tree: ImageTree): CheckResult {
   }
   const config = locate(tree, NODE_CONFIG_PATH).node;
   if (config?.type === 'file') {
-    const result = validateNodeConfig(Buffer.from(config.data).toString('utf8'), NODE_CONFIG_PATH);
+    const result = validateNodeConfig(Buffer.from(config.data).toString('utf8'));
     const issues = result.ok ? [] : result.errors;
     t.expect(issues.length === 0, () => {
       const first = issues[0];
-      const detail = first ? formatIssue(NODE_CONFIG_PATH, first) : '';
+      const detail = first ? formatYamlIssue(NODE_CONFIG_PATH, first) : '';
       return {
         rule: 'node-config.invalid',
         path: NODE_CONFIG_PATH,

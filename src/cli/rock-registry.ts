@@ -325,7 +325,11 @@ export function rockRegistryProgram(
     .action(async (host, o) => {
       const password = (await readStdin()).replace(/\r?\n$/, '');
       const r = await login({ host, username: o.username, password, insecure: o.insecure }, context);
-      print(o.json, r, `logged in to ${r.host} as ${r.username} (${r.file})`);
+      print(
+        o.json,
+        r,
+        `logged in to ${r.host} as ${r.username} (${r.helper ? `${r.helper}, noted in ` : ''}${r.file})`,
+      );
     });
 
   program

@@ -34,11 +34,13 @@ describe('docker config credentials', () => {
     const file = path.join(dir, 'config.json');
     const before = {
       auths: { 'keep.example': { auth: 'a2VlcDprZWVw' } },
-      credsStore: 'desktop',
+      credHelpers: { 'other.example': 'desktop' },
       proxies: { x: 1 },
     };
     fs.writeFileSync(file, JSON.stringify(before));
-    await storeCredentials('127.0.0.1:5000', 'ann', 's3cret', { DOCKER_CONFIG: dir });
+    expect(await storeCredentials('127.0.0.1:5000', 'ann', 's3cret', { DOCKER_CONFIG: dir })).toEqual({
+      file,
+    });
     const after = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(after).toEqual({
       ...before,

@@ -3,14 +3,23 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { helperErase, helperGet, helperProgram, helperStore } from './credential-helper.js';
 import { ociInputError } from './errors.js';
 
 /** A user name and password for one registry host. Never printed: show `username` and `source` only. */
 export interface Credentials {
   username: string;
   password: string;
-  /** The config file they came from. */
+  /** Where they came from: the config file, or `docker-credential-NAME (FILE)`. */
   source: string;
+}
+
+/** Where {@link storeCredentials} put the credentials. */
+export interface StoredCredentials {
+  /** The config file (written in both cases: a helper's host keeps an empty `auths` entry, as docker does). */
+  file: string;
+  /** The credential helper that holds the password, when config.json names one for the host. */
+  helper?: string;
 }
 
 /** `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json` (docker, oras, crane and skopeo agree). */
@@ -23,6 +32,8 @@ export function dockerConfigPath(env: Readonly<NodeJS.ProcessEnv>): string {
 
 type ConfigJson = Record<string, unknown> & {
   auths?: Record<string, { auth?: string } & Record<string, unknown>>;
+  credsStore?: string;
+  credHelpers?: Record<string, string>;
 };
 
 function readConfig(file: string): ConfigJson {
@@ -57,7 +68,33 @@ function readConfig(file: string): ConfigJson {
       field: 'auths',
     });
   }
+  const { credsStore, credHelpers } = parsed as ConfigJson;
+  if (credsStore !== undefined && typeof credsStore !== 'string') {
+    throw ociInputError('DOCKER_CONFIG_INVALID', `${file}: credsStore: expected a helper name`, {
+      path: file,
+      field: 'credsStore',
+    });
+  }
+  if (
+    credHelpers !== undefined &&
+    (typeof credHelpers !== 'object' ||
+      credHelpers === null ||
+      Array.isArray(credHelpers) ||
+      Object.values(credHelpers).some((v) => typeof v !== 'string'))
+  ) {
+    throw ociInputError('DOCKER_CONFIG_INVALID', `${file}: credHelpers: expected an object of helper names`, {
+      path: file,
+      field: 'credHelpers',
+    });
+  }
   return parsed as ConfigJson;
+}
+
+/** The helper docker would use for `host`: `credHelpers[host]`, else `credsStore`, else none. */
+function helperFor(config: ConfigJson, host: string): string | undefined {
+  const named = config.credHelpers?.[host];
+  if (named !== undefined && named !== '') return named;
+  return config.credsStore !== undefined && config.credsStore !== '' ? config.credsStore : undefined;
 }
 
 /** The keys docker itself may have used for `host` (it once stored full URLs). */
@@ -72,7 +109,11 @@ function candidateKeys(host: string): string[] {
  */
 export function readCredentials(host: string, env: Readonly<NodeJS.ProcessEnv>): Credentials | undefined {
   const file = dockerConfigPath(env);
-  const auths = readConfig(file).auths ?? {};
+  const config = readConfig(file);
+  const helper = helperFor(config, host);
+  // As docker: with a helper for the host, the helper alone holds its credentials.
+  if (helper !== undefined) return fromHelper(helper, host, env, file);
+  const auths = config.auths ?? {};
   for (const key of candidateKeys(host)) {
     const entry = auths[key];
     if (entry === undefined || typeof entry.auth !== 'string' || entry.auth === '') continue;
@@ -93,44 +134,76 @@ export function readCredentials(host: string, env: Readonly<NodeJS.ProcessEnv>):
   return undefined;
 }
 
+function fromHelper(
+  helper: string,
+  host: string,
+  env: Readonly<NodeJS.ProcessEnv>,
+  file: string,
+): Credentials | undefined {
+  const found = helperGet(helper, host, env, file);
+  if (found === undefined) return undefined;
+  if (found.username === '<token>') {
+    // An OAuth2 refresh token (docker login through a browser): not a password a registry takes.
+    throw ociInputError(
+      'DOCKER_CREDENTIAL_HELPER_FAILED',
+      `${file}: ${helperProgram(helper)} holds an identity token for ${host}, not a user name and password: log in with a password (rock-registry login ${host})`,
+      { path: file, helper: helperProgram(helper), verb: 'get' },
+    );
+  }
+  return { username: found.username, password: found.secret, source: `${helperProgram(helper)} (${file})` };
+}
+
 /**
- * Stores `username`/`password` for `host` in the config file, replacing only `auths[host]` and keeping
- * every other key; written to a temporary file and renamed (mode 0600). Returns the file written.
+ * Stores `username`/`password` for `host`: in the credential helper config.json names for the host
+ * (the file then keeps an empty `auths[host]`, as docker writes it), else as `auths[host].auth`.
+ * Only that entry changes; every other key is kept; the file is written to a temporary file and
+ * renamed (mode 0600).
  */
 export async function storeCredentials(
   host: string,
   username: string,
   password: string,
   env: Readonly<NodeJS.ProcessEnv>,
-): Promise<string> {
+): Promise<StoredCredentials> {
   const file = dockerConfigPath(env);
   const config = readConfig(file);
+  const helper = helperFor(config, host);
   const auths = { ...(config.auths ?? {}) };
-  auths[host] = {
-    ...(auths[host] ?? {}),
-    auth: Buffer.from(`${username}:${password}`, 'utf8').toString('base64'),
-  };
+  if (helper !== undefined) {
+    helperStore(helper, host, { username, secret: password }, env, file);
+    const { auth: _dropped, ...rest } = auths[host] ?? {};
+    auths[host] = rest;
+  } else {
+    auths[host] = {
+      ...(auths[host] ?? {}),
+      auth: Buffer.from(`${username}:${password}`, 'utf8').toString('base64'),
+    };
+  }
   makeDirs(path.dirname(file), 0o700);
   await writeFileAtomic(file, `${JSON.stringify({ ...config, auths }, null, '\t')}\n`, { mode: 0o600 });
-  return file;
+  return helper === undefined ? { file } : { file, helper: helperProgram(helper) };
 }
 
 /**
- * Removes the entry of `host` (under any key docker may have used), keeping everything else.
+ * Removes the entry of `host` (under any key docker may have used) and erases it from the host's
+ * credential helper, keeping everything else.
  * Returns whether there was one; a missing file is "nothing to remove".
  */
 export async function removeCredentials(host: string, env: Readonly<NodeJS.ProcessEnv>): Promise<boolean> {
   const file = dockerConfigPath(env);
   const config = readConfig(file);
   const auths = { ...(config.auths ?? {}) };
-  let removed = false;
+  const helper = helperFor(config, host);
+  const erased = helper !== undefined && helperErase(helper, host, env, file);
+  let changed = false;
   for (const key of candidateKeys(host)) {
     if (key in auths) {
       delete auths[key];
-      removed = true;
+      changed = true;
     }
   }
-  if (!removed) return false;
-  await writeFileAtomic(file, `${JSON.stringify({ ...config, auths }, null, '\t')}\n`, { mode: 0o600 });
-  return true;
+  if (changed) {
+    await writeFileAtomic(file, `${JSON.stringify({ ...config, auths }, null, '\t')}\n`, { mode: 0o600 });
+  }
+  return erased || changed;
 }

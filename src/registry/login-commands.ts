@@ -27,14 +27,14 @@ function checkHost(host: string): void {
 }
 
 /**
- * Checks the credentials against the registry (`GET /v2/`), then stores them in docker's config file
- * (`auths[host]`, other keys kept, mode 0600). Refused credentials write nothing
+ * Checks the credentials against the registry (`GET /v2/`), then stores them where docker would: the
+ * credential helper config.json names for the host, else its `auths[host]` (other keys kept, 0600). Refused credentials write nothing
  * (OCI_CREDENTIALS_REFUSED). Returns the file written and the user, never the password.
  */
 export async function login(
   options: LoginOptions,
   context: CommandContext,
-): Promise<{ host: string; username: string; file: string }> {
+): Promise<{ host: string; username: string; file: string; helper?: string }> {
   checkHost(options.host);
   if (options.username === '' || options.username.includes(':')) {
     throw new InputError('OCI_BAD_USERNAME', 'username: expected a non-empty name without ":"', {
@@ -52,8 +52,8 @@ export async function login(
     { username: options.username, password: options.password, source: 'the password given on stdin' },
     options.insecure,
   );
-  const file = await storeCredentials(options.host, options.username, options.password, context.env);
-  return { host: options.host, username: options.username, file };
+  const stored = await storeCredentials(options.host, options.username, options.password, context.env);
+  return { host: options.host, username: options.username, ...stored };
 }
 
 /** Removes the stored credentials of `host`; says whether there were any. */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { helperEnv, installCredentialHelper } from '../../src/oci/test-support/credential-helper-fixture.js';
 import { hostOf, testRegistries } from '../../src/oci/test-support/test-registry.js';
 import { repoRoot, runTool } from '../support/cli.js';
 
@@ -82,6 +83,45 @@ describe('rock-registry (built)', () => {
       const logout = runTool('rock-registry', ['logout', host], { env: env() });
       expect(logout.status).toBe(0);
       expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ auths: {} });
+    },
+  );
+
+  it.skipIf(registries.auth === undefined)(
+    "with credsStore in docker's config.json, login stores in the credential helper and later commands use it",
+    () => {
+      const auth = registries.auth ?? { url: 'http://x', username: '', password: '' };
+      const host = hostOf(auth.url);
+      const fixture = installCredentialHelper(root);
+      const withHelper = { ...env(), ...helperEnv(fixture) };
+      fs.mkdirSync(path.join(root, 'docker'));
+      const file = path.join(root, 'docker', 'config.json');
+      fs.writeFileSync(file, JSON.stringify({ credsStore: 'rocktest' }));
+      const inspect = () =>
+        runTool('rock-registry', ['inspect', `oci://${host}/rock/absent:1`, '--json'], { env: withHelper });
+      expect(JSON.parse(inspect().stdout).error.code).toBe('OCI_CREDENTIALS_REQUIRED');
+      const login = spawnSync(
+        process.execPath,
+        [
+          path.join(repoRoot, 'dist/cli/rock-registry.js'),
+          'login',
+          host,
+          '--username',
+          auth.username,
+          '--password-stdin',
+        ],
+        { input: `${auth.password}\n`, encoding: 'utf8', env: { ...process.env, ...withHelper } },
+      );
+      expect(login.status, login.stderr).toBe(0);
+      expect(login.stdout).toBe(
+        `logged in to ${host} as ${auth.username} (docker-credential-rocktest, noted in ${file})\n`,
+      );
+      expect(fs.readFileSync(file, 'utf8')).not.toContain(auth.password);
+      expect(JSON.parse(fs.readFileSync(fixture.storeFile, 'utf8'))[host].Username).toBe(auth.username);
+      // Authenticated now: the registry answers about the manifest itself.
+      expect(JSON.parse(inspect().stdout).error.code).toBe('OCI_NOT_FOUND');
+      expect(runTool('rock-registry', ['logout', host], { env: withHelper }).status).toBe(0);
+      expect(JSON.parse(fs.readFileSync(fixture.storeFile, 'utf8'))).toEqual({});
+      expect(fs.readFileSync(fixture.argvLog, 'utf8')).not.toContain(auth.password);
     },
   );
 

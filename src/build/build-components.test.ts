@@ -86,6 +86,24 @@ describe('rock-build on the C fixtures', () => {
     expect(lock2.components['rock-init'].key).toBe(lock.components['rock-init'].key);
   });
 
+  it('a second build of the same output directory waits for the first, saying so, then finds it all cached', async () => {
+    const p = project();
+    const [first, second] = await Promise.all([
+      buildComponents({ components: ['all'], jobs: 2 }, p.context),
+      buildComponents({ components: ['all'], jobs: 2 }, p.context),
+    ]);
+    expect(first.ok && second.ok).toBe(true);
+    expect(p.context.lines.err.filter((l) => l.includes('waiting for another rock-build'))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^rock-build: waiting for another rock-build \\(pid ${process.pid}, since .+\\) using ${path.join(p.dir, 'out')}$`,
+        ),
+      ),
+    ]);
+    expect(new Set(second.components.map((c) => c.status))).toEqual(new Set(['cached']));
+    expect(fs.existsSync(path.join(p.dir, 'out', '.rock-build.lock'))).toBe(false);
+  });
+
   it('rebuilds exactly the changed component and what depends on it, and says why it missed', async () => {
     const p = project();
     await buildComponents({ components: ['all'], jobs: 2 }, p.context);

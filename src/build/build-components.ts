@@ -12,6 +12,7 @@ import { makeDirs } from '../util/make-dirs.js';
 import { buildOne, componentPaths, outputName } from './build-one.js';
 import { type ComponentRecord, LOCK_FILE, readState, STATE_DIR, track, writeState } from './build-state.js';
 import { keyDifferences } from './component-key.js';
+import { withOutputLock } from './output-lock.js';
 import { type LoadedManifest, loadManifest } from './parse-manifest.js';
 import { runGraph } from './run-graph.js';
 import { ToolchainProbe } from './toolchain.js';
@@ -111,7 +112,8 @@ export function selectComponents(manifest: LoadedManifest, names: readonly strin
 
 /**
  * Builds the selected components. Resolves to a report (never rejects for a failed build: each
- * failure is in its entry, `ok` false); rejects with InputError for an unusable manifest.
+ * failure is in its entry, `ok` false); rejects with InputError for an unusable manifest. Another
+ * rock-build using the same output directory is waited for (one line on stderr).
  *
  * @example
  * const report = await buildComponents({ components: ['all'], jobs: 2 }, processContext());
@@ -119,6 +121,15 @@ export function selectComponents(manifest: LoadedManifest, names: readonly strin
 export async function buildComponents(options: BuildOptions, context: CommandContext): Promise<BuildReport> {
   const manifest = manifestOf(options, context);
   const order = selectComponents(manifest, options.components);
+  return withOutputLock(manifest.outputDir, context, () => build(manifest, order, options, context));
+}
+
+async function build(
+  manifest: LoadedManifest,
+  order: string[],
+  options: BuildOptions,
+  context: CommandContext,
+): Promise<BuildReport> {
   const byName = new Map(manifest.components.map((c) => [c.name, c]));
   const outputDir = manifest.outputDir;
   makeDirs(path.join(outputDir, STATE_DIR));

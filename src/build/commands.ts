@@ -3,6 +3,7 @@
  * context (cwd, env, home, io) from the caller. The CLI maps flags onto these options and renders
  * the results; tests replace the table to see exactly what argv became.
  */
+import fs from 'node:fs';
 
 import { openCache } from '../cache/index.js';
 import type { CommandContext } from '../cli/context.js';
@@ -10,6 +11,7 @@ import { type BuildOptions, type BuildReport, buildComponents, manifestOf } from
 import { type ComponentCheck, checkToolchains } from './check-toolchains.js';
 import { type CleanReport, cleanOutputs } from './clean-outputs.js';
 import { type ComponentListing, listComponents } from './list-components.js';
+import { withOutputLock } from './output-lock.js';
 
 /** Where the manifest is and where outputs go (relative to the context's cwd). */
 export interface ManifestOptions {
@@ -54,5 +56,10 @@ export const buildCommands: BuildCommands = {
   },
   list: async (options, context) =>
     listComponents(manifestOf(options, context), cacheOf(context), context.env, options.release),
-  clean: async (options, context) => cleanOutputs(manifestOf(options, context).outputDir, options.component),
+  clean: async (options, context) => {
+    const { outputDir } = manifestOf(options, context);
+    // Nothing was ever built there: nothing to wait for, and no directory to create.
+    if (!fs.existsSync(outputDir)) return cleanOutputs(outputDir, options.component);
+    return withOutputLock(outputDir, context, () => cleanOutputs(outputDir, options.component));
+  },
 };

@@ -3,6 +3,7 @@ import { REFUSED_HEAD, refusedFormat } from '../compression/index.js';
 import { hexOffset } from '../errors/index.js';
 import { SequentialSource } from '../util/sequential-source.js';
 import { type ArchiveLimits, type InputState, readArchive } from './archive-reader.js';
+import { bunzip2Stream } from './bzip2-segment.js';
 import { detectCompression } from './detect-compression.js';
 import { cpioError, hexBytes, type StreamPlace } from './errors.js';
 import { gunzipMember } from './gzip-segment.js';
@@ -48,6 +49,7 @@ const DECODERS: Partial<Record<Compression, SegmentDecoder>> = {
   xz: unxzStream,
   lzma: unlzmaStream,
   lz4: unlz4Legacy,
+  bzip2: bunzip2Stream,
 };
 
 /**

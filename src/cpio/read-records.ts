@@ -8,6 +8,7 @@ import { detectCompression } from './detect-compression.js';
 import { cpioError, hexBytes, type StreamPlace } from './errors.js';
 import { gunzipMember } from './gzip-segment.js';
 import { unlz4Legacy } from './lz4-segment.js';
+import { unlzopStream } from './lzo-segment.js';
 import { PATH_MAX } from './newc-header.js';
 import type { SegmentDecoder } from './segment-decoder.js';
 import { SizeBudget } from './size-budget.js';
@@ -50,6 +51,7 @@ const DECODERS: Partial<Record<Compression, SegmentDecoder>> = {
   lzma: unlzmaStream,
   lz4: unlz4Legacy,
   bzip2: bunzip2Stream,
+  lzo: unlzopStream,
 };
 
 /**

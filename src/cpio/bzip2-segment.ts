@@ -91,8 +91,10 @@ export async function* bunzip2Stream(src: SequentialSource, place: StreamPlace):
       }
       streamCrc = combineBlockCrc(streamCrc, block.crc);
     }
-  } catch (err) {
-    if (!(err instanceof CodecFailure)) throw err;
+  } catch (caught) {
+    if (!(caught instanceof CodecFailure)) throw caught;
+    // Zero bits read past the end of the input make any field look corrupt: report the end.
+    const err = pastEnd(r) ?? caught;
     throw decodeError(
       err.kind === 'truncated' ? 'CPIO_TRUNCATED' : 'CPIO_DECOMPRESS',
       place,
@@ -101,6 +103,17 @@ export async function* bunzip2Stream(src: SequentialSource, place: StreamPlace):
       err.expected,
       err.actual,
     );
+  }
+}
+
+/** The failure to report when the reader consumed bits past its window, if it did. */
+function pastEnd(r: BitReader): CodecFailure | undefined {
+  try {
+    r.checkInside('bzip2 block');
+    return undefined;
+  } catch (err) {
+    if (err instanceof CodecFailure) return err;
+    throw err;
   }
 }
 

@@ -42,9 +42,14 @@ export function decodeLzo1x(input: Uint8Array, out: Uint8Array): number {
   const copyLiterals = (n: number) => {
     needIn(n);
     needOut(n);
-    out.set(input.subarray(ip, ip + n), op);
-    ip += n;
-    op += n;
+    if (n < 32) {
+      // Short runs are the common case: a loop beats creating a subarray for out.set.
+      for (let k = 0; k < n; k++) out[op++] = input[ip++]!;
+    } else {
+      out.set(input.subarray(ip, ip + n), op);
+      ip += n;
+      op += n;
+    }
   };
 
   needIn(3);
@@ -108,13 +113,18 @@ export function decodeLzo1x(input: Uint8Array, out: Uint8Array): number {
       throw fail('lzo1x match', `a distance of at most ${op} (the bytes written)`, String(distance));
     needOut(length);
     let from = op - distance;
-    if (distance >= length) {
+    if (length >= 32 && distance >= length) {
       out.copyWithin(op, from, from + length);
       op += length;
     } else {
+      // Byte by byte: short, or overlapping (a run repeating the last `distance` bytes).
       for (let k = 0; k < length; k++) out[op++] = out[from++]!;
     }
     state = literals;
-    if (literals > 0) copyLiterals(literals);
+    if (literals > 0) {
+      needIn(literals);
+      needOut(literals);
+      for (let k = 0; k < literals; k++) out[op++] = input[ip++]!;
+    }
   }
 }

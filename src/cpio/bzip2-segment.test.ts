@@ -35,6 +35,21 @@ describe.skipIf(!hasTool('bzip2') || !hasTool('cpio'))('bzip2 segments', () => {
     ]);
   });
 
+  it.skipIf(!hasTool('lzop'))('reads bzip2, NUL padding, lzo and gzip segments in a row', async () => {
+    const image = Buffer.concat([
+      runTool('bzip2', ['-c'], archive),
+      Buffer.alloc(3),
+      runTool('lzop', ['-c'], archive),
+      zlib.gzipSync(archive),
+    ]);
+    const records = await readAll(image, {}, 1000);
+    expect([...new Set(records.map((r) => `${r.origin.segment} ${r.origin.compression}`))]).toEqual([
+      '0 bzip2',
+      '1 lzo',
+      '2 gzip',
+    ]);
+  });
+
   it('decodes real binaries exactly as bzip2 -dc (several blocks at -1), and leaves what follows', async () => {
     const binaries = realBinaries(600 * 1024);
     for (const level of ['-1', '-9']) {

@@ -26,11 +26,11 @@ interface LzopHeader {
  * Decodes one lzop file (RD_LZO: the kernel's lib/decompress_unlzo.c is the reference): the
  * header, then blocks of (u32 BE decoded size, u32 BE stored size, u32 checksum, data) up to a
  * zero size. What the kernel's parser takes, and no more: a version 0.94 or later header, an
- * LZO1X method, optional filter word, no extra field, and exactly one checksum per block, of the
- * decoded data (lzop's default adler32, or `--crc32`): the kernel reads every block as if that one
- * word were there, so `lzop -F` (no checksum) files are refused with that reason. Unlike the
- * kernel, the header and block checksums are verified. Each block is at most 256 KiB decoded, so
- * memory stays at one block.
+ * LZO1X method, no filter (the kernel skips the word but does not undo the filter), no extra
+ * field, and exactly one checksum per block, of the decoded data (lzop's default adler32, or
+ * `--crc32`): the kernel reads every block as if that one word were there, so `lzop -F` (no
+ * checksum) files are refused with that reason. Unlike the kernel, the header and block checksums
+ * are verified. Each block is at most 256 KiB decoded, so memory stays at one block.
  */
 export async function* unlzopStream(src: SequentialSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
   try {
@@ -144,7 +144,21 @@ async function readHeader(src: SequentialSource): Promise<LzopHeader> {
   const flagBytes = await need(src, 4, 'lzop flags');
   parts.push(flagBytes);
   const flags = be32(flagBytes, 0);
-  if (flags & F_H_FILTER) parts.push(await need(src, 4, 'lzop filter'));
+  if (flags & F_H_FILTER) {
+    const filterAt = src.position;
+    const filter = await need(src, 4, 'lzop filter');
+    parts.push(filter);
+    // The kernel skips the filter word and unpacks the filtered bytes: the cpio it sees is garbage.
+    if (be32(filter, 0) !== 0) {
+      throw new CodecFailure(
+        'corrupt',
+        filterAt,
+        'lzop filter',
+        'none (the kernel does not undo lzop --filter)',
+        String(be32(filter, 0)),
+      );
+    }
+  }
   const dataChecks = (flags & F_ADLER32_D ? 1 : 0) + (flags & F_CRC32_D ? 1 : 0);
   if (dataChecks !== 1 || flags & (F_ADLER32_C | F_CRC32_C) || flags & F_H_EXTRA_FIELD) {
     throw new CodecFailure(

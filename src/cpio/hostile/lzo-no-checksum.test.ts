@@ -1,6 +1,7 @@
 // Unusual archive: lzop files the kernel's unlzo cannot read. It reads every block as decoded
 // size, stored size, one checksum word, data: a file without that word (`lzop -F`) or with a
-// second one is misread at boot, so it is refused with that reason rather than listed.
+// second one is misread at boot, and a filtered file (`--filter`) is unpacked still filtered, so
+// each is refused with that reason rather than listed.
 import { describe, expect, it } from 'vitest';
 import { hasTool, runTool } from '../test-support/codec-tools.js';
 import { rawRecord, rawTrailer, readAll, readError } from '../test-support/records.js';
@@ -22,6 +23,14 @@ describe.skipIf(!hasTool('lzop'))('lzo files the kernel misreads', () => {
     lzo[flagsAt + 3]! |= 0x02; // F_ADLER32_C
     const err = await readError(lzo, { source: 'img' });
     expect(err.message).toContain('lzop flags: expected one checksum of the decoded data');
+  });
+
+  it('lzop --filter=1 (a delta filter the kernel does not undo) is refused naming the filter', async () => {
+    const err = await readError(runTool('lzop', ['-c', '--filter=1'], archive), { source: 'img' });
+    expect(err.code).toBe('CPIO_DECOMPRESS');
+    expect(err.message).toBe(
+      'img:0x15: segment 0 (lzo) at 0x0: lzop filter: expected none (the kernel does not undo lzop --filter), got 1',
+    );
   });
 
   it('positive twin: the default and --crc32 files read', async () => {

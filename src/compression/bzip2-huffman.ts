@@ -50,8 +50,8 @@ export class HuffmanTable {
       }
       code <<= 1;
     }
-    for (let len = 1, at = 0; len <= MAX_CODE_BITS; len++)
-      for (let s = 0; s < count; s++) if (lengths[s] === len) this.symbols[at++] = s;
+    for (let len = 1, i = 0; len <= MAX_CODE_BITS; len++)
+      for (let s = 0; s < count; s++) if (lengths[s] === len) this.symbols[i++] = s;
     this.maxLen = maxLen;
     this.fastBits = Math.min(FAST_BITS, maxLen);
     const fast = this.fast;

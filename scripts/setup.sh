@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(qemu-system-x86 busybox-static cpio libarchive-tools pigz musl-tools gcc libc6-dev libssl-dev zstd xz-utils lz4 bzip2 minisign pax-utils ca-certificates docker-registry apache2-utils curl make golang-go)
+PACKAGES=(qemu-system-x86 busybox-static cpio libarchive-tools pigz musl-tools gcc libc6-dev libssl-dev zstd xz-utils lz4 bzip2 lzop minisign pax-utils ca-certificates docker-registry apache2-utils curl make golang-go)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

@@ -90,6 +90,7 @@ export const COMPRESSIONS = {
     },
   },
   bzip2: {
+    // Read by our own decoder (bzip2-block.ts, src/cpio/bzip2-segment.ts); not written.
     magic: [0x42, 0x5a, 0x68],
     kernelOption: 'RD_BZIP2',
     extension: '.cpio.bz2',
@@ -102,6 +103,7 @@ export const COMPRESSIONS = {
     write: undefined,
   },
   lzo: {
+    // lzop files; read by our own lzop reader and LZO1X decoder (src/cpio/lzo-segment.ts); not written.
     magic: [0x89, 0x4c, 0x5a, 0x4f],
     kernelOption: 'RD_LZO',
     extension: '.cpio.lzo',

@@ -1,10 +1,15 @@
 import { COMPRESSION_NAMES, COMPRESSIONS, type Compression } from '../compression/index.js';
 
 /** Magic numbers the kernel's decompress_method() knows (lib/decompress.c), longest form. */
-const MAGICS: ReadonlyArray<readonly [Compression, readonly number[]]> = COMPRESSION_NAMES.flatMap((name) => {
-  const magic: readonly number[] | undefined = COMPRESSIONS[name].magic;
-  return magic ? [[name, magic] as const] : [];
-});
+const MAGICS: ReadonlyArray<readonly [MagicCompression, readonly number[]]> = COMPRESSION_NAMES.flatMap(
+  (name) => {
+    const magic: readonly number[] | undefined = COMPRESSIONS[name].magic;
+    return magic && name !== 'none' ? [[name, magic] as const] : [];
+  },
+);
+
+/** A compression recognised by its magic (every one but `none`). */
+export type MagicCompression = Exclude<Compression, 'none'>;
 
 /** "07070": the start of every cpio ASCII magic (newc 070701, crc 070702, odc 070707). */
 const CPIO_PREFIX = [0x30, 0x37, 0x30, 0x37, 0x30];
@@ -20,7 +25,7 @@ function startsWith(head: Uint8Array, magic: readonly number[]): boolean {
  *
  * @example detectCompression(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0])) // 'gzip'
  */
-export function detectCompression(head: Uint8Array): Compression | 'cpio' | 'unknown' {
+export function detectCompression(head: Uint8Array): MagicCompression | 'cpio' | 'unknown' {
   if (startsWith(head, CPIO_PREFIX)) return 'cpio';
   for (const [name, magic] of MAGICS) if (startsWith(head, magic)) return name;
   return 'unknown';

@@ -3,10 +3,12 @@ import { REFUSED_HEAD, refusedFormat } from '../compression/index.js';
 import { hexOffset } from '../errors/index.js';
 import { SequentialSource } from '../util/sequential-source.js';
 import { type ArchiveLimits, type InputState, readArchive } from './archive-reader.js';
+import { bunzip2Stream } from './bzip2-segment.js';
 import { detectCompression } from './detect-compression.js';
 import { cpioError, hexBytes, type StreamPlace } from './errors.js';
 import { gunzipMember } from './gzip-segment.js';
 import { unlz4Legacy } from './lz4-segment.js';
+import { unlzopStream } from './lzo-segment.js';
 import { PATH_MAX } from './newc-header.js';
 import type { SegmentDecoder } from './segment-decoder.js';
 import { SizeBudget } from './size-budget.js';
@@ -42,12 +44,15 @@ const GiB = 1024 * 1024 * 1024;
 const RATIO_FLOOR = 16 * 1024 * 1024;
 const EMPTY = new Uint8Array(0);
 
-const DECODERS: Partial<Record<Compression, SegmentDecoder>> = {
+/** A decoder for every compression the kernel's decompress_method() knows. */
+const DECODERS: Record<Exclude<Compression, 'none'>, SegmentDecoder> = {
   gzip: gunzipMember,
   zstd: unzstdFrame,
   xz: unxzStream,
   lzma: unlzmaStream,
   lz4: unlz4Legacy,
+  bzip2: bunzip2Stream,
+  lzo: unlzopStream,
 };
 
 /**
@@ -62,8 +67,7 @@ const DECODERS: Partial<Record<Compression, SegmentDecoder>> = {
  * that are no initramfs (CPIO_UNSUPPORTED_FORMAT: binary cpio, afio, LZ4 frame, .Z, lzip, tar, zip),
  * bad hex (CPIO_BAD_FIELD), truncation (CPIO_TRUNCATED), missing trailer (CPIO_NO_TRAILER), junk or
  * misalignment (CPIO_JUNK), bad 070702 sums (CPIO_BAD_CHECKSUM), names without NUL or too long
- * (CPIO_NAME_NO_NUL, CPIO_NAME_TOO_LONG), codecs without a decoder here
- * (CPIO_UNSUPPORTED_COMPRESSION), corrupt compressed data (CPIO_DECOMPRESS) and anything over the
+ * (CPIO_NAME_NO_NUL, CPIO_NAME_TOO_LONG), corrupt compressed data (CPIO_DECOMPRESS) and anything over the
  * limits (CPIO_LIMIT).
  *
  * @example
@@ -114,16 +118,6 @@ export async function* readEntries(
       };
       if (kind === 'unknown') throw unknownFormat(place, head);
       const decoder = DECODERS[kind];
-      if (decoder === undefined) {
-        throw cpioError(
-          'CPIO_UNSUPPORTED_COMPRESSION',
-          { ...place, compression: 'none' },
-          0,
-          'segment',
-          'gzip, zstd, xz or lz4 (legacy) compression',
-          `${kind} (not decoded by this tool; recompress with gzip, zstd or xz)`,
-        );
-      }
       const decoded = new SequentialSource(capped(decoder(src, place), src, place, maxRatio, state.budget));
       try {
         yield* readArchive({ src: decoded, place, kind: 'compressed', base: 0, state });

@@ -73,6 +73,10 @@ describe('kernel config checks', () => {
     expect(zstd.missing).toEqual(['RD_ZSTD']);
     expect(checkConfig(config, { compress: 'lz4' }).missing).toEqual(['RD_LZ4']);
     expect(checkConfig(new Map([...config, ['RD_LZ4', 'y']]), { compress: 'lz4' }).passed).toBe(true);
+    // Codecs we read but do not write still name their kernel option (Debian's COMPRESS=bzip2/lzop).
+    expect(checkConfig(config, { compress: 'bzip2' }).missing).toEqual(['RD_BZIP2']);
+    expect(checkConfig(config, { compress: 'lzo' }).missing).toEqual(['RD_LZO']);
+    expect(checkConfig(new Map([...config, ['RD_LZO', 'y']]), { compress: 'lzo' }).passed).toBe(true);
     const imageWithout = checkConfig(config, { compress: 'gzip', imageModules: ['virtio_pci'] });
     expect(imageWithout.missing).toEqual(['VIRTIO_NET']);
     expect(checkConfig(config, { compress: 'gzip', imageModules: ['virtio-net'] }).passed).toBe(true);

@@ -111,6 +111,36 @@ export class StreamedContent implements EntryContent {
   }
 }
 
+/**
+ * Data the reader found whole in the bytes it had buffered (small files): a view into a decoded
+ * chunk, handed out without a stream. Like {@link StreamedContent} it reads once; {@link bytes} copies,
+ * so keeping the result never keeps the chunk.
+ */
+export class BufferedContent implements EntryContent {
+  readonly #data: Uint8Array;
+  #started = false;
+
+  constructor(data: Uint8Array) {
+    this.#data = data;
+  }
+
+  get size(): number {
+    return this.#data.length;
+  }
+
+  async *chunks(): AsyncGenerator<Uint8Array> {
+    if (this.#started) throw new Error('entry content read twice or after the next entry');
+    this.#started = true;
+    if (this.#data.length > 0) yield this.#data;
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    if (this.#started) throw new Error('entry content read twice or after the next entry');
+    this.#started = true;
+    return this.#data.slice();
+  }
+}
+
 /** Adds the bytes to a running 32-bit sum (070702's check field). */
 export function addBytes(sum: number, bytes: Uint8Array): number {
   let s = sum;

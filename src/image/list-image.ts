@@ -123,8 +123,18 @@ const TYPE_CHAR: Record<EntryType, string> = {
 /** `ls -l` style mode string, with setuid/setgid/sticky shown as s/S and t/T. */
 export function modeString(type: EntryType, perm: number): string {
   // Every entry of a listing has one: built once per (type, perm), a few dozen distinct in an image.
-  const byPerm = (MODE_STRINGS[type] ??= []);
-  return (byPerm[perm & 0o7777] ??= buildModeString(type, perm & 0o7777));
+  const bits = perm & 0o7777;
+  let byPerm = MODE_STRINGS[type];
+  if (byPerm === undefined) {
+    byPerm = [];
+    MODE_STRINGS[type] = byPerm;
+  }
+  let known = byPerm[bits];
+  if (known === undefined) {
+    known = buildModeString(type, bits);
+    byPerm[bits] = known;
+  }
+  return known;
 }
 
 const MODE_STRINGS: Partial<Record<EntryType, string[]>> = {};

@@ -17,6 +17,11 @@ export interface EntryContent {
   chunks(): AsyncIterable<Uint8Array>;
   /** The whole data in one buffer (size is capped by the reader's maxEntrySize). */
   bytes(): Promise<Uint8Array>;
+  /**
+   * The whole data when it is already in memory (small files the reader found buffered), so a
+   * consumer can take it without a promise: a view, copy it to keep it. Undefined when it streams.
+   */
+  readonly inMemory?: Uint8Array;
 }
 
 /** Errors the content reports; made by the reader, which knows the place. */
@@ -32,6 +37,7 @@ const EMPTY = new Uint8Array(0);
 /** An entry without data (directories, devices, symlinks whose target the reader already took). */
 export const NO_CONTENT: EntryContent = {
   size: 0,
+  inMemory: EMPTY,
   async *chunks() {},
   bytes: async () => EMPTY,
 };
@@ -128,6 +134,10 @@ export class BufferedContent implements EntryContent {
     return this.#data.length;
   }
 
+  get inMemory(): Uint8Array {
+    return this.#data;
+  }
+
   async *chunks(): AsyncGenerator<Uint8Array> {
     if (this.#started) throw new Error('entry content read twice or after the next entry');
     this.#started = true;
@@ -152,6 +162,7 @@ export function addBytes(sum: number, bytes: Uint8Array): number {
 export function bufferContent(data: Uint8Array): EntryContent {
   return {
     size: data.length,
+    inMemory: data,
     async *chunks() {
       if (data.length > 0) yield data;
     },

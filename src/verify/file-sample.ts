@@ -136,89 +136,123 @@ function merge(input: Range[], size: number): Range[] {
 /**
  * Reads a file's data from the stream and keeps what the checks need: the whole file when small or
  * a config file (`keepWhole`), the ELF ranges of an ELF file, else its first bytes. Never holds
- * more than one decoded chunk of what it drops.
+ * more than one decoded chunk of what it drops. Data the reader already holds whole
+ * ({@link EntryContent.inMemory}) is sampled without a promise.
  */
-export async function captureSample(content: EntryContent, keepWhole: boolean): Promise<FileSample> {
+export function captureSample(content: EntryContent, keepWhole: boolean): FileSample | Promise<FileSample> {
+  const { size } = content;
+  const whole = content.inMemory;
+  if (whole !== undefined) {
+    if (size === 0) return EMPTY_SAMPLE;
+    if (size <= SMALL_MAX || (keepWhole && size <= CONFIG_MAX)) return wholeSample(whole.slice());
+    const sampler = new Sampler(size);
+    sampler.push(whole);
+    return sampler.finish();
+  }
+  return captureStreamed(content, keepWhole);
+}
+
+async function captureStreamed(content: EntryContent, keepWhole: boolean): Promise<FileSample> {
   const { size } = content;
   if (size === 0) {
     for await (const _ of content.chunks());
     return EMPTY_SAMPLE;
   }
   if (size <= SMALL_MAX || (keepWhole && size <= CONFIG_MAX)) return wholeSample(await content.bytes());
-  const headParts: Uint8Array[] = [];
-  let headLength = 0;
+  const sampler = new Sampler(size);
+  for await (const chunk of content.chunks()) sampler.push(chunk);
+  return sampler.finish();
+}
+
+/** Keeps the head and the wanted ELF ranges of a file's chunks as they pass, in order. */
+class Sampler {
+  readonly #size: number;
+  readonly #headParts: Uint8Array[] = [];
+  #headLength = 0;
   // Assume ELF until the first 4 bytes say otherwise.
-  let headMax = ELF_HEAD;
-  let identified = false;
-  let ranges: Range[] | undefined;
-  const kept: { start: number; bytes: Uint8Array[] }[] = [];
-  let at = 0;
-  for await (const chunk of content.chunks()) {
-    const chunkStart = at;
-    at += chunk.length;
-    if (headLength < headMax) {
-      const take = chunk.subarray(0, headMax - headLength);
+  #headMax = ELF_HEAD;
+  #identified = false;
+  #ranges: Range[] | undefined;
+  readonly #kept: { start: number; bytes: Uint8Array[] }[] = [];
+  #at = 0;
+
+  constructor(size: number) {
+    this.#size = size;
+  }
+
+  push(chunk: Uint8Array): void {
+    const chunkStart = this.#at;
+    this.#at += chunk.length;
+    const headParts = this.#headParts;
+    if (this.#headLength < this.#headMax) {
+      const take = chunk.subarray(0, this.#headMax - this.#headLength);
       headParts.push(take.slice());
-      headLength += take.length;
-      if (!identified && headLength >= 4) {
-        identified = true;
-        if (!isElfHead(headParts)) headMax = HEAD_MAX;
+      this.#headLength += take.length;
+      if (!this.#identified && this.#headLength >= 4) {
+        this.#identified = true;
+        if (!isElfHead(headParts)) this.#headMax = HEAD_MAX;
       }
-      if (headMax === HEAD_MAX && headLength > HEAD_MAX) {
+      if (this.#headMax === HEAD_MAX && this.#headLength > HEAD_MAX) {
         // Not ELF: the first bytes (a #! line) are all any check reads.
         const head = Buffer.concat(headParts).subarray(0, HEAD_MAX);
         headParts.length = 0;
         headParts.push(head);
-        headLength = head.length;
+        this.#headLength = head.length;
       }
     }
-    if (headLength >= headMax && ranges === undefined) {
-      ranges = headMax === ELF_HEAD ? merge(elfRanges(Buffer.concat(headParts), size), size) : [];
-      for (const r of ranges) kept.push({ start: r.start, bytes: [] });
+    if (this.#headLength >= this.#headMax && this.#ranges === undefined) {
+      this.#ranges =
+        this.#headMax === ELF_HEAD ? merge(elfRanges(Buffer.concat(headParts), this.#size), this.#size) : [];
+      for (const r of this.#ranges) this.#kept.push({ start: r.start, bytes: [] });
     }
-    if (ranges === undefined) continue;
+    const ranges = this.#ranges;
+    if (ranges === undefined) return;
     // Keep the parts of this chunk that fall in a wanted range beyond the head.
     for (let i = 0; i < ranges.length; i++) {
       const r = ranges[i]!;
-      const from = Math.max(r.start, chunkStart, headLength);
-      const to = Math.min(r.end, at);
+      const from = Math.max(r.start, chunkStart, this.#headLength);
+      const to = Math.min(r.end, this.#at);
       if (from >= to) continue;
-      const target = kept[i]!;
+      const target = this.#kept[i]!;
       if (target.bytes.length === 0) target.start = from;
       target.bytes.push(chunk.slice(from - chunkStart, to - chunkStart));
     }
   }
-  const head = Buffer.concat(headParts);
-  const pieces = kept
-    .filter((k) => k.bytes.length > 0)
-    .map((k) => ({ start: k.start, bytes: Buffer.concat(k.bytes) as Uint8Array }));
-  pieces.unshift({ start: 0, bytes: head });
-  return {
-    size,
-    head,
-    read(offset, length) {
-      const end = Math.min(size, offset + length);
-      if (offset >= end) return EMPTY;
-      for (const p of pieces) {
-        if (offset >= p.start && end <= p.start + p.bytes.length) {
-          return p.bytes.subarray(offset - p.start, end - p.start);
+
+  finish(): FileSample {
+    const size = this.#size;
+    const head = Buffer.concat(this.#headParts);
+    const pieces = this.#kept
+      .filter((k) => k.bytes.length > 0)
+      .map((k) => ({ start: k.start, bytes: Buffer.concat(k.bytes) as Uint8Array }));
+    pieces.unshift({ start: 0, bytes: head });
+    return {
+      size,
+      head,
+      read(offset, length) {
+        const end = Math.min(size, offset + length);
+        if (offset >= end) return EMPTY;
+        for (const p of pieces) {
+          if (offset >= p.start && end <= p.start + p.bytes.length) {
+            return p.bytes.subarray(offset - p.start, end - p.start);
+          }
         }
-      }
-      // A read across the end of one kept piece into the next one that follows it without a gap
-      // (the head and the first kept range): joined.
-      const parts: Uint8Array[] = [];
-      let at = offset;
-      for (const p of pieces) {
-        if (at >= end) break;
-        if (at < p.start || at >= p.start + p.bytes.length) continue;
-        const to = Math.min(end, p.start + p.bytes.length);
-        parts.push(p.bytes.subarray(at - p.start, to - p.start));
-        at = to;
-      }
-      if (at >= end) return Buffer.concat(parts);
-      throw new NotKeptError(offset, length);
-    },
-  };
+        // A read across the end of one kept piece into the next one that follows it without a gap
+        // (the head and the first kept range): joined.
+        const parts: Uint8Array[] = [];
+        let at = offset;
+        for (const p of pieces) {
+          if (at >= end) break;
+          if (at < p.start || at >= p.start + p.bytes.length) continue;
+          const to = Math.min(end, p.start + p.bytes.length);
+          parts.push(p.bytes.subarray(at - p.start, to - p.start));
+          at = to;
+        }
+        if (at >= end) return Buffer.concat(parts);
+        throw new NotKeptError(offset, length);
+      },
+    };
+  }
 }
 
 function isElfHead(parts: readonly Uint8Array[]): boolean {

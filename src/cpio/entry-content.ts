@@ -1,3 +1,4 @@
+import { ownCopy } from '../util/own-copy.js';
 import type { SequentialSource } from '../util/sequential-source.js';
 import { pad4 } from './newc-header.js';
 
@@ -12,7 +13,7 @@ export interface EntryContent {
   readonly size: number;
   /**
    * The data as chunks, in order. Each chunk is a view into a decoded buffer: copy it
-   * (`chunk.slice()`) to keep it past the next one.
+   * (`new Uint8Array(chunk)`, not `Buffer#slice`, which is a view too) to keep it past the next one.
    */
   chunks(): AsyncIterable<Uint8Array>;
   /** The whole data in one buffer (size is capped by the reader's maxEntrySize). */
@@ -78,7 +79,8 @@ export class StreamedContent implements EntryContent {
     // Gathered, not preallocated: memory grows with the bytes that exist, never with a lying size.
     const parts: Uint8Array[] = [];
     for await (const chunk of this.chunks()) parts.push(chunk);
-    return parts.length === 1 ? parts[0]!.slice() : Buffer.concat(parts);
+    // One chunk is a view into a decoded buffer: copied, or keeping it would keep the whole chunk.
+    return parts.length === 1 ? ownCopy(parts[0]!) : Buffer.concat(parts);
   }
 
   /**
@@ -147,7 +149,7 @@ export class BufferedContent implements EntryContent {
   async bytes(): Promise<Uint8Array> {
     if (this.#started) throw new Error('entry content read twice or after the next entry');
     this.#started = true;
-    return this.#data.slice();
+    return ownCopy(this.#data);
   }
 }
 

@@ -4,7 +4,9 @@
  * captured while the data streams past, so memory does not grow with file sizes.
  */
 import type { EntryContent } from '../cpio/index.js';
-import { ElfError } from '../elf/index.js';
+import { ElfError, identifySource, loadSegmentProblem, readElfVersionsSource } from '../elf/index.js';
+import { ownCopy } from '../util/own-copy.js';
+import { pagedSource, type RandomAccessSource } from '../util/random-access-source.js';
 
 /** Random access to the kept bytes of one file; `size` is the file's real size. */
 export interface FileSample {
@@ -144,7 +146,7 @@ export function captureSample(content: EntryContent, keepWhole: boolean): FileSa
   const whole = content.inMemory;
   if (whole !== undefined) {
     if (size === 0) return EMPTY_SAMPLE;
-    if (size <= SMALL_MAX || (keepWhole && size <= CONFIG_MAX)) return wholeSample(whole.slice());
+    if (size <= SMALL_MAX || (keepWhole && size <= CONFIG_MAX)) return wholeSample(ownCopy(whole));
     const sampler = new Sampler(size);
     sampler.push(whole);
     return sampler.finish();
@@ -186,7 +188,7 @@ class Sampler {
     const headParts = this.#headParts;
     if (this.#headLength < this.#headMax) {
       const take = chunk.subarray(0, this.#headMax - this.#headLength);
-      headParts.push(take.slice());
+      headParts.push(ownCopy(take));
       this.#headLength += take.length;
       if (!this.#identified && this.#headLength >= 4) {
         this.#identified = true;
@@ -194,7 +196,7 @@ class Sampler {
       }
       if (this.#headMax === HEAD_MAX && this.#headLength > HEAD_MAX) {
         // Not ELF: the first bytes (a #! line) are all any check reads.
-        const head = Buffer.concat(headParts).subarray(0, HEAD_MAX);
+        const head = ownCopy(Buffer.concat(headParts).subarray(0, HEAD_MAX));
         headParts.length = 0;
         headParts.push(head);
         this.#headLength = head.length;
@@ -215,7 +217,7 @@ class Sampler {
       if (from >= to) continue;
       const target = this.#kept[i]!;
       if (target.bytes.length === 0) target.start = from;
-      target.bytes.push(chunk.slice(from - chunkStart, to - chunkStart));
+      target.bytes.push(ownCopy(chunk.subarray(from - chunkStart, to - chunkStart)));
     }
   }
 
@@ -226,33 +228,106 @@ class Sampler {
       .filter((k) => k.bytes.length > 0)
       .map((k) => ({ start: k.start, bytes: Buffer.concat(k.bytes) as Uint8Array }));
     pieces.unshift({ start: 0, bytes: head });
-    return {
-      size,
-      head,
-      read(offset, length) {
-        const end = Math.min(size, offset + length);
-        if (offset >= end) return EMPTY;
-        for (const p of pieces) {
-          if (offset >= p.start && end <= p.start + p.bytes.length) {
-            return p.bytes.subarray(offset - p.start, end - p.start);
-          }
-        }
-        // A read across the end of one kept piece into the next one that follows it without a gap
-        // (the head and the first kept range): joined.
-        const parts: Uint8Array[] = [];
-        let at = offset;
-        for (const p of pieces) {
-          if (at >= end) break;
-          if (at < p.start || at >= p.start + p.bytes.length) continue;
-          const to = Math.min(end, p.start + p.bytes.length);
-          parts.push(p.bytes.subarray(at - p.start, to - p.start));
-          at = to;
-        }
-        if (at >= end) return Buffer.concat(parts);
-        throw new NotKeptError(offset, length);
-      },
-    };
+    const sample = piecesSample(size, head, pieces);
+    return this.#headMax === ELF_HEAD ? trimToReads(sample) : sample;
   }
+}
+
+/** Random access over kept pieces (the first one starts at 0 and is the head). */
+function piecesSample(
+  size: number,
+  head: Uint8Array,
+  pieces: { start: number; bytes: Uint8Array }[],
+): FileSample {
+  return {
+    size,
+    head,
+    read(offset, length) {
+      const end = Math.min(size, offset + length);
+      if (offset >= end) return EMPTY;
+      for (const p of pieces) {
+        if (offset >= p.start && end <= p.start + p.bytes.length) {
+          return p.bytes.subarray(offset - p.start, end - p.start);
+        }
+      }
+      // A read across the end of one kept piece into the next one that follows it without a gap
+      // (the head and the first kept range): joined.
+      const parts: Uint8Array[] = [];
+      let at = offset;
+      for (const p of pieces) {
+        if (at >= end) break;
+        if (at < p.start || at >= p.start + p.bytes.length) continue;
+        const to = Math.min(end, p.start + p.bytes.length);
+        parts.push(p.bytes.subarray(at - p.start, to - p.start));
+        at = to;
+      }
+      if (at >= end) return Buffer.concat(parts);
+      throw new NotKeptError(offset, length);
+    },
+  };
+}
+
+/** version-check.ts reads this much of an object's head in one piece (its HEAD_SIZE). */
+const VERSION_HEAD = 16 * 1024;
+
+/**
+ * An ELF sample cut down to the bytes the checks read: the readers the checks run over a file
+ * (identification and dynamic section, symbol versions, PT_LOAD bounds, through the same page
+ * cache they use) are run once here over everything kept, recording each range they touch, and only
+ * those pages (and the head up to PT_INTERP) stay. The segments kept while streaming (rodata, data)
+ * are dropped, so what an image costs is a few pages per ELF file, not its size. The checks read the
+ * same ranges again later and find them; a reader that fails here fails the same way there.
+ */
+function trimToReads(full: FileSample): FileSample {
+  const { size } = full;
+  const touched: [number, number][] = [];
+  const recorder: RandomAccessSource = {
+    size,
+    read(offset, length) {
+      const bytes = full.read(offset, length);
+      touched.push([offset, offset + bytes.length]);
+      return bytes;
+    },
+  };
+  const paged = () => pagedSource(size, (offset, length) => recorder.read(offset, length));
+  const quietly = (run: () => unknown) => {
+    try {
+      run();
+    } catch {
+      // The check meets the same error on the same reads.
+    }
+  };
+  quietly(() => identifySource(paged(), 'sample'));
+  quietly(() => {
+    const head = recorder.read(0, Math.min(size, VERSION_HEAD));
+    const rest = paged();
+    const src: RandomAccessSource = {
+      size,
+      read: (offset, length) =>
+        offset + length <= head.length ? head.subarray(offset, offset + length) : rest.read(offset, length),
+    };
+    readElfVersionsSource(src, 'sample');
+  });
+  quietly(() => loadSegmentProblem(recorder, 'sample'));
+  // The head: what elfInterpreter and the magic checks read from `data` (program headers, PT_INTERP).
+  const interpEnd = elfRanges(full.head, size)
+    .filter((r) => r.always)
+    .reduce((end, r) => Math.max(end, r.end), 0);
+  const headEnd = Math.min(
+    full.head.length,
+    Math.max(VERSION_HEAD, interpEnd <= full.head.length ? interpEnd : 0),
+  );
+  const ranges = merge(
+    touched.map(([start, end]) => ({ start, end })),
+    size,
+  ).filter((r) => r.end > headEnd);
+  const head = ownCopy(full.head.subarray(0, headEnd));
+  const pieces = [{ start: 0, bytes: head as Uint8Array }];
+  for (const r of ranges) {
+    const start = Math.max(r.start, headEnd);
+    pieces.push({ start, bytes: ownCopy(full.read(start, r.end - start)) });
+  }
+  return piecesSample(size, head, pieces);
 }
 
 function isElfHead(parts: readonly Uint8Array[]): boolean {

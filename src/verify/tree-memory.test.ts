@@ -17,7 +17,10 @@ const EMPTY = new Uint8Array(0);
 function* records(): Generator<CpioRecord> {
   const place = { segment: 0, archive: 0, compression: 'none' as const, segmentOffset: 0 };
   let offset = 0;
-  const at = (): RecordOrigin => ({ ...place, offset: (offset += 128) });
+  const at = (): RecordOrigin => {
+    offset += 128;
+    return { ...place, offset };
+  };
   for (let d = 0; d < COUNT / 1000; d++) {
     yield { info: newInfo(`d${d}`, 'directory', 0o755), data: EMPTY, origin: at() };
     for (let f = 0; f < 1000; f++)

@@ -168,7 +168,7 @@ function parseBuffered(stream: ArchiveStream, records: { count: number }, final:
   }
   src.skip(HEADER_SIZE);
   const nameBytes = src.takeBuffered(namePadded);
-  const name = nameOf(nameBytes.subarray(0, header.namesize), place, offset);
+  const name = nameOf(nameBytes, header.namesize, place, offset);
   const type = name === TRAILER_NAME ? undefined : typeOfMode(header.mode);
   if (type === undefined && name !== TRAILER_NAME) {
     throw cpioError(
@@ -322,9 +322,10 @@ function truncated(
  * is what comes before the first NUL (gen_init_cpio -a pads names with NULs to align data). The
  * bytes are kept exactly ({@link decodeName}).
  */
-function nameOf(raw: Uint8Array, place: StreamPlace, offset: number): string {
-  if (raw[raw.length - 1] !== 0) {
+function nameOf(padded: Uint8Array, namesize: number, place: StreamPlace, offset: number): string {
+  if (padded[namesize - 1] !== 0) {
     // The kernel calls this a "malformed archive" and stops.
+    const raw = padded.subarray(0, namesize);
     throw cpioError(
       'CPIO_NAME_NO_NUL',
       place,
@@ -334,7 +335,8 @@ function nameOf(raw: Uint8Array, place: StreamPlace, offset: number): string {
       quoteInput(raw.subarray(Math.max(0, raw.length - 16))),
     );
   }
-  return decodeName(raw.subarray(0, raw.indexOf(0)));
+  // The first NUL is at most the last byte (namesize - 1), so the padding after it is never searched.
+  return decodeName(padded.subarray(0, padded.indexOf(0)));
 }
 
 /**

@@ -96,14 +96,20 @@ export function parseHeader(bytes: Uint8Array, place: StreamPlace, offset: numbe
 
 /** Field `f` (0-based, file order) as a number; CPIO_BAD_FIELD on a non-hex digit. */
 function hexField(bytes: Uint8Array, f: number, place: StreamPlace, offset: number): number {
-  const start = 6 + f * 8;
-  let value = 0;
-  let bad = 0;
-  for (let i = start; i < start + 8; i++) {
-    const digit = HEX_VALUE[bytes[i]!]!;
-    bad |= digit;
-    value = value * 16 + digit;
-  }
+  const i = 6 + f * 8;
+  const start = i;
+  // Unrolled: 13 fields of 8 digits per record; a digit that is no hex digit makes `bad` negative.
+  const d0 = HEX_VALUE[bytes[i]!]!;
+  const d1 = HEX_VALUE[bytes[i + 1]!]!;
+  const d2 = HEX_VALUE[bytes[i + 2]!]!;
+  const d3 = HEX_VALUE[bytes[i + 3]!]!;
+  const d4 = HEX_VALUE[bytes[i + 4]!]!;
+  const d5 = HEX_VALUE[bytes[i + 5]!]!;
+  const d6 = HEX_VALUE[bytes[i + 6]!]!;
+  const d7 = HEX_VALUE[bytes[i + 7]!]!;
+  const bad = d0 | d1 | d2 | d3 | d4 | d5 | d6 | d7;
+  // The high half times 2^16 plus the low half: exact, and never past 2^32 - 1.
+  const value = ((d0 << 12) | (d1 << 8) | (d2 << 4) | d3) * 0x10000 + ((d4 << 12) | (d5 << 8) | (d6 << 4) | d7);
   if (bad < 0) {
     throw cpioError(
       'CPIO_BAD_FIELD',

@@ -2,7 +2,7 @@ import { hexOffset } from '../errors/index.js';
 import { decodeName } from '../util/byte-names.js';
 import { quoteInput } from '../util/quote-input.js';
 import type { SequentialSource } from '../util/sequential-source.js';
-import { type EntryContent, NO_CONTENT, StreamedContent } from './entry-content.js';
+import { addBytes, BufferedContent, NO_CONTENT, StreamedContent } from './entry-content.js';
 import { cpioError, type StreamPlace } from './errors.js';
 import {
   checkMagic,
@@ -15,6 +15,13 @@ import {
 } from './newc-header.js';
 import type { SizeBudget } from './size-budget.js';
 import type { ArchiveEntry, Info } from './types.js';
+
+const EMPTY = new Uint8Array(0);
+/**
+ * Most entries in one batch: enough to make the per-batch await negligible, few enough that a batch
+ * dies young (a large one outlives two scavenges and fills the old generation with garbage).
+ */
+const MAX_BATCH = 256;
 
 /** Limits one input is read under (see ReadOptions). */
 export interface ArchiveLimits {
@@ -49,137 +56,182 @@ export interface ArchiveStream {
   state: InputState;
 }
 
+/** What {@link parseBuffered} did: an entry, the end of an archive, or how many bytes it needs. */
+type Step =
+  | { kind: 'entry'; entry: ArchiveEntry; streamed?: StreamedContent; error?: Error }
+  | { kind: 'trailer'; offset: number; bodySize: number }
+  | { kind: 'need'; bytes: number };
+
 /**
- * Reads the entries of one cpio stream. Refuses every malformed header, name or data with a typed
- * error naming the offset; checks sizes against the limits before reading, so a lying size field
- * never causes a large allocation. File data is handed out lazily ({@link EntryContent}) and
- * skipped when the consumer does not read it.
+ * Reads the entries of one cpio stream, in batches: every record whose header, name (and symlink
+ * target, and file data when it is already buffered) sits in the bytes at hand is parsed without a
+ * promise, so 400,000 small records cost a few hundred batches, not 400,000 awaits. A batch may end
+ * with one entry whose data streams ({@link StreamedContent}): its data is read before the next batch
+ * is asked for, and skipped then if it was not. Refuses every malformed header, name or data with a
+ * typed error naming the offset, after handing out the entries before it; checks sizes against the
+ * limits before reading, so a lying size field never causes a large allocation.
  */
-export async function* readArchive(stream: ArchiveStream): AsyncGenerator<ArchiveEntry> {
+export async function* readArchive(stream: ArchiveStream): AsyncGenerator<ArchiveEntry[]> {
   const { src, place, kind, base, state } = stream;
-  let records = 0;
+  const records = { count: 0 };
+  let batch: ArchiveEntry[] = [];
   for (;;) {
-    const offset = src.position - base;
-    // Buffered bytes are taken without awaiting: a promise per field costs more than the parsing.
-    if (src.buffered < HEADER_SIZE && !(await src.ensure(HEADER_SIZE))) {
-      if (src.buffered === 0) {
-        const got = kind === 'plain' ? 'end of input' : 'end of the decompressed stream';
-        const expected = records === 0 ? 'a cpio header' : `a record named ${TRAILER_NAME}`;
-        throw cpioError('CPIO_NO_TRAILER', place, offset, 'header', expected, got);
-      }
-      if (src.buffered >= 6) checkMagic(src.peek(6), place, offset);
-      throw truncated(place, offset, kind, 'header', HEADER_SIZE, src.buffered);
+    let step: Step;
+    try {
+      step = parseBuffered(stream, records, false);
+    } catch (err) {
+      if (batch.length > 0) yield batch;
+      throw err;
     }
-    const header = parseHeader(src.peek(HEADER_SIZE), place, offset);
-    checkSizes(header, place, offset, state.limits);
-    const namePadded = pad4(HEADER_SIZE + header.namesize) - HEADER_SIZE;
-    if (kind === 'plain')
-      state.budget.charge(HEADER_SIZE + namePadded + pad4(header.filesize), place, offset);
-    src.skip(HEADER_SIZE);
-
-    const nameBytes =
-      src.buffered >= namePadded
-        ? src.takeBuffered(namePadded)
-        : await takeOrThrow(src, namePadded, header.namesize, place, offset, kind, 'name');
-    const name = nameOf(nameBytes.subarray(0, header.namesize), place, offset);
-    const type = name === TRAILER_NAME ? undefined : typeOfMode(header.mode);
-    if (type === undefined && name !== TRAILER_NAME) {
-      throw cpioError(
-        'CPIO_BAD_FIELD',
-        place,
-        offset + 14,
-        'mode',
-        'a file type in the S_IFMT bits',
-        `0o${header.mode.toString(8)}`,
-      );
-    }
-    if (type !== undefined && type !== 'file' && type !== 'symlink' && header.filesize !== 0) {
-      throw cpioError(
-        'CPIO_BAD_FIELD',
-        place,
-        offset + 54,
-        'filesize',
-        `0 for a ${type}`,
-        String(header.filesize),
-      );
-    }
-    records++;
-
-    if (type === undefined) {
-      // The trailer's body (normally empty) is skipped like any other.
-      await discard(src, header.filesize, place, offset, kind);
-      // A trailer ends one archive: the kernel forgets its hard-link table here (init/initramfs.c).
-      state.archives += 1;
-      if (kind === 'plain') return;
-      // Inside a compressed segment: NUL padding, then the end or another archive (the kernel's Reset state).
-      await src.skipZeros();
-      if (await src.atEnd()) return;
-      const next = src.position - base;
-      const byte = src.peek(1)[0];
-      if (byte !== 0x30) {
-        throw cpioError(
-          'CPIO_JUNK',
-          place,
-          next,
-          'after trailer',
-          'NUL padding, a cpio header or the end (kernel: "junk within compressed archive")',
-          quoteInput(src.peek(Math.min(8, src.buffered))),
-        );
-      }
-      if (next % 4 !== 0) {
-        throw cpioError(
-          'CPIO_JUNK',
-          place,
-          next,
-          'after trailer',
-          'a cpio header at a 4-byte aligned offset (kernel: "broken padding")',
-          `a header at ${hexOffset(next)}`,
-        );
-      }
-      records = 0;
+    if (step.kind === 'entry') {
+      batch.push(step.entry);
+      if (step.streamed === undefined && step.error === undefined && batch.length < MAX_BATCH) continue;
+      yield batch;
+      batch = [];
+      if (step.error !== undefined) throw step.error;
+      if (step.streamed !== undefined && !step.streamed.finishNow()) await step.streamed.finish();
       continue;
     }
-    const info = toInfo(header, name, type);
-    let content: EntryContent = NO_CONTENT;
-    let streamed: StreamedContent | undefined;
-    if (type === 'symlink') {
-      const body = await takeOrThrow(
-        src,
-        pad4(header.filesize),
-        header.filesize,
-        place,
-        offset,
-        kind,
-        'data',
-      );
-      info.linkTarget = linkTargetOf(body.subarray(0, header.filesize));
-    } else if (type === 'file') {
-      // The kernel checks the sum of regular file data only (do_copy); GNU cpio writes 0 for symlinks.
-      const check = header.magic === '070702' ? header.check : undefined;
-      streamed = new StreamedContent(
-        src,
-        header.filesize,
-        {
-          truncated: (got) => truncated(place, offset, kind, 'data', header.filesize, got),
-          badSum: (sum) => badSum(sum, header.check, place, offset),
-        },
-        check,
-      );
-      content = streamed;
+    // Anything else awaits: hand out what is parsed first (an error then comes after its entries).
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
     }
-    yield {
-      info,
-      content,
-      origin: {
-        segment: place.segment,
-        archive: state.archives,
-        compression: place.compression,
-        offset,
-        segmentOffset: place.segmentOffset,
-      },
-    };
-    if (streamed !== undefined && !streamed.finishNow()) await streamed.finish();
+    if (step.kind === 'need') {
+      if (!(await src.ensure(step.bytes))) parseBuffered(stream, records, true); // throws the truncation
+      continue;
+    }
+    // The trailer's body (normally empty) is skipped like any other.
+    await discard(src, step.bodySize, place, step.offset, kind);
+    // A trailer ends one archive: the kernel forgets its hard-link table here (init/initramfs.c).
+    state.archives += 1;
+    if (kind === 'plain') return;
+    // Inside a compressed segment: NUL padding, then the end or another archive (the kernel's Reset state).
+    await src.skipZeros();
+    if (await src.atEnd()) return;
+    const next = src.position - base;
+    const byte = src.peek(1)[0];
+    if (byte !== 0x30) {
+      throw cpioError(
+        'CPIO_JUNK',
+        place,
+        next,
+        'after trailer',
+        'NUL padding, a cpio header or the end (kernel: "junk within compressed archive")',
+        quoteInput(src.peek(Math.min(8, src.buffered))),
+      );
+    }
+    if (next % 4 !== 0) {
+      throw cpioError(
+        'CPIO_JUNK',
+        place,
+        next,
+        'after trailer',
+        'a cpio header at a 4-byte aligned offset (kernel: "broken padding")',
+        `a header at ${hexOffset(next)}`,
+      );
+    }
+    records.count = 0;
   }
+}
+
+/**
+ * Parses the next record from the buffered bytes without awaiting. Consumes nothing and says how many
+ * bytes it needs when they are not all buffered; with `final` (the stream ended before them) it
+ * throws the truncation error instead, after every check an earlier field fails.
+ */
+function parseBuffered(stream: ArchiveStream, records: { count: number }, final: boolean): Step {
+  const { src, place, kind, base, state } = stream;
+  const offset = src.position - base;
+  if (src.buffered < HEADER_SIZE) {
+    if (!final) return { kind: 'need', bytes: HEADER_SIZE };
+    if (src.buffered === 0) {
+      const got = kind === 'plain' ? 'end of input' : 'end of the decompressed stream';
+      const expected = records.count === 0 ? 'a cpio header' : `a record named ${TRAILER_NAME}`;
+      throw cpioError('CPIO_NO_TRAILER', place, offset, 'header', expected, got);
+    }
+    if (src.buffered >= 6) checkMagic(src.peek(6), place, offset);
+    throw truncated(place, offset, kind, 'header', HEADER_SIZE, src.buffered);
+  }
+  const header = parseHeader(src.peek(HEADER_SIZE), place, offset);
+  checkSizes(header, place, offset, state.limits);
+  const namePadded = pad4(HEADER_SIZE + header.namesize) - HEADER_SIZE;
+  const isSymlink = (header.mode & 0o170000) === 0o120000;
+  // A symlink's target is part of its record (bounded by maxNameSize, checked above).
+  const bodyPadded = isSymlink ? pad4(header.filesize) : 0;
+  const need = HEADER_SIZE + namePadded + bodyPadded;
+  if (src.buffered < need && !final) return { kind: 'need', bytes: need };
+  if (kind === 'plain') state.budget.charge(HEADER_SIZE + namePadded + pad4(header.filesize), place, offset);
+  if (src.buffered < HEADER_SIZE + namePadded) {
+    const got = Math.min(src.buffered - HEADER_SIZE, header.namesize);
+    throw truncated(place, offset, kind, 'name', header.namesize, got);
+  }
+  src.skip(HEADER_SIZE);
+  const nameBytes = src.takeBuffered(namePadded);
+  const name = nameOf(nameBytes, header.namesize, place, offset);
+  const type = name === TRAILER_NAME ? undefined : typeOfMode(header.mode);
+  if (type === undefined && name !== TRAILER_NAME) {
+    throw cpioError(
+      'CPIO_BAD_FIELD',
+      place,
+      offset + 14,
+      'mode',
+      'a file type in the S_IFMT bits',
+      `0o${header.mode.toString(8)}`,
+    );
+  }
+  if (type !== undefined && type !== 'file' && type !== 'symlink' && header.filesize !== 0) {
+    throw cpioError(
+      'CPIO_BAD_FIELD',
+      place,
+      offset + 54,
+      'filesize',
+      `0 for a ${type}`,
+      String(header.filesize),
+    );
+  }
+  records.count++;
+  if (type === undefined) return { kind: 'trailer', offset, bodySize: header.filesize };
+  const info = toInfo(header, name, type);
+  const origin = {
+    segment: place.segment,
+    archive: state.archives,
+    compression: place.compression,
+    offset,
+    segmentOffset: place.segmentOffset,
+  };
+  if (type === 'symlink') {
+    if (src.buffered < bodyPadded) {
+      throw truncated(place, offset, kind, 'data', header.filesize, Math.min(src.buffered, header.filesize));
+    }
+    info.linkTarget = linkTargetOf(src.takeBuffered(bodyPadded).subarray(0, header.filesize));
+    return { kind: 'entry', entry: { info, content: NO_CONTENT, origin } };
+  }
+  if (type !== 'file') return { kind: 'entry', entry: { info, content: NO_CONTENT, origin } };
+  // The kernel checks the sum of regular file data only (do_copy); GNU cpio writes 0 for symlinks.
+  const check = header.magic === '070702' ? header.check : undefined;
+  const dataPadded = pad4(header.filesize);
+  if (header.filesize === 0 || src.buffered >= dataPadded) {
+    // All of it is here (empty files, small files): no stream, and the sum is checked now.
+    const data = header.filesize === 0 ? EMPTY : src.takeBuffered(dataPadded).subarray(0, header.filesize);
+    const content = header.filesize === 0 ? NO_CONTENT : new BufferedContent(data);
+    const entry = { info, content, origin };
+    if (check !== undefined) {
+      const sum = addBytes(0, data);
+      if (sum !== check) return { kind: 'entry', entry, error: badSum(sum, check, place, offset) };
+    }
+    return { kind: 'entry', entry };
+  }
+  const streamed = new StreamedContent(
+    src,
+    header.filesize,
+    {
+      truncated: (got) => truncated(place, offset, kind, 'data', header.filesize, got),
+      badSum: (sum) => badSum(sum, header.check, place, offset),
+    },
+    check,
+  );
+  return { kind: 'entry', entry: { info, content: streamed, origin }, streamed };
 }
 
 function checkSizes(header: RawHeader, place: StreamPlace, offset: number, limits: ArchiveLimits): void {
@@ -226,21 +278,6 @@ function checkSizes(header: RawHeader, place: StreamPlace, offset: number, limit
   }
 }
 
-/** Takes `n` bytes (`want` of them meaningful, the rest padding) or throws naming `want`. */
-async function takeOrThrow(
-  src: SequentialSource,
-  n: number,
-  want: number,
-  place: StreamPlace,
-  offset: number,
-  kind: StreamKind,
-  field: string,
-): Promise<Uint8Array> {
-  const got = await src.take(n);
-  if (typeof got === 'number') throw truncated(place, offset, kind, field, want, Math.min(got, want));
-  return got;
-}
-
 /** Consumes `size` bytes and their padding without keeping them. */
 async function discard(
   src: SequentialSource,
@@ -285,9 +322,10 @@ function truncated(
  * is what comes before the first NUL (gen_init_cpio -a pads names with NULs to align data). The
  * bytes are kept exactly ({@link decodeName}).
  */
-function nameOf(raw: Uint8Array, place: StreamPlace, offset: number): string {
-  if (raw[raw.length - 1] !== 0) {
+function nameOf(padded: Uint8Array, namesize: number, place: StreamPlace, offset: number): string {
+  if (padded[namesize - 1] !== 0) {
     // The kernel calls this a "malformed archive" and stops.
+    const raw = padded.subarray(0, namesize);
     throw cpioError(
       'CPIO_NAME_NO_NUL',
       place,
@@ -297,7 +335,8 @@ function nameOf(raw: Uint8Array, place: StreamPlace, offset: number): string {
       quoteInput(raw.subarray(Math.max(0, raw.length - 16))),
     );
   }
-  return decodeName(raw.subarray(0, raw.indexOf(0)));
+  // The first NUL is at most the last byte (namesize - 1), so the padding after it is never searched.
+  return decodeName(padded.subarray(0, padded.indexOf(0)));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ownCopy } from '../util/own-copy.js';
 import type { SequentialSource } from '../util/sequential-source.js';
 import { pad4 } from './newc-header.js';
 
@@ -12,11 +13,16 @@ export interface EntryContent {
   readonly size: number;
   /**
    * The data as chunks, in order. Each chunk is a view into a decoded buffer: copy it
-   * (`chunk.slice()`) to keep it past the next one.
+   * (`new Uint8Array(chunk)`, not `Buffer#slice`, which is a view too) to keep it past the next one.
    */
   chunks(): AsyncIterable<Uint8Array>;
   /** The whole data in one buffer (size is capped by the reader's maxEntrySize). */
   bytes(): Promise<Uint8Array>;
+  /**
+   * The whole data when it is already in memory (small files the reader found buffered), so a
+   * consumer can take it without a promise: a view, copy it to keep it. Undefined when it streams.
+   */
+  readonly inMemory?: Uint8Array;
 }
 
 /** Errors the content reports; made by the reader, which knows the place. */
@@ -32,6 +38,7 @@ const EMPTY = new Uint8Array(0);
 /** An entry without data (directories, devices, symlinks whose target the reader already took). */
 export const NO_CONTENT: EntryContent = {
   size: 0,
+  inMemory: EMPTY,
   async *chunks() {},
   bytes: async () => EMPTY,
 };
@@ -72,7 +79,8 @@ export class StreamedContent implements EntryContent {
     // Gathered, not preallocated: memory grows with the bytes that exist, never with a lying size.
     const parts: Uint8Array[] = [];
     for await (const chunk of this.chunks()) parts.push(chunk);
-    return parts.length === 1 ? parts[0]!.slice() : Buffer.concat(parts);
+    // One chunk is a view into a decoded buffer: copied, or keeping it would keep the whole chunk.
+    return parts.length === 1 ? ownCopy(parts[0]!) : Buffer.concat(parts);
   }
 
   /**
@@ -111,6 +119,40 @@ export class StreamedContent implements EntryContent {
   }
 }
 
+/**
+ * Data the reader found whole in the bytes it had buffered (small files): a view into a decoded
+ * chunk, handed out without a stream. Like {@link StreamedContent} it reads once; {@link bytes} copies,
+ * so keeping the result never keeps the chunk.
+ */
+export class BufferedContent implements EntryContent {
+  readonly #data: Uint8Array;
+  #started = false;
+
+  constructor(data: Uint8Array) {
+    this.#data = data;
+  }
+
+  get size(): number {
+    return this.#data.length;
+  }
+
+  get inMemory(): Uint8Array {
+    return this.#data;
+  }
+
+  async *chunks(): AsyncGenerator<Uint8Array> {
+    if (this.#started) throw new Error('entry content read twice or after the next entry');
+    this.#started = true;
+    if (this.#data.length > 0) yield this.#data;
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    if (this.#started) throw new Error('entry content read twice or after the next entry');
+    this.#started = true;
+    return ownCopy(this.#data);
+  }
+}
+
 /** Adds the bytes to a running 32-bit sum (070702's check field). */
 export function addBytes(sum: number, bytes: Uint8Array): number {
   let s = sum;
@@ -122,6 +164,7 @@ export function addBytes(sum: number, bytes: Uint8Array): number {
 export function bufferContent(data: Uint8Array): EntryContent {
   return {
     size: data.length,
+    inMemory: data,
     async *chunks() {
       if (data.length > 0) yield data;
     },

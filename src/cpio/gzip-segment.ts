@@ -1,3 +1,4 @@
+import type { TransformOptions } from 'node:stream';
 import zlib from 'node:zlib';
 import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
@@ -9,7 +10,10 @@ const FNAME = 0x08;
 const FCOMMENT = 0x10;
 /** Longest FNAME/FCOMMENT we skip; real ones are file names. */
 const MAX_HEADER_STRING = 64 * 1024;
-const FEED_SIZE = 64 * 1024;
+const FEED_SIZE = 256 * 1024;
+/** Size of one inflated chunk, and how far inflation may run ahead of the reader. */
+const CHUNK_SIZE = 128 * 1024;
+const AHEAD = 1024 * 1024;
 
 /**
  * Decodes one gzip member (RFC 1952) and no more, the way the kernel's gunzip does: the header is
@@ -121,7 +125,14 @@ async function skipString(src: SequentialSource, place: StreamPlace, field: stri
  * readable buffer until the consumer asks, so a bomb cannot pile up in memory.
  */
 async function* inflateRaw(src: SequentialSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
-  const inflate = zlib.createInflateRaw({ chunkSize: 64 * 1024 });
+  // zlib inflates on the thread pool; a readable buffer of a few chunks lets it run ahead while the
+  // records of the previous chunk are parsed (with the default 16 KiB it waits for every read), and
+  // still bounds what a bomb can pile up.
+  const options: zlib.ZlibOptions & TransformOptions = {
+    chunkSize: CHUNK_SIZE,
+    readableHighWaterMark: AHEAD,
+  };
+  const inflate = zlib.createInflateRaw(options);
   const fed: Uint8Array[] = [];
   let fedBytes = 0;
   let trimmed = 0;

@@ -9,7 +9,7 @@ export { newInfo } from './new-info.js';
 export { TRAILER_NAME } from './newc-header.js';
 export { NewcWriter, type NewcWriterOptions } from './newc-writer.js';
 export { normalizeName } from './normalize-name.js';
-export { type ReadOptions, readEntries, readRecords } from './read-records.js';
+export { type ReadOptions, readEntries, readEntryBatches, readRecords } from './read-records.js';
 export { sortForArchive } from './sort-for-archive.js';
 export * from './types.js';
 export { XZ_HEADER_PREFIX, type XzStreamCheck, xzStreamCheck } from './xz-check.js';

@@ -73,27 +73,54 @@ export function checkMagic(bytes: Uint8Array, place: StreamPlace, offset: number
  * simple_strtoul would silently stop at such a digit, so we never guess.
  */
 export function parseHeader(bytes: Uint8Array, place: StreamPlace, offset: number): RawHeader {
-  const header = { magic: checkMagic(bytes, place, offset) } as RawHeader;
-  for (let f = 0; f < FIELD_NAMES.length; f++) {
-    const start = 6 + f * 8;
-    let value = 0;
-    for (let i = start; i < start + 8; i++) {
-      const digit = HEX_VALUE[bytes[i]!]!;
-      if (digit < 0) {
-        throw cpioError(
-          'CPIO_BAD_FIELD',
-          place,
-          offset + start,
-          FIELD_NAMES[f]!,
-          '8 hex digits',
-          quoteInput(bytes.subarray(start, start + 8)),
-        );
-      }
-      value = value * 16 + digit;
-    }
-    header[FIELD_NAMES[f]!] = value;
+  const magic = checkMagic(bytes, place, offset);
+  // One literal in field order (a fixed object shape), each field read straight from the bytes:
+  // this runs once per record (400,000 records: no strings, no keyed stores).
+  return {
+    magic,
+    ino: hexField(bytes, 0, place, offset),
+    mode: hexField(bytes, 1, place, offset),
+    uid: hexField(bytes, 2, place, offset),
+    gid: hexField(bytes, 3, place, offset),
+    nlink: hexField(bytes, 4, place, offset),
+    mtime: hexField(bytes, 5, place, offset),
+    filesize: hexField(bytes, 6, place, offset),
+    devmajor: hexField(bytes, 7, place, offset),
+    devminor: hexField(bytes, 8, place, offset),
+    rdevmajor: hexField(bytes, 9, place, offset),
+    rdevminor: hexField(bytes, 10, place, offset),
+    namesize: hexField(bytes, 11, place, offset),
+    check: hexField(bytes, 12, place, offset),
+  };
+}
+
+/** Field `f` (0-based, file order) as a number; CPIO_BAD_FIELD on a non-hex digit. */
+function hexField(bytes: Uint8Array, f: number, place: StreamPlace, offset: number): number {
+  const i = 6 + f * 8;
+  const start = i;
+  // Unrolled: 13 fields of 8 digits per record; a digit that is no hex digit makes `bad` negative.
+  const d0 = HEX_VALUE[bytes[i]!]!;
+  const d1 = HEX_VALUE[bytes[i + 1]!]!;
+  const d2 = HEX_VALUE[bytes[i + 2]!]!;
+  const d3 = HEX_VALUE[bytes[i + 3]!]!;
+  const d4 = HEX_VALUE[bytes[i + 4]!]!;
+  const d5 = HEX_VALUE[bytes[i + 5]!]!;
+  const d6 = HEX_VALUE[bytes[i + 6]!]!;
+  const d7 = HEX_VALUE[bytes[i + 7]!]!;
+  const bad = d0 | d1 | d2 | d3 | d4 | d5 | d6 | d7;
+  // The high half times 2^16 plus the low half: exact, and never past 2^32 - 1.
+  const value = ((d0 << 12) | (d1 << 8) | (d2 << 4) | d3) * 0x10000 + ((d4 << 12) | (d5 << 8) | (d6 << 4) | d7);
+  if (bad < 0) {
+    throw cpioError(
+      'CPIO_BAD_FIELD',
+      place,
+      offset + start,
+      FIELD_NAMES[f]!,
+      '8 hex digits',
+      quoteInput(bytes.subarray(start, start + 8)),
+    );
   }
-  return header;
+  return value;
 }
 
 /** Encodes a header: uppercase hex like GNU cpio and the kernel's gen_init_cpio (`%08X`). */
@@ -103,11 +130,12 @@ export function encodeHeader(header: RawHeader): Uint8Array {
   return Buffer.from(text, 'latin1');
 }
 
-const TYPE_BY_BITS = new Map<number, EntryType>(
-  (Object.entries(TYPE_BITS) as [EntryType, number][]).map(([type, bits]) => [bits, type]),
-);
+/** Entry types by the S_IFMT bits shifted down (mode >>> 12 & 0o17): an array index, not a hash. */
+const TYPE_BY_BITS: (EntryType | undefined)[] = new Array(16).fill(undefined);
+for (const [type, bits] of Object.entries(TYPE_BITS) as [EntryType, number][])
+  TYPE_BY_BITS[bits >>> 12] = type;
 
 /** The entry type of a mode, or undefined when its S_IFMT bits name no type. */
 export function typeOfMode(mode: number): EntryType | undefined {
-  return TYPE_BY_BITS.get(mode & 0o170000);
+  return TYPE_BY_BITS[(mode >>> 12) & 0o17];
 }

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { type ArchiveEntry, type EntryType, readEntries } from '../cpio/index.js';
+import { type ArchiveEntry, type EntryType, readEntryBatches } from '../cpio/index.js';
 import { escapeName } from '../util/byte-names.js';
 import { openInput } from '../util/open-input.js';
 
@@ -29,26 +29,62 @@ export interface ListedEntry {
  * Names are the reader's exact-byte strings (see util/byte-names; {@link formatLong} escapes them).
  * Rejects with the reader's InputError on a malformed or truncated image.
  */
-export async function* listImage(path: string): AsyncGenerator<ListedEntry> {
+export function listImage(path: string): AsyncIterableIterator<ListedEntry> {
+  return flatten(listImageBatches(path));
+}
+
+/**
+ * {@link listImage} in batches (the records the reader parsed from one buffered chunk): a consumer
+ * of 400,000 entries awaits a few hundred times instead of once per entry.
+ */
+export async function* listImageBatches(path: string): AsyncGenerator<ListedEntry[]> {
   // File data is never read, only skipped: listing a 1 GiB file costs one decoded chunk of memory.
   const firstOfGroup = new Map<string, string>();
   let archive = -1;
-  for await (const record of readEntries(openInput(path), { source: basename(path) })) {
-    const entry = toListed(record);
-    // Hard-link groups end at each trailer, as the kernel's link table does.
-    if (record.origin.archive !== archive) {
-      archive = record.origin.archive;
-      firstOfGroup.clear();
+  for await (const batch of readEntryBatches(openInput(path), { source: basename(path) })) {
+    const listed: ListedEntry[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const record = batch[i]!;
+      const entry = toListed(record);
+      // Hard-link groups end at each trailer, as the kernel's link table does.
+      if (record.origin.archive !== archive) {
+        archive = record.origin.archive;
+        firstOfGroup.clear();
+      }
+      const { info } = record;
+      if (info.nlink >= 2 && info.type !== 'directory') {
+        const key = `${info.devMajor}:${info.devMinor}:${info.ino}:${info.type}`;
+        const first = firstOfGroup.get(key);
+        if (first === undefined) firstOfGroup.set(key, info.name);
+        else entry.hardLinkTo = first;
+      }
+      listed[i] = entry;
     }
-    const { info } = record;
-    if (info.nlink >= 2 && info.type !== 'directory') {
-      const key = `${info.devMajor}:${info.devMinor}:${info.ino}:${info.type}`;
-      const first = firstOfGroup.get(key);
-      if (first === undefined) firstOfGroup.set(key, info.name);
-      else entry.hardLinkTo = first;
-    }
-    yield entry;
+    yield listed;
   }
+}
+
+/** One item per step over batches, without an async generator's promise chain per item. */
+function flatten<T>(batches: AsyncGenerator<T[]>): AsyncIterableIterator<T> {
+  let batch: T[] = [];
+  let i = 0;
+  const iterator: AsyncIterableIterator<T> = {
+    async next(): Promise<IteratorResult<T>> {
+      while (i >= batch.length) {
+        const step = await batches.next();
+        if (step.done) return { done: true, value: undefined };
+        batch = step.value;
+        i = 0;
+      }
+      return { done: false, value: batch[i++]! };
+    },
+    async return(): Promise<IteratorResult<T>> {
+      await batches.return(undefined);
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 function toListed(record: ArchiveEntry): ListedEntry {
@@ -86,6 +122,24 @@ const TYPE_CHAR: Record<EntryType, string> = {
 
 /** `ls -l` style mode string, with setuid/setgid/sticky shown as s/S and t/T. */
 export function modeString(type: EntryType, perm: number): string {
+  // Every entry of a listing has one: built once per (type, perm), a few dozen distinct in an image.
+  const bits = perm & 0o7777;
+  let byPerm = MODE_STRINGS[type];
+  if (byPerm === undefined) {
+    byPerm = [];
+    MODE_STRINGS[type] = byPerm;
+  }
+  let known = byPerm[bits];
+  if (known === undefined) {
+    known = buildModeString(type, bits);
+    byPerm[bits] = known;
+  }
+  return known;
+}
+
+const MODE_STRINGS: Partial<Record<EntryType, string[]>> = {};
+
+function buildModeString(type: EntryType, perm: number): string {
   const bit = (mask: number, ch: string) => (perm & mask ? ch : '-');
   const special = (exec: boolean, set: boolean, on: string) => {
     if (set) return exec ? on : on.toUpperCase();

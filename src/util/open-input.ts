@@ -8,5 +8,5 @@ import { statRegularFile } from './regular-file.js';
  */
 export function openInput(path: string): AsyncIterable<Uint8Array> {
   statRegularFile(path);
-  return createReadStream(fsPath(path), { highWaterMark: 1 << 20 });
+  return createReadStream(fsPath(path), { highWaterMark: 1 << 16 });
 }

@@ -15,17 +15,20 @@ import type { CheckFailure } from './types.js';
 import type { UnpackRecord } from './unpack.js';
 
 /**
- * Passes `records` through unchanged, noting in `starts` the file offset of every xz segment a
- * record came from (keyed by segment index).
+ * Passes batches of records through unchanged, noting the file offset of every xz and zstd segment a
+ * record came from (keyed by segment index): the file-level checks below read their headers.
  */
-export async function* noteXzSegments<R extends UnpackRecord>(
-  records: AsyncIterable<R>,
-  starts: Map<number, number>,
-): AsyncGenerator<R> {
-  for await (const record of records) {
-    const { compression, segment, segmentOffset } = record.origin;
-    if (compression === 'xz' && !starts.has(segment)) starts.set(segment, segmentOffset);
-    yield record;
+export async function* noteCompressedSegments<R extends UnpackRecord>(
+  batches: AsyncIterable<readonly R[]>,
+  starts: { xz: Map<number, number>; zstd: Map<number, number> },
+): AsyncGenerator<readonly R[]> {
+  for await (const batch of batches) {
+    for (const { origin } of batch) {
+      const { compression, segment, segmentOffset } = origin;
+      if (compression === 'xz' && !starts.xz.has(segment)) starts.xz.set(segment, segmentOffset);
+      if (compression === 'zstd' && !starts.zstd.has(segment)) starts.zstd.set(segment, segmentOffset);
+    }
+    yield batch;
   }
 }
 
@@ -66,20 +69,6 @@ export async function xzCheckFailures(
     await file.close();
   }
   return { failures, checked: starts.size };
-}
-
-/**
- * Passes `records` through unchanged, noting in `starts` the file offset of every zstd segment.
- */
-export async function* noteZstdSegments<R extends UnpackRecord>(
-  records: AsyncIterable<R>,
-  starts: Map<number, number>,
-): AsyncGenerator<R> {
-  for await (const record of records) {
-    const { compression, segment, segmentOffset } = record.origin;
-    if (compression === 'zstd' && !starts.has(segment)) starts.set(segment, segmentOffset);
-    yield record;
-  }
 }
 
 /**

@@ -67,6 +67,34 @@ describe('captureSample', () => {
     },
   );
 
+  it.skipIf(hostElves.length === 0).each(hostElves)(
+    '%s: keeps the pages the checks read, not its segments (a few dozen pages at most)',
+    async (path) => {
+      const bytes = fs.readFileSync(path);
+      const sample = await captureSample(streamed(bytes, 65536), false);
+      let kept = 0;
+      for (let at = 0; at < bytes.length; at += 4096) {
+        try {
+          sample.read(at, 1);
+          kept += 1;
+        } catch (err) {
+          if (!(err instanceof NotKeptError)) throw err;
+        }
+      }
+      // The 16 KiB head (4 pages), the dynamic section, its string and version tables.
+      expect(kept).toBeLessThanOrEqual(48);
+      expect(sample.head.buffer.byteLength).toBe(sample.head.length);
+    },
+  );
+
+  it('a small file read from a large chunk keeps a copy of its own, not the chunk', async () => {
+    const chunk = Buffer.alloc(1 << 20, 0x63);
+    const file = chunk.subarray(1000, 3000);
+    const sample = await captureSample({ ...streamed(file), inMemory: file }, false);
+    expect(sample.head.length).toBe(2000);
+    expect(sample.head.buffer.byteLength).toBe(2000);
+  });
+
   it('a 64 MiB file of text keeps its first 512 bytes and nothing else', async () => {
     const bytes = Buffer.alloc(64 * 1024 * 1024, 0x61);
     bytes.write('#!/bin/sh\n', 0);

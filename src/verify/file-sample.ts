@@ -4,7 +4,9 @@
  * captured while the data streams past, so memory does not grow with file sizes.
  */
 import type { EntryContent } from '../cpio/index.js';
-import { ElfError } from '../elf/index.js';
+import { ElfError, identifySource, loadSegmentProblem, readElfVersionsSource } from '../elf/index.js';
+import { ownCopy } from '../util/own-copy.js';
+import { pagedSource, type RandomAccessSource } from '../util/random-access-source.js';
 
 /** Random access to the kept bytes of one file; `size` is the file's real size. */
 export interface FileSample {
@@ -136,63 +138,107 @@ function merge(input: Range[], size: number): Range[] {
 /**
  * Reads a file's data from the stream and keeps what the checks need: the whole file when small or
  * a config file (`keepWhole`), the ELF ranges of an ELF file, else its first bytes. Never holds
- * more than one decoded chunk of what it drops.
+ * more than one decoded chunk of what it drops. Data the reader already holds whole
+ * ({@link EntryContent.inMemory}) is sampled without a promise.
  */
-export async function captureSample(content: EntryContent, keepWhole: boolean): Promise<FileSample> {
+export function captureSample(content: EntryContent, keepWhole: boolean): FileSample | Promise<FileSample> {
+  const { size } = content;
+  const whole = content.inMemory;
+  if (whole !== undefined) {
+    if (size === 0) return EMPTY_SAMPLE;
+    if (size <= SMALL_MAX || (keepWhole && size <= CONFIG_MAX)) return wholeSample(ownCopy(whole));
+    const sampler = new Sampler(size);
+    sampler.push(whole);
+    return sampler.finish();
+  }
+  return captureStreamed(content, keepWhole);
+}
+
+async function captureStreamed(content: EntryContent, keepWhole: boolean): Promise<FileSample> {
   const { size } = content;
   if (size === 0) {
     for await (const _ of content.chunks());
     return EMPTY_SAMPLE;
   }
   if (size <= SMALL_MAX || (keepWhole && size <= CONFIG_MAX)) return wholeSample(await content.bytes());
-  const headParts: Uint8Array[] = [];
-  let headLength = 0;
+  const sampler = new Sampler(size);
+  for await (const chunk of content.chunks()) sampler.push(chunk);
+  return sampler.finish();
+}
+
+/** Keeps the head and the wanted ELF ranges of a file's chunks as they pass, in order. */
+class Sampler {
+  readonly #size: number;
+  readonly #headParts: Uint8Array[] = [];
+  #headLength = 0;
   // Assume ELF until the first 4 bytes say otherwise.
-  let headMax = ELF_HEAD;
-  let identified = false;
-  let ranges: Range[] | undefined;
-  const kept: { start: number; bytes: Uint8Array[] }[] = [];
-  let at = 0;
-  for await (const chunk of content.chunks()) {
-    const chunkStart = at;
-    at += chunk.length;
-    if (headLength < headMax) {
-      const take = chunk.subarray(0, headMax - headLength);
-      headParts.push(take.slice());
-      headLength += take.length;
-      if (!identified && headLength >= 4) {
-        identified = true;
-        if (!isElfHead(headParts)) headMax = HEAD_MAX;
+  #headMax = ELF_HEAD;
+  #identified = false;
+  #ranges: Range[] | undefined;
+  readonly #kept: { start: number; bytes: Uint8Array[] }[] = [];
+  #at = 0;
+
+  constructor(size: number) {
+    this.#size = size;
+  }
+
+  push(chunk: Uint8Array): void {
+    const chunkStart = this.#at;
+    this.#at += chunk.length;
+    const headParts = this.#headParts;
+    if (this.#headLength < this.#headMax) {
+      const take = chunk.subarray(0, this.#headMax - this.#headLength);
+      headParts.push(ownCopy(take));
+      this.#headLength += take.length;
+      if (!this.#identified && this.#headLength >= 4) {
+        this.#identified = true;
+        if (!isElfHead(headParts)) this.#headMax = HEAD_MAX;
       }
-      if (headMax === HEAD_MAX && headLength > HEAD_MAX) {
+      if (this.#headMax === HEAD_MAX && this.#headLength > HEAD_MAX) {
         // Not ELF: the first bytes (a #! line) are all any check reads.
-        const head = Buffer.concat(headParts).subarray(0, HEAD_MAX);
+        const head = ownCopy(Buffer.concat(headParts).subarray(0, HEAD_MAX));
         headParts.length = 0;
         headParts.push(head);
-        headLength = head.length;
+        this.#headLength = head.length;
       }
     }
-    if (headLength >= headMax && ranges === undefined) {
-      ranges = headMax === ELF_HEAD ? merge(elfRanges(Buffer.concat(headParts), size), size) : [];
-      for (const r of ranges) kept.push({ start: r.start, bytes: [] });
+    if (this.#headLength >= this.#headMax && this.#ranges === undefined) {
+      this.#ranges =
+        this.#headMax === ELF_HEAD ? merge(elfRanges(Buffer.concat(headParts), this.#size), this.#size) : [];
+      for (const r of this.#ranges) this.#kept.push({ start: r.start, bytes: [] });
     }
-    if (ranges === undefined) continue;
+    const ranges = this.#ranges;
+    if (ranges === undefined) return;
     // Keep the parts of this chunk that fall in a wanted range beyond the head.
     for (let i = 0; i < ranges.length; i++) {
       const r = ranges[i]!;
-      const from = Math.max(r.start, chunkStart, headLength);
-      const to = Math.min(r.end, at);
+      const from = Math.max(r.start, chunkStart, this.#headLength);
+      const to = Math.min(r.end, this.#at);
       if (from >= to) continue;
-      const target = kept[i]!;
+      const target = this.#kept[i]!;
       if (target.bytes.length === 0) target.start = from;
-      target.bytes.push(chunk.slice(from - chunkStart, to - chunkStart));
+      target.bytes.push(ownCopy(chunk.subarray(from - chunkStart, to - chunkStart)));
     }
   }
-  const head = Buffer.concat(headParts);
-  const pieces = kept
-    .filter((k) => k.bytes.length > 0)
-    .map((k) => ({ start: k.start, bytes: Buffer.concat(k.bytes) as Uint8Array }));
-  pieces.unshift({ start: 0, bytes: head });
+
+  finish(): FileSample {
+    const size = this.#size;
+    const head = Buffer.concat(this.#headParts);
+    const pieces = this.#kept
+      .filter((k) => k.bytes.length > 0)
+      .map((k) => ({ start: k.start, bytes: Buffer.concat(k.bytes) as Uint8Array }));
+    pieces.unshift({ start: 0, bytes: head });
+    const sample = piecesSample(size, head, pieces);
+    return this.#headMax === ELF_HEAD ? trimToReads(sample) : sample;
+  }
+}
+
+/** Random access over kept pieces (the first one starts at 0 and is the head). */
+function piecesSample(
+  size: number,
+  head: Uint8Array,
+  pieces: { start: number; bytes: Uint8Array }[],
+): FileSample {
   return {
     size,
     head,
@@ -219,6 +265,69 @@ export async function captureSample(content: EntryContent, keepWhole: boolean): 
       throw new NotKeptError(offset, length);
     },
   };
+}
+
+/** version-check.ts reads this much of an object's head in one piece (its HEAD_SIZE). */
+const VERSION_HEAD = 16 * 1024;
+
+/**
+ * An ELF sample cut down to the bytes the checks read: the readers the checks run over a file
+ * (identification and dynamic section, symbol versions, PT_LOAD bounds, through the same page
+ * cache they use) are run once here over everything kept, recording each range they touch, and only
+ * those pages (and the head up to PT_INTERP) stay. The segments kept while streaming (rodata, data)
+ * are dropped, so what an image costs is a few pages per ELF file, not its size. The checks read the
+ * same ranges again later and find them; a reader that fails here fails the same way there.
+ */
+function trimToReads(full: FileSample): FileSample {
+  const { size } = full;
+  const touched: [number, number][] = [];
+  const recorder: RandomAccessSource = {
+    size,
+    read(offset, length) {
+      const bytes = full.read(offset, length);
+      touched.push([offset, offset + bytes.length]);
+      return bytes;
+    },
+  };
+  const paged = () => pagedSource(size, (offset, length) => recorder.read(offset, length));
+  const quietly = (run: () => unknown) => {
+    try {
+      run();
+    } catch {
+      // The check meets the same error on the same reads.
+    }
+  };
+  quietly(() => identifySource(paged(), 'sample'));
+  quietly(() => {
+    const head = recorder.read(0, Math.min(size, VERSION_HEAD));
+    const rest = paged();
+    const src: RandomAccessSource = {
+      size,
+      read: (offset, length) =>
+        offset + length <= head.length ? head.subarray(offset, offset + length) : rest.read(offset, length),
+    };
+    readElfVersionsSource(src, 'sample');
+  });
+  quietly(() => loadSegmentProblem(recorder, 'sample'));
+  // The head: what elfInterpreter and the magic checks read from `data` (program headers, PT_INTERP).
+  const interpEnd = elfRanges(full.head, size)
+    .filter((r) => r.always)
+    .reduce((end, r) => Math.max(end, r.end), 0);
+  const headEnd = Math.min(
+    full.head.length,
+    Math.max(VERSION_HEAD, interpEnd <= full.head.length ? interpEnd : 0),
+  );
+  const ranges = merge(
+    touched.map(([start, end]) => ({ start, end })),
+    size,
+  ).filter((r) => r.end > headEnd);
+  const head = ownCopy(full.head.subarray(0, headEnd));
+  const pieces = [{ start: 0, bytes: head as Uint8Array }];
+  for (const r of ranges) {
+    const start = Math.max(r.start, headEnd);
+    pieces.push({ start, bytes: ownCopy(full.read(start, r.end - start)) });
+  }
+  return piecesSample(size, head, pieces);
 }
 
 function isElfHead(parts: readonly Uint8Array[]): boolean {

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
-import { readEntries } from '../cpio/index.js';
+import { readEntryBatches } from '../cpio/index.js';
 import type { DepsResult } from '../deps/index.js';
 import { openInput } from '../util/open-input.js';
 import { imageDeps } from './image-deps.js';
-import { unpackLikeKernel } from './unpack.js';
+import { unpackBatchesLikeKernel } from './unpack.js';
 
 /**
  * The loader closure of every ELF file in an image file, resolved inside the image as it will be
@@ -15,5 +15,6 @@ import { unpackLikeKernel } from './unpack.js';
  * for (const b of result.binaries) if (!b.ok) console.log(b.path);
  */
 export async function imageDepsOf(path: string): Promise<DepsResult> {
-  return imageDeps(await unpackLikeKernel(readEntries(openInput(path), { source: basename(path) })));
+  const batches = readEntryBatches(openInput(path), { source: basename(path) });
+  return imageDeps(await unpackBatchesLikeKernel(batches));
 }

@@ -1,5 +1,6 @@
-import { checkVersions, type DepsResult, type MemoryEntry, memoryFs, resolveDeps } from '../deps/index.js';
+import { checkVersions, type DepsResult, resolveDeps } from '../deps/index.js';
 import { hasElfMagic } from '../elf/index.js';
+import { treeFs } from './tree-fs.js';
 import type { ImageTree } from './types.js';
 
 /**
@@ -9,20 +10,10 @@ import type { ImageTree } from './types.js';
  * (`versionProblems`). Nothing on the build host is consulted.
  */
 export function imageDeps(tree: ImageTree): DepsResult {
-  const entries = new Map<string, MemoryEntry>();
   const elves: string[] = [];
   for (const node of tree.nodes.values()) {
-    if (node.type === 'file') {
-      entries.set(node.path, { type: 'file', source: node.content, mode: node.perm });
-      if (hasElfMagic(node.data)) elves.push(node.path);
-    } else if (node.type === 'symlink') {
-      entries.set(node.path, { type: 'symlink', target: node.linkTarget ?? '', mode: node.perm });
-    } else if (node.type === 'directory') {
-      entries.set(node.path, { type: 'directory', mode: node.perm });
-    } else {
-      entries.set(node.path, { type: 'other', mode: node.perm });
-    }
+    if (node.type === 'file' && hasElfMagic(node.data)) elves.push(node.path);
   }
-  const fs = memoryFs(entries);
+  const fs = treeFs(tree);
   return checkVersions(resolveDeps(elves.sort(), fs), fs);
 }

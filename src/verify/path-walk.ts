@@ -32,7 +32,14 @@ export type WalkResult =
 
 /** Splits a name into its components, dropping empty ones (`a//b/` is `a`, `b`). */
 export function splitName(name: string): string[] {
-  return name.split('/').filter((c) => c !== '');
+  const parts = name.split('/');
+  // The usual record name (`usr/lib/x`: no empty component) needs no filtering.
+  const plain =
+    name !== '' &&
+    name.charCodeAt(0) !== 0x2f &&
+    name.charCodeAt(name.length - 1) !== 0x2f &&
+    !name.includes('//');
+  return plain ? parts : parts.filter((c) => c !== '');
 }
 
 /** Joins a real directory path and one component. */

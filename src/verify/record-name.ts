@@ -38,6 +38,9 @@ export function locateName(lookup: Lookup, name: string, cache?: ParentCache): W
   return { ok: true, path: joinPath(dir, final), itself: false, trailingSlash, escaped };
 }
 
+/** A `.` or `..` component anywhere in a name. */
+const DOT_COMPONENT = /(?:^|\/)\.\.?(?:\/|$)/;
+
 /**
  * Notes about the form of a record name: a `./` or `/` prefix (harmless to the kernel, refused by
  * our writer), a `..` climbing above the root, `.`/`..` components, a trailing slash.
@@ -52,7 +55,7 @@ export function nameNotes(name: string, where: Where): [UnpackNoteKind, string][
   }
   if (where.escaped) {
     notes.push(['unsafe-name', `"${name}" climbs above the root; the kernel resolves it at /`]);
-  } else if (splitName(name.replace(/^(\.?\/)+/, '')).some((c) => c === '.' || c === '..')) {
+  } else if (DOT_COMPONENT.test(name.replace(/^(\.?\/)+/, ''))) {
     notes.push(['unsafe-name', `"${name}" is not normalised (it has "." or ".." components)`]);
   } else if (where.ok && where.trailingSlash) {
     notes.push(['unsafe-name', `"${name}" ends with "/"`]);

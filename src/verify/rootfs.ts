@@ -16,16 +16,93 @@ export interface Inode {
   gid: number;
   rdevMajor: number;
   rdevMinor: number;
-  linkTarget?: string;
+  linkTarget: string | undefined;
   /** What the verifier kept of the content (files only). */
   sample: FileSample;
 }
 
-/** One name in a directory: which inode, and which record last acted on this path. */
-export interface Dirent {
+/** Where a record's segment lives: shared by every record of one archive (only the offset differs). */
+type Place = Omit<RecordOrigin, 'offset'>;
+
+let lastPlace: Place | undefined;
+
+/** The place of an origin, reusing the previous one while records come from the same archive. */
+function placeOf(origin: RecordOrigin): Place {
+  const last = lastPlace;
+  if (
+    last !== undefined &&
+    last.segment === origin.segment &&
+    last.archive === origin.archive &&
+    last.compression === origin.compression &&
+    last.segmentOffset === origin.segmentOffset
+  ) {
+    return last;
+  }
+  const { segment, archive, compression, segmentOffset } = origin;
+  lastPlace = { segment, archive, compression, segmentOffset };
+  return lastPlace;
+}
+
+/**
+ * One name in a directory: which inode, and which record last acted on this path. Kept small (an
+ * image may hold 400,000 of them): the origin as a shared place plus an offset, the record's name
+ * only when it is not the path without its leading `/`.
+ */
+export class Dirent {
+  readonly path: string;
   inode: Inode;
-  origin: RecordOrigin;
-  rawName: string;
+  #place: Place;
+  #offset: number;
+  #raw: string | undefined;
+
+  constructor(path: string, inode: Inode, origin: RecordOrigin, rawName: string) {
+    this.path = path;
+    this.inode = inode;
+    this.#place = placeOf(origin);
+    this.#offset = origin.offset;
+    this.#raw = this.#rawToKeep(rawName);
+  }
+
+  /** The last record that acted on this path (a fresh object each time). */
+  get origin(): RecordOrigin {
+    const p = this.#place;
+    return {
+      segment: p.segment,
+      archive: p.archive,
+      compression: p.compression,
+      offset: this.#offset,
+      segmentOffset: p.segmentOffset,
+    };
+  }
+
+  set origin(origin: RecordOrigin) {
+    this.#place = placeOf(origin);
+    this.#offset = origin.offset;
+  }
+
+  /** Whether the kernel itself made this entry (built-in initramfs, rootfs), not the image. */
+  get builtin(): boolean {
+    return this.#place.segment < 0;
+  }
+
+  /** The segment of the last record that acted on this path. */
+  get segment(): number {
+    return this.#place.segment;
+  }
+
+  /** The record's name as stored. */
+  get rawName(): string {
+    return this.#raw ?? this.path.slice(1);
+  }
+
+  set rawName(name: string) {
+    this.#raw = this.#rawToKeep(name);
+  }
+
+  #rawToKeep(name: string): string | undefined {
+    const p = this.path;
+    return p.length === name.length + 1 && p.endsWith(name) ? undefined : name;
+  }
 }
 
 /** Origin of what exists before any archive: the root directory itself. */
@@ -36,8 +113,6 @@ export const ROOT_ORIGIN: RecordOrigin = {
   offset: 0,
   segmentOffset: 0,
 };
-
-const EMPTY = new Uint8Array(0);
 
 /** A directory tree keyed by real absolute paths, with `/` present from the start. */
 export class Rootfs {
@@ -50,17 +125,13 @@ export class Rootfs {
   constructor() {
     // rootfs (tmpfs) is mounted before any unpacking; its root is 01777 (measured: stat -c %a / in a
     // Debian 6.1 guest printed 1777).
-    this.entries.set('/', {
-      inode: this.newInode('directory', 0o1777, 0, 0),
-      origin: ROOT_ORIGIN,
-      rawName: '/',
-    });
+    this.entries.set('/', new Dirent('/', this.newInode('directory', 0o1777, 0, 0), ROOT_ORIGIN, '/'));
   }
 
   /** What is at a real path, for {@link walkPath}. */
   readonly lookup: Lookup = (path) => {
     const e = this.entries.get(path);
-    return e ? { type: e.inode.type, linkTarget: e.inode.linkTarget } : undefined;
+    return e ? e.inode : undefined;
   };
 
   get(path: string): Dirent | undefined {
@@ -74,14 +145,26 @@ export class Rootfs {
 
   /** Makes a fresh inode; content starts empty. */
   newInode(type: EntryType, perm: number, uid: number, gid: number): Inode {
-    return { id: this.nextId++, type, perm, uid, gid, rdevMajor: 0, rdevMinor: 0, sample: EMPTY_SAMPLE };
+    return {
+      id: this.nextId++,
+      type,
+      perm,
+      uid,
+      gid,
+      rdevMajor: 0,
+      rdevMinor: 0,
+      linkTarget: undefined,
+      sample: EMPTY_SAMPLE,
+    };
   }
 
   /** Adds a name; the caller has checked that the parent is a directory and the name is free. */
-  add(path: string, dirent: Dirent): void {
+  add(path: string, inode: Inode, origin: RecordOrigin, rawName: string): Dirent {
+    const dirent = new Dirent(path, inode, origin, rawName);
     this.entries.set(path, dirent);
     const parent = parentPath(path);
     this.childCounts.set(parent, this.childCount(parent) + 1);
+    return dirent;
   }
 
   /** Removes a name (unlink, or rmdir of an empty directory). */
@@ -92,35 +175,94 @@ export class Rootfs {
     this.childCounts.set(parent, this.childCount(parent) - 1);
   }
 
-  /** The tree as {@link ImageNode}s, sorted by path. */
-  toNodes(): Map<string, ImageNode> {
-    const nodes = new Map<string, ImageNode>();
-    for (const path of [...this.entries.keys()].sort()) {
-      const { inode, origin, rawName } = this.entries.get(path) as Dirent;
-      const size =
-        inode.type === 'file'
-          ? inode.sample.size
-          : inode.type === 'symlink'
-            ? Buffer.byteLength(inode.linkTarget ?? '')
-            : 0;
-      const node: ImageNode = {
-        path,
-        type: inode.type,
-        perm: inode.type === 'symlink' ? 0o777 : inode.perm,
-        uid: inode.uid,
-        gid: inode.gid,
-        size,
-        rdevMajor: inode.rdevMajor,
-        rdevMinor: inode.rdevMinor,
-        data: inode.type === 'file' ? inode.sample.head : EMPTY,
-        content: inode.type === 'file' ? inode.sample : EMPTY_SAMPLE,
-        origin,
-        rawName,
-        inode: inode.id,
-      };
-      if (inode.linkTarget !== undefined) node.linkTarget = inode.linkTarget;
-      nodes.set(path, node);
+  /**
+   * The tree as {@link ImageNode}s, in path order: a view over the entries (no copy), each node
+   * made when it is asked for. Add nothing after taking it.
+   */
+  toNodes(): ReadonlyMap<string, ImageNode> {
+    return new TreeNodes(this.entries);
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function toNode(dirent: Dirent): ImageNode {
+  const { inode } = dirent;
+  const isFile = inode.type === 'file';
+  const node: ImageNode = {
+    path: dirent.path,
+    type: inode.type,
+    perm: inode.type === 'symlink' ? 0o777 : inode.perm,
+    uid: inode.uid,
+    gid: inode.gid,
+    size: isFile
+      ? inode.sample.size
+      : inode.type === 'symlink'
+        ? Buffer.byteLength(inode.linkTarget ?? '')
+        : 0,
+    rdevMajor: inode.rdevMajor,
+    rdevMinor: inode.rdevMinor,
+    data: isFile ? inode.sample.head : EMPTY,
+    content: isFile ? inode.sample : EMPTY_SAMPLE,
+    origin: dirent.origin,
+    rawName: dirent.rawName,
+    inode: inode.id,
+  };
+  if (inode.linkTarget !== undefined) node.linkTarget = inode.linkTarget;
+  return node;
+}
+
+/**
+ * A read-only Map of the unpacked tree, sorted by path, whose nodes are made on demand from the
+ * rootfs's entries: the tree is held once, in its compact form, however many checks walk it.
+ */
+class TreeNodes implements ReadonlyMap<string, ImageNode> {
+  readonly #entries: ReadonlyMap<string, Dirent>;
+  #sorted: Dirent[] | undefined;
+
+  constructor(entries: ReadonlyMap<string, Dirent>) {
+    this.#entries = entries;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(path: string): ImageNode | undefined {
+    const dirent = this.#entries.get(path);
+    return dirent === undefined ? undefined : toNode(dirent);
+  }
+
+  has(path: string): boolean {
+    return this.#entries.has(path);
+  }
+
+  /** Entries sorted by path (UTF-16 code units, as the copied Map once was), sorted once. */
+  #inOrder(): Dirent[] {
+    if (this.#sorted === undefined) {
+      this.#sorted = [...this.#entries.values()];
+      this.#sorted.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
-    return nodes;
+    return this.#sorted;
+  }
+
+  *keys(): MapIterator<string> {
+    for (const dirent of this.#inOrder()) yield dirent.path;
+  }
+
+  *values(): MapIterator<ImageNode> {
+    for (const dirent of this.#inOrder()) yield toNode(dirent);
+  }
+
+  *entries(): MapIterator<[string, ImageNode]> {
+    for (const dirent of this.#inOrder()) yield [dirent.path, toNode(dirent)];
+  }
+
+  [Symbol.iterator](): MapIterator<[string, ImageNode]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: ImageNode, key: string, map: ReadonlyMap<string, ImageNode>) => void): void {
+    for (const [path, node] of this.entries()) callback(node, path, this);
   }
 }

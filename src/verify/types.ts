@@ -68,7 +68,7 @@ export interface UnpackNote {
 /** The in-memory result of {@link unpackLikeKernel}. */
 export interface ImageTree {
   /** Every path of rootfs, `/` included, keyed by {@link ImageNode.path}. */
-  nodes: Map<string, ImageNode>;
+  nodes: ReadonlyMap<string, ImageNode>;
   notes: UnpackNote[];
   /** Number of distinct archive segments the records came from. */
   segments: number;

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readEntries } from '../cpio/index.js';
+import { readEntryBatches } from '../cpio/index.js';
 import { CheckError } from '../errors/index.js';
 import { SIGNATURE_SUFFIX, verifySignature } from '../security/index.js';
 import { openInput } from '../util/open-input.js';
-import { noteXzSegments, noteZstdSegments, xzCheckFailures, zstdWindowFailures } from './compression.js';
+import { noteCompressedSegments, xzCheckFailures, zstdWindowFailures } from './compression.js';
 import type { CheckFailure, VerifyOptions, VerifyReport } from './types.js';
-import { verifyRecords } from './verify.js';
+import { unpackBatchesLikeKernel } from './unpack.js';
+import { checkContract } from './verify.js';
 
 /** Options of {@link verifyImage}: the record checks' options plus file-level ones. */
 export interface VerifyImageOptions extends VerifyOptions {
@@ -31,16 +32,13 @@ export interface VerifyImageOptions extends VerifyOptions {
  */
 export async function verifyImage(path: string, options: VerifyImageOptions = {}): Promise<VerifyReport> {
   const source = options.source ?? basename(path);
-  const xzStarts = new Map<number, number>();
-  // Entries stream: each file's data is read only as far as the checks need it (see file-sample.ts).
-  const zstdStarts = new Map<number, number>();
-  const records = noteZstdSegments(
-    noteXzSegments(readEntries(openInput(path), { source }), xzStarts),
-    zstdStarts,
-  );
-  const contract = await verifyRecords(records, options);
-  const xz = await xzCheckFailures(path, source, xzStarts);
-  const zstd = await zstdWindowFailures(path, source, zstdStarts);
+  const starts = { xz: new Map<number, number>(), zstd: new Map<number, number>() };
+  // Entries stream in batches: each file's data is read only as far as the checks need it (see
+  // file-sample.ts), and small records cost no promise each.
+  const batches = noteCompressedSegments(readEntryBatches(openInput(path), { source }), starts);
+  const contract = checkContract(await unpackBatchesLikeKernel(batches), options);
+  const xz = await xzCheckFailures(path, source, starts.xz);
+  const zstd = await zstdWindowFailures(path, source, starts.zstd);
   const report = withFailures(withFailures(contract, xz.failures, xz.checked), zstd.failures, zstd.checked);
   if (options.publicKey === undefined) return report;
   const failure = await signatureFailure(path, options.publicKey);

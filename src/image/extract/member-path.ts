@@ -1,4 +1,4 @@
-import { decodeName, encodeName } from '../../util/byte-names.js';
+import { decodeName, encodeName, hasRawBytes } from '../../util/byte-names.js';
 import { NAME_MAX, PATH_MAX as PATH_MAX_WITH_NUL } from '../../util/path-limits.js';
 import { stripRoot } from '../../util/strip-root.js';
 import type { ExtractRecord } from './context.js';
@@ -7,7 +7,12 @@ import { entryError } from './errors.js';
 /** PATH_MAX less the NUL: longest path (or symlink body) a syscall accepts, in bytes. */
 export const PATH_MAX = PATH_MAX_WITH_NUL - 1;
 
-const byteLength = (name: string): number => encodeName(name).length;
+/** Bytes of `name` on disk; a string of n UTF-16 units never has more than 3n bytes (escaped bytes are 1). */
+const byteLength = (name: string): number =>
+  hasRawBytes(name) ? encodeName(name).length : Buffer.byteLength(name, 'utf8');
+
+/** Whether `name` may exceed `limit` bytes (cheap: most names are far shorter than limit / 3 units). */
+const mayExceed = (name: string, limit: number): boolean => name.length * 3 > limit;
 
 /** A member name made safe to join under the destination. */
 export interface MemberParts {
@@ -33,8 +38,9 @@ export interface MemberParts {
 export function memberParts(record: ExtractRecord, maxDepth: number): MemberParts {
   const { name } = record.info;
   if (name.includes('\0')) throw entryError('PATH_INVALID', record, 'expected a name without NUL, got a NUL');
-  if (byteLength(name) > PATH_MAX) {
-    throw entryError('EXTRACT_LIMIT', record, `name: expected <= ${PATH_MAX} bytes, got ${byteLength(name)}`);
+  const nameBytes = mayExceed(name, PATH_MAX) ? byteLength(name) : 0;
+  if (nameBytes > PATH_MAX) {
+    throw entryError('EXTRACT_LIMIT', record, `name: expected <= ${PATH_MAX} bytes, got ${nameBytes}`);
   }
   const [strippedRoot, rest] = stripRoot(name);
   const parts = rest.split('/').filter((part) => part !== '' && part !== '.');
@@ -48,7 +54,7 @@ export function memberParts(record: ExtractRecord, maxDepth: number): MemberPart
       `depth: expected <= ${maxDepth} components, got ${parts.length}`,
     );
   }
-  const long = parts.find((part) => byteLength(part) > NAME_MAX);
+  const long = parts.find((part) => mayExceed(part, NAME_MAX) && byteLength(part) > NAME_MAX);
   if (long !== undefined) {
     throw entryError(
       'EXTRACT_LIMIT',

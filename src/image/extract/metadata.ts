@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { EntryType } from '../../cpio/index.js';
 import type { ExtractRecord } from './context.js';
-import type { DirCache } from './dir-cache.js';
-import { fsPath, inodeKey, inspectParents, joinParts, lstatKey } from './walk.js';
+import { type DirHandles, StaleDirectory } from './dir-handles.js';
+import { inodeKey, inspectParents, lstatKey } from './walk.js';
 
 /** Metadata to apply to one created inode once everything is written. */
 interface Pending {
@@ -53,7 +53,7 @@ export class MetadataLedger {
   }
 
   /** Applies everything: non-directories first, then directories deepest first. */
-  apply(root: string, options: MetadataOptions, known?: DirCache): void {
+  apply(handles: DirHandles, options: MetadataOptions): void {
     const entries = [...this.#pending.entries()];
     const depth = (pending: Pending): number => pending.paths[0]?.length ?? 0;
     const others = entries.filter(([, pending]) => pending.type !== 'directory');
@@ -62,7 +62,7 @@ export class MetadataLedger {
       .sort(([, a], [, b]) => depth(b) - depth(a));
     for (const [key, pending] of [...others, ...dirs]) {
       for (const parts of [...pending.paths].reverse()) {
-        if (applyOne(root, parts, key, pending, options, known)) break;
+        if (applyOne(handles, parts, key, pending, options)) break;
       }
     }
   }
@@ -70,15 +70,25 @@ export class MetadataLedger {
 
 /** Applies `pending` through one of its names; `false` if that name no longer holds inode `key`. */
 function applyOne(
-  root: string,
+  handles: DirHandles,
   parts: string[],
   key: string,
   pending: Pending,
   options: MetadataOptions,
-  dirs: DirCache | undefined,
 ): boolean {
-  if (!inspectParents(root, parts, dirs).ok) return false;
-  const full = joinParts(root, parts);
+  try {
+    const parents = inspectParents(handles, parts);
+    if (!parents.ok) return false;
+    return applyAt(handles.at(parents.dir, parts[parts.length - 1] as string), key, pending, options);
+  } catch (error) {
+    // A directory replaced behind our back: this name no longer holds what we made.
+    if (error instanceof StaleDirectory) return false;
+    throw error;
+  }
+}
+
+/** Applies `pending` to `path` (a name inside a real directory); `false` if it no longer holds inode `key`. */
+function applyAt(path: Buffer, key: string, pending: Pending, options: MetadataOptions): boolean {
   // Strip setuid/setgid unless asked; keep the sticky bit (`/tmp` is 1777).
   const mode = pending.perm & (options.preserveSpecialBits ? 0o7777 : 0o1777);
   if (pending.type === 'file' || pending.type === 'directory') {
@@ -87,7 +97,7 @@ function applyOne(
     let fd: number;
     try {
       fd = fs.openSync(
-        fsPath(full),
+        path,
         fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK | directory,
       );
     } catch (error) {
@@ -106,11 +116,11 @@ function applyOne(
     return true;
   }
   // Symlinks and special files are never opened (opening a device can have effects).
-  const found = lstatKey(full);
+  const found = lstatKey(path);
   if (found === null || found.key !== key) return false;
-  if (options.preserveOwners) fs.lchownSync(fsPath(full), pending.uid, pending.gid);
+  if (options.preserveOwners) fs.lchownSync(path, pending.uid, pending.gid);
   // Linux has no lchmod and a symlink's mode is meaningless; the special file was just checked by lstat.
-  if (pending.type !== 'symlink') fs.chmodSync(fsPath(full), mode);
-  fs.lutimesSync(fsPath(full), pending.mtime, pending.mtime);
+  if (pending.type !== 'symlink') fs.chmodSync(path, mode);
+  fs.lutimesSync(path, pending.mtime, pending.mtime);
   return true;
 }

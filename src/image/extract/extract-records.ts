@@ -124,8 +124,12 @@ function failed(
   const cause = named(fsError(err, dir, 'cannot extract'), source);
   if (prepared.staging !== undefined) {
     ctx.dirs.close();
-    abandonRoot(prepared);
-    return cause;
+    const left = abandonRoot(prepared);
+    if (left === undefined || !(cause instanceof InputError)) return cause;
+    return new InputError(cause.code, `${cause.message} (the partial tree could not be removed: ${left})`, {
+      ...cause.data,
+      left,
+    });
   }
   try {
     ctx.ledger.apply(ctx.dirs, metadata);

@@ -11,6 +11,9 @@ export const PATH_MAX = PATH_MAX_WITH_NUL - 1;
 const byteLength = (name: string): number =>
   hasRawBytes(name) ? encodeName(name).length : Buffer.byteLength(name, 'utf8');
 
+/** An empty, `.` or `..` component (a leading, doubled or trailing `/` makes an empty one). */
+const UNCLEAN = /\/\/|^\/|(^|\/)\.{1,2}(\/|$)|\/$/;
+
 /** Whether `name` may exceed `limit` bytes (cheap: most names are far shorter than limit / 3 units). */
 const mayExceed = (name: string, limit: number): boolean => name.length * 3 > limit;
 
@@ -43,7 +46,12 @@ export function memberParts(record: ExtractRecord, maxDepth: number): MemberPart
     throw entryError('EXTRACT_LIMIT', record, `name: expected <= ${PATH_MAX} bytes, got ${nameBytes}`);
   }
   const [strippedRoot, rest] = stripRoot(name);
-  const parts = rest.split('/').filter((part) => part !== '' && part !== '.');
+  // A name with no empty, `.` or `..` component (the usual one) is split once, filtered by nothing.
+  const parts = UNCLEAN.test(rest)
+    ? rest.split('/').filter((part) => part !== '' && part !== '.')
+    : rest === ''
+      ? []
+      : rest.split('/');
   if (parts.includes('..')) {
     throw entryError('PATH_ESCAPE', record, 'expected a path inside the root, got a ".." component');
   }
@@ -54,7 +62,10 @@ export function memberParts(record: ExtractRecord, maxDepth: number): MemberPart
       `depth: expected <= ${maxDepth} components, got ${parts.length}`,
     );
   }
-  const long = parts.find((part) => mayExceed(part, NAME_MAX) && byteLength(part) > NAME_MAX);
+  // No component can exceed NAME_MAX in a name shorter than NAME_MAX / 3 units.
+  const long = mayExceed(rest, NAME_MAX)
+    ? parts.find((part) => mayExceed(part, NAME_MAX) && byteLength(part) > NAME_MAX)
+    : undefined;
   if (long !== undefined) {
     throw entryError(
       'EXTRACT_LIMIT',

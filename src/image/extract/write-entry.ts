@@ -54,7 +54,7 @@ export function writeDirectory(ctx: ExtractContext, placed: Placed): void {
   if (!kept) fs.mkdirSync(ctx.dirs.at(placed.dir, placed.name), { mode: 0o700 });
   const { stats } = createdKey(ctx, placed);
   ctx.dirs.add(placed.dir, placed.name, stats);
-  ctx.ledger.created(stats, placed.record, placed.parts);
+  ctx.ledger.created(stats, placed.record, placed);
   ctx.result.directories++;
 }
 
@@ -69,7 +69,7 @@ export async function writeFile(ctx: ExtractContext, placed: Placed): Promise<vo
   } finally {
     fs.closeSync(fd);
   }
-  ctx.ledger.created(stats, placed.record, placed.parts);
+  ctx.ledger.created(stats, placed.record, placed);
   ctx.result.files++;
 }
 
@@ -78,7 +78,7 @@ export function writeSymlink(ctx: ExtractContext, placed: Placed): void {
   const target = symlinkTarget(placed.record);
   clear(ctx, placed, false);
   fs.symlinkSync(encodeName(target), ctx.dirs.at(placed.dir, placed.name));
-  ctx.ledger.created(createdKey(ctx, placed).stats, placed.record, placed.parts);
+  ctx.ledger.created(createdKey(ctx, placed).stats, placed.record, placed);
   ctx.result.symlinks++;
 }
 
@@ -86,7 +86,7 @@ export function writeSymlink(ctx: ExtractContext, placed: Placed): void {
 export async function writeSpecial(ctx: ExtractContext, placed: Placed, type: SpecialType): Promise<void> {
   clear(ctx, placed, false);
   await makeNode(placed.full, type, placed.record.info.rdevMajor, placed.record.info.rdevMinor);
-  ctx.ledger.created(createdKey(ctx, placed).stats, placed.record, placed.parts);
+  ctx.ledger.created(createdKey(ctx, placed).stats, placed.record, placed);
   ctx.result.devices++;
 }
 
@@ -150,6 +150,6 @@ export async function writeHardlink(ctx: ExtractContext, placed: Placed, first: 
       fs.closeSync(fd);
     }
   }
-  ctx.ledger.linked(found.key, record, placed.parts);
+  ctx.ledger.linked(found.key, record, placed);
   ctx.result.hardlinks++;
 }

@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTool } from '../support/cli.js';
+import { repoRoot, runTool } from '../support/cli.js';
 
 const isRoot = process.getuid?.() === 0;
+const hasUnshare = ['/usr/bin/unshare', '/bin/unshare'].some((p) => fs.existsSync(p));
 let work: string;
 
 /** An archive GNU cpio writes from `tree` (newc, names in `find` order: parents first). */
@@ -40,6 +41,8 @@ afterAll(() => execFileSync('rm', ['-rf', work]));
 
 describe('rock-image extract: depth', () => {
   let image: string;
+  /** What `cpio -id` makes of the image. */
+  let gnu: string;
   beforeAll(() => {
     // 1,990 nested directories with a file in each, made and archived by the real tools (relative
     // paths: the deepest full path is over PATH_MAX).
@@ -53,18 +56,36 @@ describe('rock-image extract: depth', () => {
     ]);
     image = path.join(work, 'deep.cpio');
     fs.writeFileSync(image, cpioArchive(tree));
+    gnu = path.join(work, 'deep-gnu');
+    fs.mkdirSync(gnu);
+    execFileSync('cpio', ['-id', '--quiet'], { cwd: gnu, input: fs.readFileSync(image) });
   });
 
   it('1,990 levels: the same tree as `cpio -id`', () => {
     const ours = path.join(work, 'deep-ours');
     const run = runTool('rock-image', ['extract', image, ours]);
     expect(run.status, run.stderr).toBe(0);
-    const gnu = path.join(work, 'deep-gnu');
-    fs.mkdirSync(gnu);
-    execFileSync('cpio', ['-id', '--quiet'], { cwd: gnu, input: fs.readFileSync(image) });
     const expected = listing(gnu);
     expect(expected.split('\n').filter((l) => l.endsWith('/f')).length).toBe(1990);
     expect(listing(ours)).toBe(expected);
+  });
+
+  // Without procfs (no /proc/self/fd) the extractor falls back to full paths: same tree.
+  it.runIf(isRoot && hasUnshare)('1,990 levels without /proc mounted: the same tree as `cpio -id`', () => {
+    const ours = path.join(work, 'deep-noproc');
+    const tool = path.join(repoRoot, 'dist', 'cli', 'rock-image.js');
+    execFileSync('unshare', [
+      '-m',
+      'sh',
+      '-c',
+      'umount -l /proc && exec "$0" "$@"',
+      process.execPath,
+      tool,
+      'extract',
+      image,
+      ours,
+    ]);
+    expect(listing(ours)).toBe(listing(gnu));
   });
 
   it('1,990 levels cut short into a missing DIR: exit 2 naming the archive, nothing is left', () => {

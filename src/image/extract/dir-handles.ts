@@ -153,8 +153,11 @@ export class DirHandles {
   /**
    * A descriptor on `node`, opened relative to its parent's (reopening evicted ancestors on the way),
    * or throws `StaleDirectory` after forgetting a node whose name no longer holds its directory.
+   * Without procfs, -1 for all but the root.
    */
   fdOf(node: DirNode): number {
+    // Full paths (no procfs): no descriptor below the root is ever opened.
+    if (!this.#viaProc) return node === this.root ? node.fd : -1;
     // Evict before handing out, never while opening a chain: a descriptor handed out for the path of
     // this very call (link(2) names two) stays open until the next call.
     while (this.#open.size > this.#openLimit) this.#close(this.#open.values().next().value as DirNode);

@@ -2,7 +2,7 @@ import { InputError } from '../../errors/index.js';
 import { escapeName } from '../../util/byte-names.js';
 import { fsError } from '../../util/fs-errors.js';
 import type { ExtractContext, ExtractRecord, Placed } from './context.js';
-import { DirCache } from './dir-cache.js';
+import { DirHandles, StaleDirectory } from './dir-handles.js';
 import { entryError } from './errors.js';
 import { LinkGroups } from './link-groups.js';
 import { isSpecial } from './make-node.js';
@@ -10,7 +10,7 @@ import { memberParts, PATH_MAX, symlinkTarget } from './member-path.js';
 import { MetadataLedger } from './metadata.js';
 import { abandonRoot, finishRoot, type PreparedRoot, prepareRoot } from './prepare-root.js';
 import type { ExtractOptions, ExtractResult } from './types.js';
-import { ensureParents, joinParts } from './walk.js';
+import { ensureParents } from './walk.js';
 import { writeDirectory, writeFile, writeHardlink, writeSpecial, writeSymlink } from './write-entry.js';
 
 /** PATH_MAX bounds a name to 2,048 components anyway; this bounds the work before that check. */
@@ -29,7 +29,7 @@ const NAMED_WRITTEN = 20;
  * - Names lose every leading `/`, `./` and `C:`, then any `..` component is refused. Names are bytes:
  *   what is created has the archive's exact bytes.
  * - Parents are checked with lstat unless this run knows them (created or checked, and not removed
- *   since: see DirCache): a symlinked parent, even one pointing inside, is refused. Whatever holds
+ *   since: see DirHandles): a symlinked parent, even one pointing inside, is refused. Whatever holds
  *   the final name is unlinked first (last entry wins, as in the kernel), and files are created with
  *   O_CREAT|O_EXCL|O_NOFOLLOW and written as their data streams in.
  * - Symlinks are created verbatim; hard-link groups (same ino, dev, type, nlink >= 2, same segment)
@@ -58,11 +58,19 @@ export async function extractRecords(
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const createDevices = options.devices !== false && process.getuid?.() === 0;
   const prepared = withSource(options.source, () => prepareRoot(dir, warn));
+  const dirs = withSource(options.source, () => {
+    try {
+      return new DirHandles(prepared.root);
+    } catch (err) {
+      abandonRoot(prepared);
+      throw fsError(err, dir, 'cannot open directory');
+    }
+  });
   const ctx: ExtractContext = {
     root: prepared.root,
     ledger: new MetadataLedger(),
     groups: new LinkGroups(),
-    dirs: new DirCache(prepared.root),
+    dirs,
     result: { files: 0, directories: 0, symlinks: 0, hardlinks: 0, devices: 0, skippedDevices: [] },
     written: [],
     warn,
@@ -75,7 +83,8 @@ export async function extractRecords(
     for await (const record of records) {
       await extractOne(ctx, record, createDevices, maxDepth);
     }
-    ctx.ledger.apply(ctx.root, metadata, ctx.dirs);
+    ctx.ledger.apply(ctx.dirs, metadata);
+    ctx.dirs.close();
     finishRoot(prepared);
   } catch (err) {
     throw failed(err, ctx, prepared, dir, options.source, metadata);
@@ -114,14 +123,20 @@ function failed(
 ): unknown {
   const cause = named(fsError(err, dir, 'cannot extract'), source);
   if (prepared.staging !== undefined) {
-    abandonRoot(prepared);
-    return cause;
+    ctx.dirs.close();
+    const left = abandonRoot(prepared);
+    if (left === undefined || !(cause instanceof InputError)) return cause;
+    return new InputError(cause.code, `${cause.message} (the partial tree could not be removed: ${left})`, {
+      ...cause.data,
+      left,
+    });
   }
   try {
-    ctx.ledger.apply(ctx.root, metadata, ctx.dirs);
+    ctx.ledger.apply(ctx.dirs, metadata);
   } catch {
     // The first failure is the one to report; applying modes is best effort here.
   }
+  ctx.dirs.close();
   if (!(cause instanceof InputError)) return cause;
   return new InputError(cause.code, cause.message, { ...cause.data, written: ctx.written });
 }
@@ -153,7 +168,7 @@ async function extractOne(
     throw entryError('PATH_INVALID', record, `expected only a directory to name the root, got a ${type}`);
   }
   const relative = parts.join('/');
-  const full = joinParts(ctx.root, parts);
+  const full = `${ctx.root}/${relative}`;
   if (Buffer.byteLength(full) > PATH_MAX) {
     throw entryError(
       'EXTRACT_LIMIT',
@@ -183,7 +198,7 @@ async function extractOne(
     return;
   }
 
-  ensureParents(ctx.root, parts, record, ctx.dirs, (created) => {
+  const parent = ensureParents(ctx.dirs, parts, relative, record, (created) => {
     ctx.written.push(created);
     ctx.warn({
       code: 'MISSING_PARENT',
@@ -191,8 +206,26 @@ async function extractOne(
       message: `created directory "${escapeName(created)}" for "${escapeName(relative)}"; the archive does not list it`,
     });
   });
-  const placed: Placed = { record, parts, full, relative };
+  const name = parts[parts.length - 1] as string;
+  const placed: Placed = { record, parts, full, relative, dir: parent, name };
   ctx.written.push(relative);
+  try {
+    await writePlaced(ctx, placed);
+  } catch (error) {
+    if (!(error instanceof StaleDirectory)) throw error;
+    throw entryError(
+      'EXTRACT_CONFLICT',
+      record,
+      `directory "${escapeName(error.relative)}": expected the directory this run made or checked, got another (replaced during extraction)`,
+      { path: relative, parent: error.relative },
+    );
+  }
+}
+
+/** Writes one placed record by its type (or as a later member of its hard-link group). */
+async function writePlaced(ctx: ExtractContext, placed: Placed): Promise<void> {
+  const { record } = placed;
+  const { type } = record.info;
   const first = ctx.groups.find(record);
   if (first !== undefined) {
     await writeHardlink(ctx, placed, first);
@@ -202,5 +235,5 @@ async function extractOne(
   else if (type === 'symlink') writeSymlink(ctx, placed);
   else if (type === 'file') await writeFile(ctx, placed);
   else await writeSpecial(ctx, placed, type);
-  ctx.groups.remember(record, { parts });
+  ctx.groups.remember(record, { parts: placed.parts });
 }

@@ -1,4 +1,4 @@
-import { decodeName, encodeName } from '../../util/byte-names.js';
+import { decodeName, encodeName, hasRawBytes } from '../../util/byte-names.js';
 import { NAME_MAX, PATH_MAX as PATH_MAX_WITH_NUL } from '../../util/path-limits.js';
 import { stripRoot } from '../../util/strip-root.js';
 import type { ExtractRecord } from './context.js';
@@ -7,7 +7,15 @@ import { entryError } from './errors.js';
 /** PATH_MAX less the NUL: longest path (or symlink body) a syscall accepts, in bytes. */
 export const PATH_MAX = PATH_MAX_WITH_NUL - 1;
 
-const byteLength = (name: string): number => encodeName(name).length;
+/** Bytes of `name` on disk; a string of n UTF-16 units never has more than 3n bytes (escaped bytes are 1). */
+const byteLength = (name: string): number =>
+  hasRawBytes(name) ? encodeName(name).length : Buffer.byteLength(name, 'utf8');
+
+/** An empty, `.` or `..` component (a leading, doubled or trailing `/` makes an empty one). */
+const UNCLEAN = /\/\/|^\/|(^|\/)\.{1,2}(\/|$)|\/$/;
+
+/** Whether `name` may exceed `limit` bytes (cheap: most names are far shorter than limit / 3 units). */
+const mayExceed = (name: string, limit: number): boolean => name.length * 3 > limit;
 
 /** A member name made safe to join under the destination. */
 export interface MemberParts {
@@ -33,11 +41,17 @@ export interface MemberParts {
 export function memberParts(record: ExtractRecord, maxDepth: number): MemberParts {
   const { name } = record.info;
   if (name.includes('\0')) throw entryError('PATH_INVALID', record, 'expected a name without NUL, got a NUL');
-  if (byteLength(name) > PATH_MAX) {
-    throw entryError('EXTRACT_LIMIT', record, `name: expected <= ${PATH_MAX} bytes, got ${byteLength(name)}`);
+  const nameBytes = mayExceed(name, PATH_MAX) ? byteLength(name) : 0;
+  if (nameBytes > PATH_MAX) {
+    throw entryError('EXTRACT_LIMIT', record, `name: expected <= ${PATH_MAX} bytes, got ${nameBytes}`);
   }
   const [strippedRoot, rest] = stripRoot(name);
-  const parts = rest.split('/').filter((part) => part !== '' && part !== '.');
+  // A name with no empty, `.` or `..` component (the usual one) is split once, filtered by nothing.
+  const parts = UNCLEAN.test(rest)
+    ? rest.split('/').filter((part) => part !== '' && part !== '.')
+    : rest === ''
+      ? []
+      : rest.split('/');
   if (parts.includes('..')) {
     throw entryError('PATH_ESCAPE', record, 'expected a path inside the root, got a ".." component');
   }
@@ -48,7 +62,10 @@ export function memberParts(record: ExtractRecord, maxDepth: number): MemberPart
       `depth: expected <= ${maxDepth} components, got ${parts.length}`,
     );
   }
-  const long = parts.find((part) => byteLength(part) > NAME_MAX);
+  // No component can exceed NAME_MAX in a name shorter than NAME_MAX / 3 units.
+  const long = mayExceed(rest, NAME_MAX)
+    ? parts.find((part) => mayExceed(part, NAME_MAX) && byteLength(part) > NAME_MAX)
+    : undefined;
   if (long !== undefined) {
     throw entryError(
       'EXTRACT_LIMIT',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { InputError } from '../../errors/index.js';
 import { withFsError } from '../../util/fs-errors.js';
 import { makeDirs } from '../../util/make-dirs.js';
+import { removeTree } from './remove-tree.js';
 import type { ExtractWarning } from './types.js';
 
 /** Where a run writes: `root` (a realpath), and the fresh directory to rename onto `dir`, if any. */
@@ -74,7 +75,16 @@ export function finishRoot(prepared: PreparedRoot): void {
   );
 }
 
-/** Failure: a staged tree is removed whole (nothing is left behind, at no mode). */
-export function abandonRoot(prepared: PreparedRoot): void {
-  if (prepared.staging !== undefined) fs.rmSync(prepared.staging.temp, { recursive: true, force: true });
+/**
+ * Failure: a staged tree is removed whole (nothing is left behind, at no mode), however deep.
+ * Returns the path left behind if even that failed (the caller names it), else undefined.
+ */
+export function abandonRoot(prepared: PreparedRoot): string | undefined {
+  if (prepared.staging === undefined) return undefined;
+  try {
+    removeTree(prepared.staging.temp);
+    return undefined;
+  } catch {
+    return prepared.staging.temp;
+  }
 }

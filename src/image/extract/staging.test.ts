@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CpioRecord } from '../../cpio/index.js';
 import { InputError } from '../../errors/index.js';
 import { encodeName } from '../../util/byte-names.js';
 import { extractRecords, writtenSentence } from './index.js';
@@ -84,32 +85,92 @@ describe('names are bytes', () => {
   });
 });
 
-describe('depth costs linear work', () => {
-  it('800 nested directories and a file in each: at most 4 lstat calls per entry, not one per component', async () => {
-    const records = [];
-    let name = '';
-    for (let i = 0; i < 800; i++) {
-      name = name === '' ? 'd' : `${name}/d`;
-      records.push(dirRecord(name), fileRecord(`${name}/f`, 'x'));
-    }
+/** Path-taking fs calls the extractor makes, counted through spies that call the real functions. */
+const PATH_CALLS = [
+  'lstatSync',
+  'statSync',
+  'openSync',
+  'mkdirSync',
+  'rmdirSync',
+  'unlinkSync',
+  'symlinkSync',
+  'linkSync',
+  'chmodSync',
+  'lchownSync',
+  'lutimesSync',
+  'readdirSync',
+  'renameSync',
+] as const;
+
+/** Components of a path argument (`/proc/self/fd/7/d` has 5; a full path one per level). */
+function components(arg: unknown): number {
+  const text = Buffer.isBuffer(arg) ? arg.toString('latin1') : typeof arg === 'string' ? arg : '';
+  return text.split('/').filter((part) => part !== '').length;
+}
+
+/** Extracts `depth` nested directories with a file in each; counts fs calls and the components their paths name. */
+async function countedDeepExtract(
+  depth: number,
+  dir: string,
+): Promise<{ entries: number; calls: number; components: number }> {
+  const records = [];
+  let name = '';
+  for (let i = 0; i < depth; i++) {
+    name = name === '' ? 'd' : `${name}/d`;
+    records.push(dirRecord(name), fileRecord(`${name}/f`, 'x'));
+  }
+  const spies = PATH_CALLS.map((method) => vi.spyOn(fs, method));
+  try {
+    await extractRecords(records, dir, { maxDepth: 4096 });
     let calls = 0;
-    const spy = vi.spyOn(fs, 'lstatSync');
-    spy.mockImplementation(((...args: Parameters<typeof fs.lstatSync>) => {
-      calls++;
-      spy.mockRestore();
-      const result = fs.lstatSync(...args);
-      spy.mockImplementation(counting);
-      return result;
-    }) as typeof fs.lstatSync);
-    const counting = spy.getMockImplementation()!;
-    try {
-      await extractRecords(records, box.root, { maxDepth: 4096 });
-    } finally {
-      spy.mockRestore();
+    let total = 0;
+    for (const spy of spies) {
+      for (const args of spy.mock.calls as unknown[][]) {
+        calls++;
+        total +=
+          components(args[0]) + (spy === spies[PATH_CALLS.indexOf('linkSync')] ? components(args[1]) : 0);
+      }
     }
-    // A walk from the root for every entry would be 800 * 801 = 640,800 calls.
-    expect(calls).toBeLessThan(4 * records.length);
-    fs.rmSync(box.root, { recursive: true, force: true });
+    return { entries: records.length, calls, components: total };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+describe('depth costs linear work', () => {
+  it('400 nested directories and a file in each: a bounded number of fs calls per entry, each naming a bounded number of components', async () => {
+    const { entries, calls, components: named } = await countedDeepExtract(400, box.root);
+    expect(fs.readFileSync(path.join(box.root, `${'d/'.repeat(400)}f`), 'utf8')).toBe('x');
+    // A walk from the root per entry would be 400 * 401 = 160,400 lstat calls; full paths name
+    // ~200 components per call on average (~1,200 per entry). Through descriptors: about 6 calls
+    // of 5 components each.
+    expect(calls).toBeLessThanOrEqual(10 * entries);
+    expect(named).toBeLessThanOrEqual(60 * entries);
+  });
+
+  it('the work per entry does not grow with the depth (200 vs 800 levels)', async () => {
+    const shallow = await countedDeepExtract(200, path.join(box.base, 'shallow'));
+    const deep = await countedDeepExtract(800, box.root);
+    const perEntry = (run: { entries: number; components: number }) => run.components / run.entries;
+    // Linear: the same per entry (a few calls differ); quadratic would be 4 times as much.
+    expect(perEntry(deep)).toBeLessThan(1.2 * perEntry(shallow));
+  });
+});
+
+describe('a failed run at any depth', () => {
+  it('1,900 nested 0500 directories, then a refused entry: the staged tree is removed, nothing is left', async () => {
+    const records: CpioRecord[] = [];
+    let name = '';
+    for (let i = 0; i < 1900; i++) {
+      name = name === '' ? 'd' : `${name}/d`;
+      records.push(dirRecord(name, { perm: 0o500 }));
+    }
+    records.push(fileRecord(`${name}/f`, 'x'), fileRecord('../escape', 'x'));
+    const error = await caught(() => extractRecords(records, box.root, { source: 'rock.img' }));
+    expect(error.code).toBe('PATH_ESCAPE');
+    expect(error.data.left).toBeUndefined();
+    expect(fs.readdirSync(box.base)).toEqual(['outside']);
+    box.assertOutsideUnchanged();
   });
 });
 

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
+import { encodeName } from '../../util/byte-names.js';
 import type { ExtractContext, ExtractRecord, Placed } from './context.js';
 import { entryError } from './errors.js';
 import type { GroupFirst } from './link-groups.js';
 import { makeNode, type SpecialType } from './make-node.js';
 import { symlinkTarget } from './member-path.js';
-import { clearLeaf, fsPath, inspectParents, joinParts, lstatKey } from './walk.js';
+import { clearLeaf, inspectParents, lstatKey } from './walk.js';
 
 /** New files: never follow (O_NOFOLLOW), never reuse (O_EXCL) — the name was just cleared. */
 const CREATE_FLAGS =
@@ -35,27 +36,32 @@ async function writeData(fd: number, record: ExtractRecord): Promise<number> {
 }
 
 /** The identity of what we just created at `full` (it must exist: we made it). */
-function createdKey(placed: Placed): { key: string; stats: fs.BigIntStats } {
-  const found = lstatKey(placed.full);
+function createdKey(ctx: ExtractContext, placed: Placed): { key: string; stats: fs.BigIntStats } {
+  const found = lstatKey(ctx.dirs.at(placed.dir, placed.name));
   if (found === null) throw new Error(`${placed.full}: vanished right after it was created`);
   return found;
 }
 
+/** Clears the record's name (see {@link clearLeaf}). */
+function clear(ctx: ExtractContext, placed: Placed, keepDirectory: boolean): boolean {
+  return clearLeaf(ctx.dirs, placed.dir, placed.name, placed.relative, placed.record, keepDirectory);
+}
+
 /** A directory: an existing real directory is kept (its mode is applied at the end), anything else replaced. */
 export function writeDirectory(ctx: ExtractContext, placed: Placed): void {
-  const kept = clearLeaf(placed.full, placed.relative, placed.record, true, ctx.dirs);
+  const kept = clear(ctx, placed, true);
   // 0700 while filling; the archive's mode (maybe 0500) is applied at the end.
-  if (!kept) fs.mkdirSync(fsPath(placed.full), { mode: 0o700 });
-  const { stats } = createdKey(placed);
-  ctx.dirs.add(placed.relative, stats);
-  ctx.ledger.created(stats, placed.record, placed.parts);
+  if (!kept) fs.mkdirSync(ctx.dirs.at(placed.dir, placed.name), { mode: 0o700 });
+  const { stats } = createdKey(ctx, placed);
+  ctx.dirs.add(placed.dir, placed.name, stats);
+  ctx.ledger.created(stats, placed.record, placed);
   ctx.result.directories++;
 }
 
 /** A regular file with its data, created 0600 through O_EXCL|O_NOFOLLOW after clearing the name. */
 export async function writeFile(ctx: ExtractContext, placed: Placed): Promise<void> {
-  clearLeaf(placed.full, placed.relative, placed.record, false, ctx.dirs);
-  const fd = fs.openSync(fsPath(placed.full), CREATE_FLAGS, 0o600);
+  clear(ctx, placed, false);
+  const fd = fs.openSync(ctx.dirs.at(placed.dir, placed.name), CREATE_FLAGS, 0o600);
   let stats: fs.BigIntStats;
   try {
     await writeData(fd, placed.record);
@@ -63,24 +69,24 @@ export async function writeFile(ctx: ExtractContext, placed: Placed): Promise<vo
   } finally {
     fs.closeSync(fd);
   }
-  ctx.ledger.created(stats, placed.record, placed.parts);
+  ctx.ledger.created(stats, placed.record, placed);
   ctx.result.files++;
 }
 
 /** A symlink, target verbatim (absolute targets are normal in an initramfs); never followed afterwards. */
 export function writeSymlink(ctx: ExtractContext, placed: Placed): void {
   const target = symlinkTarget(placed.record);
-  clearLeaf(placed.full, placed.relative, placed.record, false, ctx.dirs);
-  fs.symlinkSync(fsPath(target), fsPath(placed.full));
-  ctx.ledger.created(createdKey(placed).stats, placed.record, placed.parts);
+  clear(ctx, placed, false);
+  fs.symlinkSync(encodeName(target), ctx.dirs.at(placed.dir, placed.name));
+  ctx.ledger.created(createdKey(ctx, placed).stats, placed.record, placed);
   ctx.result.symlinks++;
 }
 
 /** A device node, FIFO or socket (the caller decided it may be created). */
 export async function writeSpecial(ctx: ExtractContext, placed: Placed, type: SpecialType): Promise<void> {
-  clearLeaf(placed.full, placed.relative, placed.record, false, ctx.dirs);
+  clear(ctx, placed, false);
   await makeNode(placed.full, type, placed.record.info.rdevMajor, placed.record.info.rdevMinor);
-  ctx.ledger.created(createdKey(placed).stats, placed.record, placed.parts);
+  ctx.ledger.created(createdKey(ctx, placed).stats, placed.record, placed);
   ctx.result.devices++;
 }
 
@@ -111,28 +117,31 @@ export async function writeHardlink(ctx: ExtractContext, placed: Placed, first: 
   const refuse = (code: 'PATH_ESCAPE' | 'EXTRACT_CONFLICT', expected: string, found: string) =>
     entryError(code, record, `hard link to "${firstRelative}": expected ${expected}, got ${found}`, data);
 
-  const parents = inspectParents(ctx.root, first.parts, ctx.dirs);
+  const parents = inspectParents(ctx.dirs, first.parts);
   if (!parents.ok) {
     const parent = first.parts.slice(0, parents.index + 1).join('/');
     const code = parents.found === 'symlink' ? 'PATH_ESCAPE' : 'EXTRACT_CONFLICT';
     throw refuse(code, `directory "${parent}"`, `a ${parents.found}`);
   }
-  const firstFull = joinParts(ctx.root, first.parts);
-  const found = lstatKey(firstFull);
+  const firstName = first.parts[first.parts.length - 1] as string;
+  const samePlace = parents.dir === placed.dir && firstName === placed.name;
+  const found = lstatKey(ctx.dirs.at(parents.dir, firstName));
   if (found === null) throw refuse('EXTRACT_CONFLICT', `a ${record.info.type}`, 'nothing');
   const foundType = typeOf(found.stats);
   if (foundType === 'symlink') throw refuse('PATH_ESCAPE', `a ${record.info.type}`, 'a symlink');
   if (foundType !== record.info.type)
     throw refuse('EXTRACT_CONFLICT', `a ${record.info.type}`, `a ${foundType}`);
 
-  if (placed.full !== firstFull) {
-    clearLeaf(placed.full, placed.relative, record, false, ctx.dirs);
-    fs.linkSync(fsPath(firstFull), fsPath(placed.full));
+  if (!samePlace) {
+    clear(ctx, placed, false);
+    // Both names through their directories' descriptors: the second lookup never closes the first's.
+    const from = ctx.dirs.at(parents.dir, firstName);
+    fs.linkSync(from, ctx.dirs.at(placed.dir, placed.name));
   }
   if (record.info.type === 'file' && record.info.size > 0) {
     // The name was just linked to our own inode; still never follow and never create here.
     const fd = fs.openSync(
-      fsPath(placed.full),
+      ctx.dirs.at(placed.dir, placed.name),
       fs.constants.O_WRONLY | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW,
     );
     try {
@@ -141,6 +150,6 @@ export async function writeHardlink(ctx: ExtractContext, placed: Placed, first: 
       fs.closeSync(fd);
     }
   }
-  ctx.ledger.linked(found.key, record, placed.parts);
+  ctx.ledger.linked(found.key, record, placed);
   ctx.result.hardlinks++;
 }

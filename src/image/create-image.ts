@@ -6,6 +6,7 @@ import type { WriteEntry } from '../cpio/index.js';
 import { CheckError, InputError } from '../errors/index.js';
 import { isExposed, readConfigKey } from '../security/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
+import { ByteChannel } from '../util/byte-channel.js';
 import { withNodeFsErrors } from '../util/fs-errors.js';
 import { type NamedInput, refuseOutputAmongInputs } from '../util/output-among-inputs.js';
 import { rockHome } from '../util/rock-home.js';
@@ -190,6 +191,9 @@ async function packRootfsUnchecked(options: PackRootfsOptions): Promise<CreateIm
   return buildVerifiedImage(entries, { ...options, output });
 }
 
+/** Compressed bytes the verifier may lag behind the writer (bounds memory, keeps both busy). */
+const VERIFY_LAG = 8 * 1024 * 1024;
+
 interface BuildOptions {
   output: string;
   sign?: string;
@@ -211,25 +215,39 @@ async function buildVerifiedImage(
   const out = createAtomicWriteStream(options.output, { mode: 0o644 });
   const hash = createHash('sha256');
   let bytes = 0;
+  const name = basename(options.output);
+  // The verifier reads the very chunks handed to the temporary file, while they are produced (no
+  // second pass over the file); it holds at most VERIFY_LAG bytes back before the writer waits.
+  const written = new ByteChannel(VERIFY_LAG);
+  const verified = verifyImage(out.tempPath, { source: name, input: written });
+  // A verifier that gave up (an unreadable archive) stops the writer with its error at once.
+  verified.catch((err: Error) => written.fail(err));
   try {
     const entries = prepareEntries(collected, { mtime });
     progress({ phase: 'collect', entries: entries.length });
-    await writeArchive(
-      entries,
-      out.stream,
-      { compress, level: options.level, threads: options.threads },
-      {
-        onEntry: (index, entry) =>
-          progress({ phase: 'write', index, total: entries.length, name: entry.info.name }),
-        onBytes: (chunk) => {
-          bytes += chunk.length;
-          hash.update(chunk);
+    try {
+      await writeArchive(
+        entries,
+        out.stream,
+        { compress, level: options.level, threads: options.threads },
+        {
+          onEntry: (index, entry) =>
+            progress({ phase: 'write', index, total: entries.length, name: entry.info.name }),
+          onBytes: (chunk) => {
+            bytes += chunk.length;
+            hash.update(chunk);
+            return written.push(chunk);
+          },
         },
-      },
-    );
+      );
+    } catch (err) {
+      written.fail(err as Error);
+      throw err;
+    }
+    // Ended only now that the file holds every byte: the verifier's header checks read it.
+    written.end();
     progress({ phase: 'verify' });
-    const name = basename(options.output);
-    const report = await verifyImage(out.tempPath, { source: name });
+    const report = await verified;
     if (!report.passed) {
       throw new CheckError(
         'IMAGE_VERIFY_FAILED',
@@ -261,6 +279,7 @@ async function buildVerifiedImage(
       ...(signature ? { signature: signature.path } : {}),
     };
   } catch (err) {
+    written.fail(err as Error);
     await out.abort();
     throw err;
   }

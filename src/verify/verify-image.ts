@@ -14,6 +14,12 @@ export interface VerifyImageOptions extends VerifyOptions {
   source?: string;
   /** A minisign public key: the image's `<image>.minisig` must verify with it. */
   publicKey?: string;
+  /**
+   * The file's bytes as a stream, e.g. the very chunks being written to it (an image verified while
+   * it is built); default: read from `path`. It must be the whole file and end only once `path`
+   * holds it all (the xz and zstd header checks read `path` at the segment offsets found).
+   */
+  input?: AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -35,7 +41,7 @@ export async function verifyImage(path: string, options: VerifyImageOptions = {}
   // Entries stream: each file's data is read only as far as the checks need it (see file-sample.ts).
   const zstdStarts = new Map<number, number>();
   const records = noteZstdSegments(
-    noteXzSegments(readEntries(openInput(path), { source }), xzStarts),
+    noteXzSegments(readEntries(options.input ?? openInput(path), { source }), xzStarts),
     zstdStarts,
   );
   const contract = await verifyRecords(records, options);

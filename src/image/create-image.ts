@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fsync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { WriteCompression } from '../compression/index.js';
 import { configEntries } from '../config/index.js';
@@ -191,6 +192,14 @@ async function packRootfsUnchecked(options: PackRootfsOptions): Promise<CreateIm
   return buildVerifiedImage(entries, { ...options, output });
 }
 
+/** fsync(2) on the thread pool; never rejects (a failure shows again in the commit's own fsync). */
+function fsyncFile(fd: unknown): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof fd === 'number') fsync(fd, () => resolve());
+    else resolve();
+  });
+}
+
 /** Compressed bytes the verifier may lag behind the writer (bounds memory, keeps both busy). */
 const VERIFY_LAG = 8 * 1024 * 1024;
 
@@ -219,6 +228,7 @@ async function buildVerifiedImage(
   // The verifier reads the very chunks handed to the temporary file, while they are produced (no
   // second pass over the file); it holds at most VERIFY_LAG bytes back before the writer waits.
   const written = new ByteChannel(VERIFY_LAG);
+  let synced: Promise<void> | undefined;
   const verified = verifyImage(out.tempPath, { source: name, input: written });
   // A verifier that gave up (an unreadable archive) stops the writer with its error at once.
   verified.catch((err: Error) => written.fail(err));
@@ -247,7 +257,11 @@ async function buildVerifiedImage(
     // Ended only now that the file holds every byte: the verifier's header checks read it.
     written.end();
     progress({ phase: 'verify' });
+    // The bytes reach the disk while the verifier finishes (commit's own fsync then finds little to
+    // do); its failure, if any, is commit's to report. Settled before the fd can be closed.
+    synced = fsyncFile((out.stream as { fd?: unknown }).fd);
     const report = await verified;
+    await synced;
     if (!report.passed) {
       throw new CheckError(
         'IMAGE_VERIFY_FAILED',
@@ -280,6 +294,7 @@ async function buildVerifiedImage(
     };
   } catch (err) {
     written.fail(err as Error);
+    await synced;
     await out.abort();
     throw err;
   }

@@ -87,7 +87,9 @@ export interface CreateImageResult {
  * Builds a ROCK-OS image: lays the components at their contract paths with the contract modes,
  * adds the directories, device nodes, busybox links, `/init` and config files, lays any overlay
  * directories under them, writes one reproducible newc archive, and verifies the written bytes with
- * the same code as `rock-verify integration` *before* moving it into place.
+ * the same code as `rock-verify integration` *before* moving it into place. The verifier reads the
+ * very chunks handed to the temporary file while they are written (no second pass over the file),
+ * and the file is renamed into place only once they all passed.
  *
  * Nothing is left behind on failure and a good image at `output` is never clobbered by a bad one.
  * Rejects with InputError (exit 2) for unusable inputs, CheckError IMAGE_VERIFY_FAILED (exit 1) when

@@ -1,7 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 
-/** One block of a pigz-style gzip stream: raw deflate of `data` after `dictionary`. */
+/**
+ * One block of a pigz-style gzip stream: raw deflate of `data` after `dictionary`. A job given to
+ * {@link DeflatePool.run} moves its buffers to the worker (no copy): `data` and `dictionary` must
+ * each be the only view of their ArrayBuffer, which is unusable after the call.
+ */
 export interface DeflateJob {
   data: Uint8Array;
   /** The 32 KiB of input before `data` (empty for the first block). */
@@ -35,7 +39,9 @@ parentPort.on('message', ({ id, data, dictionary, level, last }) => {
       ...(dictionary.length > 0 ? { dictionary } : {}),
       finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
     });
-    parentPort.postMessage({ id, out });
+    // Moved back, not copied; a small output may sit in Buffer's shared pool: copy that one.
+    const own = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : new Uint8Array(out);
+    parentPort.postMessage({ id, out: own }, [own.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, error: String(error && error.message) });
   }
@@ -94,7 +100,9 @@ export class DeflatePool {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const worker = this.idle.pop()!;
       const { id, job } = this.queue.shift()!;
-      worker.postMessage({ id, ...job });
+      const moved =
+        job.dictionary.byteLength > 0 ? [job.data.buffer, job.dictionary.buffer] : [job.data.buffer];
+      worker.postMessage({ id, ...job }, moved as ArrayBuffer[]);
     }
   }
 

@@ -22,8 +22,9 @@ export class ParallelGzip extends Transform {
   private readonly level: number;
   private readonly threads: number;
   private pool: DeflatePool | undefined;
-  private pending: Buffer[] = [];
-  private pendingLength = 0;
+  /** The block being filled; its own ArrayBuffer, moved to a worker when full. */
+  private block = new Uint8Array(GZIP_BLOCK);
+  private filled = 0;
   private dictionary: Uint8Array = new Uint8Array(0);
   /** Blocks in flight, in output order. */
   private readonly inFlight: Promise<Buffer>[] = [];
@@ -40,36 +41,35 @@ export class ParallelGzip extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.crc = zlib.crc32(chunk, this.crc);
     this.length += chunk.length;
-    this.pending.push(chunk);
-    this.pendingLength += chunk.length;
-    if (this.pendingLength < GZIP_BLOCK) {
+    // One copy of the input (into the block); the block itself is moved to the worker, and the
+    // deflated bytes moved back.
+    let at = 0;
+    let sent = false;
+    while (at < chunk.length) {
+      const take = Math.min(GZIP_BLOCK - this.filled, chunk.length - at);
+      this.block.set(chunk.subarray(at, at + take), this.filled);
+      this.filled += take;
+      at += take;
+      if (this.filled === GZIP_BLOCK) {
+        this.sendBlock();
+        sent = true;
+      }
+    }
+    if (!sent) {
       done();
       return;
     }
-    const all = Buffer.concat(this.pending, this.pendingLength);
-    let at = 0;
-    for (; all.length - at >= GZIP_BLOCK; at += GZIP_BLOCK) {
-      // Own copies: a view would send its whole underlying buffer to the worker.
-      const data = Buffer.from(all.subarray(at, at + GZIP_BLOCK));
-      this.pool ??= new DeflatePool(this.threads);
-      this.track(this.pool.run({ data, dictionary: this.dictionary, level: this.level, last: false }));
-      this.dictionary = Buffer.from(data.subarray(GZIP_BLOCK - DICTIONARY));
-    }
-    const rest = all.subarray(at);
-    this.pending = rest.length > 0 ? [rest] : [];
-    this.pendingLength = rest.length;
     // Keep at most two blocks per thread in flight: the input waits (backpressure) beyond that.
     this.drain(2 * this.threads).then(() => done(), done);
   }
 
   override _flush(done: TransformCallback): void {
     const job = {
-      data: Buffer.concat(this.pending, this.pendingLength),
+      data: this.block.subarray(0, this.filled),
       dictionary: this.dictionary,
       level: this.level,
       last: true,
     };
-    this.pending = [];
     try {
       this.track(this.pool ? this.pool.run(job) : Promise.resolve(deflateBlock(job)));
     } catch (error) {
@@ -85,6 +85,17 @@ export class ParallelGzip extends Transform {
         return this.closePool();
       })
       .then(() => done(), done);
+  }
+
+  /** Hands the full block to a worker; its last 32 KiB (a copy) become the next one's dictionary. */
+  private sendBlock(): void {
+    const data = this.block;
+    const next = data.slice(GZIP_BLOCK - DICTIONARY);
+    this.pool ??= new DeflatePool(this.threads);
+    this.track(this.pool.run({ data, dictionary: this.dictionary, level: this.level, last: false }));
+    this.dictionary = next;
+    this.block = new Uint8Array(GZIP_BLOCK);
+    this.filled = 0;
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {

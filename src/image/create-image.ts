@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fsync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { WriteCompression } from '../compression/index.js';
 import { configEntries } from '../config/index.js';
@@ -6,6 +7,7 @@ import type { WriteEntry } from '../cpio/index.js';
 import { CheckError, InputError } from '../errors/index.js';
 import { isExposed, readConfigKey } from '../security/index.js';
 import { createAtomicWriteStream } from '../util/atomic-write.js';
+import { ByteChannel } from '../util/byte-channel.js';
 import { withNodeFsErrors } from '../util/fs-errors.js';
 import { type NamedInput, refuseOutputAmongInputs } from '../util/output-among-inputs.js';
 import { rockHome } from '../util/rock-home.js';
@@ -85,7 +87,9 @@ export interface CreateImageResult {
  * Builds a ROCK-OS image: lays the components at their contract paths with the contract modes,
  * adds the directories, device nodes, busybox links, `/init` and config files, lays any overlay
  * directories under them, writes one reproducible newc archive, and verifies the written bytes with
- * the same code as `rock-verify integration` *before* moving it into place.
+ * the same code as `rock-verify integration` *before* moving it into place. The verifier reads the
+ * very chunks handed to the temporary file while they are written (no second pass over the file),
+ * and the file is renamed into place only once they all passed.
  *
  * Nothing is left behind on failure and a good image at `output` is never clobbered by a bad one.
  * Rejects with InputError (exit 2) for unusable inputs, CheckError IMAGE_VERIFY_FAILED (exit 1) when
@@ -190,6 +194,17 @@ async function packRootfsUnchecked(options: PackRootfsOptions): Promise<CreateIm
   return buildVerifiedImage(entries, { ...options, output });
 }
 
+/** fsync(2) on the thread pool; never rejects (a failure shows again in the commit's own fsync). */
+function fsyncFile(fd: unknown): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof fd === 'number') fsync(fd, () => resolve());
+    else resolve();
+  });
+}
+
+/** Compressed bytes the verifier may lag behind the writer (bounds memory, keeps both busy). */
+const VERIFY_LAG = 8 * 1024 * 1024;
+
 interface BuildOptions {
   output: string;
   sign?: string;
@@ -211,25 +226,44 @@ async function buildVerifiedImage(
   const out = createAtomicWriteStream(options.output, { mode: 0o644 });
   const hash = createHash('sha256');
   let bytes = 0;
+  const name = basename(options.output);
+  // The verifier reads the very chunks handed to the temporary file, while they are produced (no
+  // second pass over the file); it holds at most VERIFY_LAG bytes back before the writer waits.
+  const written = new ByteChannel(VERIFY_LAG);
+  let synced: Promise<void> | undefined;
+  const verified = verifyImage(out.tempPath, { source: name, input: written });
+  // A verifier that gave up (an unreadable archive) stops the writer with its error at once.
+  verified.catch((err: Error) => written.fail(err));
   try {
     const entries = prepareEntries(collected, { mtime });
     progress({ phase: 'collect', entries: entries.length });
-    await writeArchive(
-      entries,
-      out.stream,
-      { compress, level: options.level, threads: options.threads },
-      {
-        onEntry: (index, entry) =>
-          progress({ phase: 'write', index, total: entries.length, name: entry.info.name }),
-        onBytes: (chunk) => {
-          bytes += chunk.length;
-          hash.update(chunk);
+    try {
+      await writeArchive(
+        entries,
+        out.stream,
+        { compress, level: options.level, threads: options.threads },
+        {
+          onEntry: (index, entry) =>
+            progress({ phase: 'write', index, total: entries.length, name: entry.info.name }),
+          onBytes: (chunk) => {
+            bytes += chunk.length;
+            hash.update(chunk);
+            return written.push(chunk);
+          },
         },
-      },
-    );
+      );
+    } catch (err) {
+      written.fail(err as Error);
+      throw err;
+    }
+    // Ended only now that the file holds every byte: the verifier's header checks read it.
+    written.end();
     progress({ phase: 'verify' });
-    const name = basename(options.output);
-    const report = await verifyImage(out.tempPath, { source: name });
+    // The bytes reach the disk while the verifier finishes (commit's own fsync then finds little to
+    // do); its failure, if any, is commit's to report. Settled before the fd can be closed.
+    synced = fsyncFile((out.stream as { fd?: unknown }).fd);
+    const report = await verified;
+    await synced;
     if (!report.passed) {
       throw new CheckError(
         'IMAGE_VERIFY_FAILED',
@@ -261,6 +295,8 @@ async function buildVerifiedImage(
       ...(signature ? { signature: signature.path } : {}),
     };
   } catch (err) {
+    written.fail(err as Error);
+    await synced;
     await out.abort();
     throw err;
   }

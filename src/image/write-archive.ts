@@ -7,8 +7,12 @@ import { NewcWriter, type WriteEntry } from '../cpio/index.js';
 export interface WriteArchiveHooks {
   /** Sees every entry just before it is written. */
   onEntry?: (index: number, entry: WriteEntry) => void;
-  /** Sees every output byte (after compression), e.g. to hash the image while it is written. */
-  onBytes?: (chunk: Buffer) => void;
+  /**
+   * Sees every output byte (after compression), e.g. to hash or verify the image while it is
+   * written; a returned promise holds the output back until it settles (backpressure), and its
+   * rejection fails the write. The chunk must not be modified.
+   */
+  onBytes?: (chunk: Buffer) => Promise<void> | undefined | void;
 }
 
 /** A compression with its encoder settings (level, threads; each codec's default when absent). */
@@ -31,8 +35,9 @@ export async function writeArchive(
   const compressor = createCompressor(compress, encoder);
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      hooks.onBytes?.(chunk);
-      done(null, chunk);
+      const seen = hooks.onBytes?.(chunk);
+      if (seen) seen.then(() => done(null, chunk), done);
+      else done(null, chunk);
     },
   });
   const drained = pipeline(compressor, tap, out);

@@ -15,6 +15,12 @@ export interface VerifyImageOptions extends VerifyOptions {
   source?: string;
   /** A minisign public key: the image's `<image>.minisig` must verify with it. */
   publicKey?: string;
+  /**
+   * The file's bytes as a stream, e.g. the very chunks being written to it (an image verified while
+   * it is built); default: read from `path`. It must be the whole file and end only once `path`
+   * holds it all (the xz and zstd header checks read `path` at the segment offsets found).
+   */
+  input?: AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -35,7 +41,10 @@ export async function verifyImage(path: string, options: VerifyImageOptions = {}
   const starts = { xz: new Map<number, number>(), zstd: new Map<number, number>() };
   // Entries stream in batches: each file's data is read only as far as the checks need it (see
   // file-sample.ts), and small records cost no promise each.
-  const batches = noteCompressedSegments(readEntryBatches(openInput(path), { source }), starts);
+  const batches = noteCompressedSegments(
+    readEntryBatches(options.input ?? openInput(path), { source }),
+    starts,
+  );
   const contract = checkContract(await unpackBatchesLikeKernel(batches), options);
   const xz = await xzCheckFailures(path, source, starts.xz);
   const zstd = await zstdWindowFailures(path, source, starts.zstd);

@@ -1,24 +1,21 @@
 #!/usr/bin/env node
 import { type Command, Option } from '@commander-js/extra-typings';
-import { COMPRESSION_NAMES } from '../compression/index.js';
+import { COMPRESSION_NAMES } from '../compression/codecs.js';
 import { ExitError, InputError } from '../errors/index.js';
-import {
-  type ConfigCheckReport,
-  type KernelCommands,
-  kernelCommands,
-  type NetDriver,
-  refuseCorrupt,
-  type StoredKernel,
-} from '../kernel/index.js';
+import type { ConfigCheckReport, KernelCommands, NetDriver, StoredKernel } from '../kernel/index.js';
 import type { BootVerdict } from '../qemu/index.js';
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
 import type { Io } from './io.js';
+import { lazyCommands } from './lazy-commands.js';
 import { collect, durationMs, positiveInteger } from './option-values.js';
 import { printBootVerdict } from './print-boot-verdict.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
 import { Progress, paint } from './terminal.js';
+
+/** The library's commands, each imported when it runs: --help and usage errors load none of them. */
+const libraryCommands = lazyCommands(() => import('../kernel/commands.js').then((m) => m.kernelCommands));
 
 const EXAMPLES = `
 Examples:
@@ -44,7 +41,7 @@ const NETS = ['virtio', 'e1000', 'none'] as const;
  */
 export function rockKernelProgram(
   where: CommandContext | Io,
-  commands: KernelCommands = kernelCommands,
+  commands: KernelCommands = libraryCommands,
 ): Command {
   const context = contextOf(where);
   const { io } = context;
@@ -138,6 +135,7 @@ export function rockKernelProgram(
     .option('--json', 'print a JSON array on stdout')
     .addHelpText('after', '\nExamples:\n  $ rock-kernel list\n  $ rock-kernel list --json')
     .action(async (opts) => {
+      const { refuseCorrupt } = await import('../kernel/store.js');
       const store = await commands.list({}, context);
       const kernels = store.kernels;
       if (opts.json) {

@@ -78,6 +78,8 @@ function notMapping(text: string, value: unknown, size: number | undefined): Val
   };
 }
 
+export { formatIssue } from './format-issue.js';
+
 /**
  * Validates a node.yaml text against the schema. Returns the value (defaults applied) or every error,
  * each with line:column, field path and what was expected, in file order. Unknown keys are errors.
@@ -99,11 +101,6 @@ export function validateNodeConfig(text: string, source: string, size?: number):
   );
   errors.sort((a, b) => a.line - b.line || a.column - b.column);
   return { ok: false, errors };
-}
-
-/** `node.yaml:4:3: network.mtu: expected an integer MTU 1280-9000, got 100`. */
-export function formatIssue(source: string, issue: ConfigIssue): string {
-  return `${source}:${issue.line}:${issue.column}: ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}`;
 }
 
 function firstLine(text: string): string {

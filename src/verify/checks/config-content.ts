@@ -5,7 +5,7 @@
  * them (0644, or owner-only). Key material is never quoted in a message.
  */
 
-import { formatIssue, validateNodeConfig } from '../../config/index.js';
+import { formatIssue, validateNodeConfig } from '../../config/parse.js';
 import { CONFIG_DIRS, CONFIG_FILE_MODE, CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../../contract/index.js';
 import { parseKey } from '../../security/index.js';
 import type { CheckResult, ImageTree } from '../types.js';

@@ -7,7 +7,7 @@
 
 import { formatIssue, validateNodeConfig } from '../../config/parse.js';
 import { CONFIG_DIRS, CONFIG_FILE_MODE, CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../../contract/index.js';
-import { parseKey } from '../../security/index.js';
+import { parseKey } from '../../security/key-file.js';
 import type { CheckResult, ImageTree } from '../types.js';
 import { failure, locate, octal, Tally } from './helpers.js';
 

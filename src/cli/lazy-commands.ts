@@ -6,13 +6,15 @@
 export function lazyCommands<Commands extends object>(load: () => Promise<Commands>): Commands {
   let table: Promise<Commands> | undefined;
   return new Proxy({} as Commands, {
-    get:
-      (_target, command) =>
-      async (...args: unknown[]) => {
+    get: (_target, command) => {
+      // Not a thenable, and no symbol is a command: only named commands are forwarded.
+      if (typeof command !== 'string' || command === 'then') return undefined;
+      return async (...args: unknown[]) => {
         table ??= load();
         const run = (await table)[command as keyof Commands];
-        if (typeof run !== 'function') throw new TypeError(`no command ${String(command)}`);
+        if (typeof run !== 'function') throw new TypeError(`no command ${command}`);
         return run(...args);
-      },
+      };
+    },
   });
 }

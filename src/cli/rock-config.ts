@@ -12,7 +12,7 @@ import { lazyCommands } from './lazy-commands.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
 
-/** The library's commands, each imported when it runs: --help and usage errors load none of them. */
+/** The library's commands, imported when one first runs: --help and usage errors load none of them. */
 const libraryCommands = lazyCommands(() => import('../config/commands.js').then((m) => m.configCommands));
 
 const EXAMPLES = `

@@ -12,7 +12,7 @@ import { toolProgram } from './program.js';
 import { main } from './run.js';
 import { paint } from './terminal.js';
 
-/** The library's commands, each imported when it runs: --help and usage errors load none of them. */
+/** The library's commands, imported when one first runs: --help and usage errors load none of them. */
 const libraryCommands = lazyCommands(() => import('../deps/commands.js').then((m) => m.depsCommands));
 
 const EXAMPLES = `

@@ -19,7 +19,7 @@ import { positiveInteger } from './option-values.js';
 import { examplesHelp, toolProgram } from './program.js';
 import { main } from './run.js';
 
-/** The library's commands, each imported when it runs: --help and usage errors load none of them. */
+/** The library's commands, imported when one first runs: --help and usage errors load none of them. */
 const libraryCommands = lazyCommands(() => import('../mac/commands.js').then((m) => m.macCommands));
 
 const EXAMPLES = `

@@ -13,7 +13,7 @@ import { collect } from './option-values.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
 
-/** The library's commands, each imported when it runs: --help and usage errors load none of them. */
+/** The library's commands, imported when one first runs: --help and usage errors load none of them. */
 const libraryCommands = lazyCommands(() => import('../security/commands.js').then((m) => m.securityCommands));
 
 const EXAMPLES = `

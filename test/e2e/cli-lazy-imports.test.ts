@@ -1,6 +1,6 @@
 // What each built tool loads: `--version`, `--help` and a usage error load commander and the flag
 // wiring only, and a read command only what its work needs (`rock-image ls` never zod, yaml, SQLite,
-// pg or the zstd/xz bindings). Counted with a module hook in the tool's own process, not timed.
+// pg or the zstd/xz bindings; rock-mac on SQLite never pg). Counted with a module hook in the tool's own process, not timed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +78,7 @@ let runs = 0;
 function loading(
   tool: string,
   args: string[],
+  env: NodeJS.ProcessEnv = {},
 ): { status: number | null; stdout: string; packages: string[] } {
   const record = join(work, `loaded-${runs++}.txt`);
   writeFileSync(record, '');
@@ -86,7 +87,7 @@ function loading(
     ['--import', hook, join(repoRoot, 'dist/cli', `${tool}.js`), ...args],
     {
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', ROCK_TEST_LOADED: record },
+      env: { ...process.env, NO_COLOR: '1', ...env, ROCK_TEST_LOADED: record },
     },
   );
   const loaded = readFileSync(record, 'utf8').split('\n');
@@ -125,6 +126,14 @@ describe('a read command loads what its work needs', () => {
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n')).toContain('sbin/init');
     expect(run.packages).toEqual(WIRING);
+  });
+
+  it('rock-mac stats on a SQLite dispenser never loads the PostgreSQL driver', () => {
+    const run = loading('rock-mac', ['stats', '--json'], { ROCK_HOME: join(work, 'home') });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).length).toBeGreaterThan(0);
+    expect(run.packages).toContain('better-sqlite3');
+    expect(run.packages).not.toContain('pg');
   });
 
   it("rock-verify integration passes the image without rock-mac's stores or the zstd/xz bindings", () => {

@@ -2,20 +2,17 @@
 import { type Command, Option } from '@commander-js/extra-typings';
 import { COMPRESSION_NAMES } from '../compression/codecs.js';
 import { ExitError, InputError } from '../errors/index.js';
-import type { ConfigCheckReport, KernelCommands, NetDriver, StoredKernel } from '../kernel/index.js';
+import { type KernelCommands, kernelCommands } from '../kernel/commands.js';
+import type { ConfigCheckReport, NetDriver, StoredKernel } from '../kernel/index.js';
 import type { BootVerdict } from '../qemu/index.js';
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
 import type { Io } from './io.js';
-import { lazyCommands } from './lazy-commands.js';
 import { collect, durationMs, positiveInteger } from './option-values.js';
 import { printBootVerdict } from './print-boot-verdict.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
 import { Progress, paint } from './terminal.js';
-
-/** The library's commands, imported when one first runs: --help and usage errors load none of them. */
-const libraryCommands = lazyCommands(() => import('../kernel/commands.js').then((m) => m.kernelCommands));
 
 const EXAMPLES = `
 Examples:
@@ -41,7 +38,7 @@ const NETS = ['virtio', 'e1000', 'none'] as const;
  */
 export function rockKernelProgram(
   where: CommandContext | Io,
-  commands: KernelCommands = libraryCommands,
+  commands: KernelCommands = kernelCommands,
 ): Command {
   const context = contextOf(where);
   const { io } = context;

@@ -1,20 +1,18 @@
 #!/usr/bin/env node
 import type { Command } from '@commander-js/extra-typings';
-import {
-  type BuildCommands,
-  type BuildReport,
-  buildCommands,
-  type ComponentResult,
-  componentsJsonSchemaText,
-} from '../build/index.js';
+import type { BuildCommands, BuildReport, ComponentResult } from '../build/index.js';
 import { ExitError, ToolError } from '../errors/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { type CommandContext, contextOf, processContext } from './context.js';
 import { isEntryPoint } from './entry.js';
 import type { Io } from './io.js';
+import { lazyCommands } from './lazy-commands.js';
 import { positiveInteger } from './option-values.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
+
+/** The library's commands, imported when one first runs: --help and usage errors load none of them. */
+const libraryCommands = lazyCommands(() => import('../build/commands.js').then((m) => m.buildCommands));
 
 const EXAMPLES = `
 Examples:
@@ -37,7 +35,7 @@ reach a build; ROCK_CACHE_DIR or ROCK_HOME choose the cache.`;
  */
 export function rockBuildProgram(
   where: CommandContext | Io = processContext(),
-  commands: BuildCommands = buildCommands,
+  commands: BuildCommands = libraryCommands,
 ): Command {
   const context = contextOf(where);
   const { io } = context;
@@ -179,6 +177,7 @@ export function rockBuildProgram(
     .option('-o, --output <file>', 'file to write (default: stdout)')
     .addHelpText('after', '\nExample:\n  $ rock-build schema -o schemas/components.schema.json')
     .action(async (opts) => {
+      const { componentsJsonSchemaText } = await import('../build/json-schema.js');
       if (opts.output === undefined) io.out(componentsJsonSchemaText());
       else await writeFileAtomic(opts.output, componentsJsonSchemaText(), { mode: 0o644 });
     });

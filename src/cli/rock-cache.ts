@@ -1,14 +1,7 @@
 #!/usr/bin/env node
 import type { Command } from '@commander-js/extra-typings';
-import {
-  type ArtifactCache,
-  formatEntry,
-  formatPrune,
-  formatStats,
-  formatVerify,
-  type OpenCacheOptions,
-  openCache,
-} from '../cache/index.js';
+import { formatEntry, formatPrune, formatStats, formatVerify } from '../cache/format.js';
+import type { ArtifactCache, OpenCacheOptions } from '../cache/index.js';
 import { CheckError, ExitError, InputError } from '../errors/index.js';
 import { type CommandContext, processContext } from './context.js';
 import { isEntryPoint } from './entry.js';
@@ -85,7 +78,9 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .option('--remote-required', 'remote failures are errors (CI that must publish), not warnings')
     .option('--insecure', 'plain http to a remote that is not loopback');
 
-  const cache = (): ArtifactCache => openCache(cacheOptions(program.opts(), context));
+  // The cache's modules (its remote, yaml config...) load when a command opens it, not for --help.
+  const cache = async (): Promise<ArtifactCache> =>
+    (await import('../cache/open-cache.js')).openCache(cacheOptions(program.opts(), context));
   const print = (json: boolean | undefined, value: unknown, text: string): void => {
     io.out(json ? JSON.stringify(value, null, 2) : text);
   };
@@ -99,7 +94,7 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .option('--json', 'print the entry as JSON')
     .addHelpText('after', example('rock-cache put volcano-agent@2.1.0:linux-amd64 out/volcano-agent'))
     .action(async (key, file, opts) => {
-      const entry = await cache().put(key, file, { mode: opts.mode });
+      const entry = await (await cache()).put(key, file, { mode: opts.mode });
       print(opts.json, entry, formatEntry(entry));
     });
 
@@ -119,7 +114,7 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
       ),
     )
     .action(async (key, dest, opts) => {
-      const store = cache();
+      const store = await cache();
       const entry = await store.get(key, dest);
       if (entry === undefined) {
         const where = store.remote === undefined ? '' : ` (nor on ${store.remote.location})`;
@@ -135,7 +130,7 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .argument('<key>', 'cache key')
     .addHelpText('after', example('rock-cache has rock-init@1.4.2 || make rock-init'))
     .action(async (key) => {
-      if (!(await cache().has(key))) throw new ExitError(1);
+      if (!(await (await cache()).has(key))) throw new ExitError(1);
     });
 
   program
@@ -144,7 +139,7 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .option('--json', 'print JSON')
     .addHelpText('after', example('rock-cache list', 'rock-cache list --json'))
     .action(async (opts) => {
-      const entries = await cache().list();
+      const entries = await (await cache()).list();
       print(opts.json, entries, entries.map(formatEntry).join('\n'));
     });
 
@@ -154,7 +149,7 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .option('--json', 'print JSON')
     .addHelpText('after', example('rock-cache stats'))
     .action(async (opts) => {
-      const stats = await cache().stats();
+      const stats = await (await cache()).stats();
       print(opts.json, stats, formatStats(stats));
     });
 
@@ -164,7 +159,7 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .option('--json', 'print JSON')
     .addHelpText('after', example('rock-cache verify'))
     .action(async (opts) => {
-      const report = await cache().verify();
+      const report = await (await cache()).verify();
       print(opts.json, report, formatVerify(report));
       if (!report.ok) throw new ExitError(1);
     });
@@ -181,7 +176,7 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .action(async (opts) => {
       if (opts.maxSize === undefined && opts.olderThan === undefined)
         throw new InputError('BAD_OPTION', 'prune: expected --max-size SIZE or --older-than DURATION');
-      const report = await cache().prune({ maxSize: opts.maxSize, olderThanMs: opts.olderThan });
+      const report = await (await cache()).prune({ maxSize: opts.maxSize, olderThanMs: opts.olderThan });
       print(opts.json, report, formatPrune(report));
     });
 
@@ -192,7 +187,7 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .option('--json', 'print JSON')
     .addHelpText('after', example('rock-cache export cache.tar'))
     .action(async (file, opts) => {
-      const report = await cache().export(file);
+      const report = await (await cache()).export(file);
       print(opts.json, report, `${file}: ${report.entries} entries, ${report.blobs} blobs exported`);
     });
 
@@ -203,7 +198,7 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .option('--json', 'print JSON')
     .addHelpText('after', example('rock-cache import cache.tar'))
     .action(async (file, opts) => {
-      const report = await cache().import(file);
+      const report = await (await cache()).import(file);
       print(opts.json, report, `${file}: ${report.entries} entries, ${report.blobs} blobs imported`);
     });
 
@@ -213,7 +208,7 @@ export function rockCacheProgram(context: CommandContext = processContext()): Co
     .argument('<key>', 'cache key')
     .addHelpText('after', example('rock-cache rm rock-init@1.4.2'))
     .action(async (key) => {
-      if (!(await cache().remove(key)))
+      if (!(await (await cache()).remove(key)))
         throw new CheckError('CACHE_MISS', `${key}: not in the cache`, { key });
     });
 

@@ -1,25 +1,12 @@
 #!/usr/bin/env node
 import { Command, Option } from '@commander-js/extra-typings';
-import {
-  type GraphFormat,
-  listPipelines,
-  loadPipeline,
-  parseVarAssignments,
-  pipelineJsonSchema,
-  renderGraph,
-} from '../compose/index.js';
+import type * as Compose from '../compose/index.js';
+import type { GraphFormat } from '../compose/index.js';
 import { ExitError, InputError } from '../errors/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { VERSION } from '../version.js';
-import {
-  type ComposePlanOptions,
-  type ComposeRunOptions,
-  composePlan,
-  composeRun,
-  printPlan,
-  printRun,
-  withIssues,
-} from './compose-commands.js';
+import type * as ComposeCommands from './compose-commands.js';
+import type { ComposePlanOptions, ComposeRunOptions } from './compose-commands.js';
 import { type CommandContext, processContext } from './context.js';
 import { isEntryPoint } from './entry.js';
 import { collect } from './option-values.js';
@@ -55,6 +42,12 @@ export function rockComposeProgram(context: CommandContext = processContext()): 
     .version(VERSION)
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXAMPLES);
+  // The pipeline modules (yaml, zod, the scheduler) load before an action runs, never for --help.
+  let compose: typeof Compose;
+  let commands: typeof ComposeCommands;
+  program.hook('preAction', async () => {
+    [compose, commands] = await Promise.all([import('../compose/index.js'), import('./compose-commands.js')]);
+  });
 
   program
     .command('run')
@@ -75,14 +68,14 @@ export function rockComposeProgram(context: CommandContext = processContext()): 
       const options: ComposeRunOptions = {
         file,
         ...(opts.jobs === undefined ? {} : { jobs: jobsValue(opts.jobs) }),
-        vars: parseVarAssignments(opts.var),
+        vars: compose.parseVarAssignments(opts.var),
         keepGoing: opts.keepGoing === true,
         ...(opts.stateDir === undefined ? {} : { stateDir: opts.stateDir }),
         json: opts.json === true,
       };
-      const result = await composeRun(options, context);
+      const result = await commands.composeRun(options, context);
       if (options.json) io.out(JSON.stringify({ stages: result.stages }, null, 2));
-      else printRun(result, context);
+      else commands.printRun(result, context);
       if (result.interrupted) throw new ExitError(130);
       if (!result.ok) throw new ExitError(1);
     });
@@ -95,8 +88,8 @@ export function rockComposeProgram(context: CommandContext = processContext()): 
     .option('--json', 'print { valid, stages } on stdout')
     .addHelpText('after', '\nExample:\n  $ rock-compose validate pipelines/build-rock-os.yaml')
     .action(async (file, opts) => {
-      const pipeline = withIssues(
-        () => loadPipeline(file, context, parseVarAssignments(opts.var)),
+      const pipeline = commands.withIssues(
+        () => compose.loadPipeline(file, context, compose.parseVarAssignments(opts.var)),
         context,
         opts.json === true,
       );
@@ -115,13 +108,13 @@ export function rockComposeProgram(context: CommandContext = processContext()): 
     .action(async (file, opts) => {
       const options: ComposePlanOptions = {
         file,
-        vars: parseVarAssignments(opts.var),
+        vars: compose.parseVarAssignments(opts.var),
         ...(opts.stateDir === undefined ? {} : { stateDir: opts.stateDir }),
         json: opts.json === true,
       };
-      const plan = await composePlan(options, context);
+      const plan = await commands.composePlan(options, context);
       if (options.json) io.out(JSON.stringify(plan, null, 2));
-      else printPlan(plan, context);
+      else commands.printPlan(plan, context);
     });
 
   program
@@ -136,12 +129,12 @@ export function rockComposeProgram(context: CommandContext = processContext()): 
     .addOption(varOption())
     .addHelpText('after', '\nExample:\n  $ rock-compose graph pipelines/build-rock-os.yaml --format dot')
     .action(async (file, opts) => {
-      const pipeline = withIssues(
-        () => loadPipeline(file, context, parseVarAssignments(opts.var)),
+      const pipeline = commands.withIssues(
+        () => compose.loadPipeline(file, context, compose.parseVarAssignments(opts.var)),
         context,
         false,
       );
-      io.out(renderGraph(pipeline, opts.format as GraphFormat));
+      io.out(compose.renderGraph(pipeline, opts.format as GraphFormat));
     });
 
   program
@@ -153,7 +146,7 @@ export function rockComposeProgram(context: CommandContext = processContext()): 
     .option('--json', 'print a JSON array on stdout')
     .addHelpText('after', '\nExample:\n  $ rock-compose list pipelines')
     .action(async (dir, opts) => {
-      const found = listPipelines(dir, context);
+      const found = compose.listPipelines(dir, context);
       if (opts.json) return io.out(JSON.stringify(found, null, 2));
       if (found.length === 0) return io.out('no pipelines');
       for (const p of found) {
@@ -168,7 +161,7 @@ export function rockComposeProgram(context: CommandContext = processContext()): 
     .option('-o, --output <file>', 'file to write (default: stdout)')
     .addHelpText('after', '\nExample:\n  $ rock-compose schema -o schemas/pipeline.schema.json')
     .action(async (opts) => {
-      const text = `${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`;
+      const text = `${JSON.stringify(compose.pipelineJsonSchema(), null, 2)}\n`;
       if (opts.output === undefined) io.out(text.trimEnd());
       else await writeFileAtomic(opts.output, text);
     });

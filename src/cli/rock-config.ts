@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 import { type Command, Option } from '@commander-js/extra-typings';
-import { type ConfigCommands, type ConfigIssue, configCommands } from '../config/index.js';
-import { CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../contract/index.js';
+import type { ConfigCommands } from '../config/commands.js';
+import type { ConfigIssue } from '../config/parse.js';
+import { CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../contract/paths.js';
 import { CheckError, ExitError } from '../errors/index.js';
-import { formatYamlIssue } from '../yaml/index.js';
+import { formatYamlIssue } from '../yaml/types.js';
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
 import type { Io } from './io.js';
+import { lazyCommands } from './lazy-commands.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
+
+/** The library's commands, imported when one first runs: --help and usage errors load none of them. */
+const libraryCommands = lazyCommands(() => import('../config/commands.js').then((m) => m.configCommands));
 
 const EXAMPLES = `
 Examples:
@@ -29,7 +34,7 @@ Exit codes: 0 ok, 1 a config is invalid, 2 unusable input or usage.`;
  */
 export function rockConfigProgram(
   where: CommandContext | Io,
-  commands: ConfigCommands = configCommands,
+  commands: ConfigCommands = libraryCommands,
 ): Command {
   const context = contextOf(where);
   const { io } = context;

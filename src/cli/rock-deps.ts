@@ -1,21 +1,19 @@
 #!/usr/bin/env node
 import type { Command } from '@commander-js/extra-typings';
-import {
-  type DepsCommands,
-  type DepsResult,
-  depsCommands,
-  formatScan,
-  formatTree,
-  formatVersionProblem,
-  type ScanOptions,
-} from '../deps/index.js';
+import type { DepsCommands } from '../deps/commands.js';
+import { formatScan, formatTree, formatVersionProblem } from '../deps/format.js';
+import type { DepsResult, ScanOptions } from '../deps/index.js';
 import { ExitError } from '../errors/index.js';
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
 import type { Io } from './io.js';
+import { lazyCommands } from './lazy-commands.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
 import { paint } from './terminal.js';
+
+/** The library's commands, imported when one first runs: --help and usage errors load none of them. */
+const libraryCommands = lazyCommands(() => import('../deps/commands.js').then((m) => m.depsCommands));
 
 const EXAMPLES = `
 Examples:
@@ -69,7 +67,10 @@ function common<Args extends unknown[]>(cmd: Command<Args>) {
  * Builds the `rock-deps` program: flags mapped onto each command's options, the work done by
  * `commands` (the library's; tests pass recording ones), the result rendered through the context.
  */
-export function rockDepsProgram(where: CommandContext | Io, commands: DepsCommands = depsCommands): Command {
+export function rockDepsProgram(
+  where: CommandContext | Io,
+  commands: DepsCommands = libraryCommands,
+): Command {
   const context = contextOf(where);
   const { io } = context;
   const colorize = (text: string) => colorLines(text, context.terminal.color);

@@ -1,22 +1,16 @@
 #!/usr/bin/env node
 import { type Command, Option } from '@commander-js/extra-typings';
-import { describeWriteCompressions, WRITE_COMPRESSIONS } from '../compression/index.js';
+// Only what the flags and help need is imported here; each command's work (and zod, yaml...) loads when it runs.
+import { describeWriteCompressions, WRITE_COMPRESSIONS } from '../compression/codecs.js';
 import { ExitError, InputError } from '../errors/index.js';
-import {
-  type CreateImageResult,
-  defaultImageName,
-  formatLong,
-  IMAGE_DEFINITION_FILE,
-  type ImageCommands,
-  imageCommands,
-  type ListedEntry,
-  loadImageDefinition,
-  mergeImageOptions,
-  type ProgressEvent,
-  writtenSentence,
-} from '../image/index.js';
+import { type ImageCommands, imageCommands } from '../image/commands.js';
+import type { CreateImageResult, ProgressEvent } from '../image/create-image.js';
+import { defaultImageName } from '../image/default-output.js';
+import { IMAGE_DEFINITION_FILE } from '../image/definition/file-name.js';
+import type { ListedEntry } from '../image/list-image.js';
 import { escapeName } from '../util/byte-names.js';
-import { formatReport, type VerifyReport } from '../verify/index.js';
+import { formatReport } from '../verify/format.js';
+import type { VerifyReport } from '../verify/types.js';
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
 import type { Io } from './io.js';
@@ -123,6 +117,7 @@ export function rockImageProgram(
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText('after', EXAMPLES)
     .action(async (opts, cmd) => {
+      const { loadImageDefinition, mergeImageOptions } = await import('../image/definition/index.js');
       const progress = new Progress(!opts.quiet && !opts.json);
       const fromCli = (name: string) => cmd.getOptionValueSource(name) !== 'default';
       const options = mergeImageOptions(loadImageDefinition(opts.file, context.cwd)?.options, {
@@ -309,6 +304,7 @@ Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable inp
       '\nNames are printed escaped like ls -b (caf\\xe9); --json gives the exact bytes as \\udc80+byte.\n\nExamples:\n  $ rock-image ls rock.img\n  $ rock-image ls -l rock.img',
     )
     .action(async (image, opts) => {
+      const { formatLong } = await import('../image/list-image.js');
       const entries: ListedEntry[] = [];
       // Lines go out in batches: one write per line costs more than the reading (400k entries).
       let batch: string[] = [];
@@ -359,8 +355,8 @@ Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable inp
           },
           context,
         )
-        .catch((err: unknown) => {
-          throw withWrittenSentence(err, dir);
+        .catch(async (err: unknown) => {
+          throw await withWrittenSentence(err, dir);
         });
       if (opts.json) {
         io.out(JSON.stringify({ ...result, warnings }, null, 2));
@@ -381,8 +377,9 @@ Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable inp
 }
 
 /** A failed extract into an existing DIR: the error line also says which entries were written. */
-function withWrittenSentence(err: unknown, dir: string): unknown {
+async function withWrittenSentence(err: unknown, dir: string): Promise<unknown> {
   if (!(err instanceof InputError) || !Array.isArray(err.data.written)) return err;
+  const { writtenSentence } = await import('../image/extract/index.js');
   return new InputError(
     err.code,
     `${err.message}; ${writtenSentence(dir, err.data.written as string[])}`,

@@ -1,15 +1,9 @@
 #!/usr/bin/env node
 import { type Command, Option } from '@commander-js/extra-typings';
-import { COMPRESSION_NAMES } from '../compression/index.js';
+import { COMPRESSION_NAMES } from '../compression/codecs.js';
 import { ExitError, InputError } from '../errors/index.js';
-import {
-  type ConfigCheckReport,
-  type KernelCommands,
-  kernelCommands,
-  type NetDriver,
-  refuseCorrupt,
-  type StoredKernel,
-} from '../kernel/index.js';
+import { type KernelCommands, kernelCommands } from '../kernel/commands.js';
+import type { ConfigCheckReport, NetDriver, StoredKernel } from '../kernel/index.js';
 import type { BootVerdict } from '../qemu/index.js';
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
@@ -138,6 +132,7 @@ export function rockKernelProgram(
     .option('--json', 'print a JSON array on stdout')
     .addHelpText('after', '\nExamples:\n  $ rock-kernel list\n  $ rock-kernel list --json')
     .action(async (opts) => {
+      const { refuseCorrupt } = await import('../kernel/store.js');
       const store = await commands.list({}, context);
       const kernels = store.kernels;
       if (opts.json) {

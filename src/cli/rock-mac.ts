@@ -1,24 +1,26 @@
 #!/usr/bin/env node
 import type { Command } from '@commander-js/extra-typings';
 import { Option } from '@commander-js/extra-typings';
+import type { MacCommands } from '../mac/commands.js';
+import { parseStatusFilter } from '../mac/inputs.js';
 import {
-  allocationsToCsv,
   formatAllocations,
   formatAudit,
   formatCleanup,
   formatDetails,
   formatDeviceDetails,
   formatStats,
-  type MacCommands,
-  macCommands,
-  parseStatusFilter,
-} from '../mac/index.js';
+} from '../mac/render.js';
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
 import type { Io } from './io.js';
+import { lazyCommands } from './lazy-commands.js';
 import { positiveInteger } from './option-values.js';
 import { examplesHelp, toolProgram } from './program.js';
 import { main } from './run.js';
+
+/** The library's commands, imported when one first runs: --help and usage errors load none of them. */
+const libraryCommands = lazyCommands(() => import('../mac/commands.js').then((m) => m.macCommands));
 
 const EXAMPLES = `
 Examples:
@@ -44,7 +46,7 @@ $ROCK_HOME/mac-dispenser.db, ROCK_HOME default ~/.rock), ROCK_MAC_CONFIG (pool f
  * Builds the `rock-mac` program: flags mapped onto each command's options, the work done by
  * `commands` (the library's; tests pass recording ones), the result rendered through the context.
  */
-export function rockMacProgram(where: CommandContext | Io, commands: MacCommands = macCommands): Command {
+export function rockMacProgram(where: CommandContext | Io, commands: MacCommands = libraryCommands): Command {
   const context = contextOf(where);
   const { io } = context;
   const program = toolProgram(
@@ -259,6 +261,7 @@ export function rockMacProgram(where: CommandContext | Io, commands: MacCommands
         context,
       );
       if (opts.json || opts.format === 'json') return json(rows);
+      const { allocationsToCsv } = await import('../mac/queries.js');
       io.out(allocationsToCsv(rows).trimEnd());
     });
 

@@ -1,31 +1,8 @@
 #!/usr/bin/env node
 import { Command, type OptionValues } from '@commander-js/extra-typings';
 import { InputError } from '../errors/index.js';
-import {
-  addComponent,
-  type ComponentRole,
-  type ComponentType,
-  componentDependencies,
-  exportRegistry,
-  formatComponent,
-  formatComponentLine,
-  formatDependencyTree,
-  formatId,
-  formatInspect,
-  getComponent,
-  importRegistry,
-  inspectArtifact,
-  listComponents,
-  login,
-  logout,
-  parseComponentId,
-  pullComponent,
-  pullImage,
-  pushComponent,
-  pushImage,
-  removeComponent,
-  searchComponents,
-} from '../registry/index.js';
+import type * as Registry from '../registry/index.js';
+import type { ComponentRole, ComponentType } from '../registry/index.js';
 import { VERSION } from '../version.js';
 import { type CommandContext, processContext } from './context.js';
 import { isEntryPoint } from './entry.js';
@@ -87,6 +64,11 @@ export function rockRegistryProgram(
     .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXAMPLES);
+  // The catalogue's modules (SQLite, OCI, rock-cache) load before an action runs, never for --help.
+  let registry: typeof Registry;
+  program.hook('preAction', async () => {
+    registry = await import('../registry/index.js');
+  });
 
   program
     .command('add')
@@ -107,20 +89,20 @@ export function rockRegistryProgram(
       ),
     )
     .action(async (file, o) => {
-      const component = await addComponent(
+      const component = await registry.addComponent(
         {
           file,
           name: o.name,
           version: o.version,
           type: o.type as ComponentType,
           ...(o.role !== undefined ? { role: o.role as ComponentRole } : {}),
-          dependencies: o.depends.map((d) => parseComponentId(d, '--depends')),
+          dependencies: o.depends.map((d) => registry.parseComponentId(d, '--depends')),
           tags: o.tag,
           metadata: metadataPairs(o.meta),
         },
         context,
       );
-      print(o.json, component, `added ${formatId(component)} ${component.digest}`);
+      print(o.json, component, `added ${registry.formatId(component)} ${component.digest}`);
     });
 
   program
@@ -131,11 +113,11 @@ export function rockRegistryProgram(
     .option('--json', 'print JSON only on stdout')
     .addHelpText('after', example('rock-registry get rock-init@1.4.2 -o build/rock-init'))
     .action(async (id, o) => {
-      const c = await getComponent(
-        { ...parseComponentId(id), ...(o.output !== undefined ? { output: o.output } : {}) },
+      const c = await registry.getComponent(
+        { ...registry.parseComponentId(id), ...(o.output !== undefined ? { output: o.output } : {}) },
         context,
       );
-      print(o.json, c, formatComponent(c));
+      print(o.json, c, registry.formatComponent(c));
     });
 
   program
@@ -144,8 +126,8 @@ export function rockRegistryProgram(
     .option('--json', 'print JSON only on stdout')
     .addHelpText('after', example('rock-registry list --json'))
     .action(async (o) => {
-      const list = await listComponents({}, context);
-      print(o.json, list, list.map(formatComponentLine).join('\n'));
+      const list = await registry.listComponents({}, context);
+      print(o.json, list, list.map(registry.formatComponentLine).join('\n'));
     });
 
   program
@@ -155,8 +137,8 @@ export function rockRegistryProgram(
     .option('--json', 'print JSON only on stdout')
     .addHelpText('after', example('rock-registry search agent'))
     .action(async (text, o) => {
-      const list = await searchComponents({ text }, context);
-      print(o.json, list, list.map(formatComponentLine).join('\n'));
+      const list = await registry.searchComponents({ text }, context);
+      print(o.json, list, list.map(registry.formatComponentLine).join('\n'));
     });
 
   program
@@ -166,8 +148,8 @@ export function rockRegistryProgram(
     .option('--json', 'print JSON only on stdout')
     .addHelpText('after', example('rock-registry deps rock-init@1.4.2'))
     .action(async (id, o) => {
-      const tree = await componentDependencies(parseComponentId(id), context);
-      print(o.json, tree, formatDependencyTree(tree));
+      const tree = await registry.componentDependencies(registry.parseComponentId(id), context);
+      print(o.json, tree, registry.formatDependencyTree(tree));
     });
 
   program
@@ -177,8 +159,8 @@ export function rockRegistryProgram(
     .option('--json', 'print JSON only on stdout')
     .addHelpText('after', example('rock-registry remove rock-init@1.4.2'))
     .action(async (id, o) => {
-      const c = await removeComponent(parseComponentId(id), context);
-      print(o.json, c, `removed ${formatId(c)}`);
+      const c = await registry.removeComponent(registry.parseComponentId(id), context);
+      print(o.json, c, `removed ${registry.formatId(c)}`);
     });
 
   program
@@ -188,7 +170,7 @@ export function rockRegistryProgram(
     .option('--json', 'print JSON only on stdout')
     .addHelpText('after', example('rock-registry export registry.tar'))
     .action(async (file, o) => {
-      const r = await exportRegistry({ file }, context);
+      const r = await registry.exportRegistry({ file }, context);
       print(o.json, r, `exported ${r.components} components, ${r.blobs} blobs to ${file}`);
     });
 
@@ -199,7 +181,7 @@ export function rockRegistryProgram(
     .option('--json', 'print JSON only on stdout')
     .addHelpText('after', example('rock-registry import registry.tar'))
     .action(async (file, o) => {
-      const r = await importRegistry({ file }, context);
+      const r = await registry.importRegistry({ file }, context);
       print(o.json, r, `imported ${r.components} components, ${r.blobs} blobs from ${file}`);
     });
 
@@ -217,7 +199,10 @@ export function rockRegistryProgram(
   )
     .addHelpText('after', example('rock-registry push busybox@1.36.1 oci://127.0.0.1:5000/rock/busybox'))
     .action(async (id, target, o) => {
-      const r = await pushComponent({ ...parseComponentId(id), target, insecure: o.insecure }, context);
+      const r = await registry.pushComponent(
+        { ...registry.parseComponentId(id), target, insecure: o.insecure },
+        context,
+      );
       print(
         o.json,
         r,
@@ -237,14 +222,14 @@ export function rockRegistryProgram(
       example('rock-registry pull oci://127.0.0.1:5000/rock/busybox:1.36.1 --to ./components'),
     )
     .action(async (ref, o) => {
-      const r = await pullComponent(
+      const r = await registry.pullComponent(
         { source: ref, insecure: o.insecure, ...(o.to !== undefined ? { to: o.to } : {}) },
         context,
       );
       print(
         o.json,
         r,
-        `pulled ${formatId(r.component)} ${r.component.digest}${r.file ? ` -> ${r.file}` : ''}`,
+        `pulled ${registry.formatId(r.component)} ${r.component.digest}${r.file ? ` -> ${r.file}` : ''}`,
       );
     });
 
@@ -260,7 +245,7 @@ export function rockRegistryProgram(
       example('rock-registry push-image out/initrd.img oci://127.0.0.1:5000/rock/image:1.0'),
     )
     .action(async (image, target, o) => {
-      const r = await pushImage({ image, target, insecure: o.insecure }, context);
+      const r = await registry.pushImage({ image, target, insecure: o.insecure }, context);
       print(
         o.json,
         r,
@@ -281,7 +266,7 @@ export function rockRegistryProgram(
       example('rock-registry pull-image oci://127.0.0.1:5000/rock/image:1.0 -o initrd.img --pub rock.pub'),
     )
     .action(async (ref, o) => {
-      const r = await pullImage(
+      const r = await registry.pullImage(
         {
           source: ref,
           output: o.output,
@@ -306,8 +291,8 @@ export function rockRegistryProgram(
   )
     .addHelpText('after', example('rock-registry inspect oci://127.0.0.1:5000/rock/busybox:1.36.1 --json'))
     .action(async (ref, o) => {
-      const r = await inspectArtifact({ source: ref, insecure: o.insecure }, context);
-      print(o.json, r, formatInspect(r));
+      const r = await registry.inspectArtifact({ source: ref, insecure: o.insecure }, context);
+      print(o.json, r, registry.formatInspect(r));
     });
 
   program
@@ -324,7 +309,7 @@ export function rockRegistryProgram(
     )
     .action(async (host, o) => {
       const password = (await readStdin()).replace(/\r?\n$/, '');
-      const r = await login({ host, username: o.username, password, insecure: o.insecure }, context);
+      const r = await registry.login({ host, username: o.username, password, insecure: o.insecure }, context);
       print(
         o.json,
         r,
@@ -339,7 +324,7 @@ export function rockRegistryProgram(
     .option('--json', 'print JSON only on stdout')
     .addHelpText('after', example('rock-registry logout 127.0.0.1:5000'))
     .action(async (host, o) => {
-      const r = await logout({ host }, context);
+      const r = await registry.logout({ host }, context);
       print(
         o.json,
         r,

@@ -1,22 +1,20 @@
 #!/usr/bin/env node
 import { type Command, Option } from '@commander-js/extra-typings';
 import { ExitError } from '../errors/index.js';
-import {
-  formatDigest,
-  formatKeyReport,
-  HASH_ALGORITHMS,
-  type HashAlgorithm,
-  isExposed,
-  CONFIG_KEY_NAME as KEY_NAME,
-  type SecurityCommands,
-  securityCommands,
-} from '../security/index.js';
+import type { SecurityCommands } from '../security/commands.js';
+import { formatDigest, HASH_ALGORITHMS, type HashAlgorithm } from '../security/hash.js';
+import { isExposed } from '../security/key-file.js';
+import { CONFIG_KEY_NAME as KEY_NAME } from '../security/key-names.js';
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
 import type { Io } from './io.js';
+import { lazyCommands } from './lazy-commands.js';
 import { collect } from './option-values.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
+
+/** The library's commands, imported when one first runs: --help and usage errors load none of them. */
+const libraryCommands = lazyCommands(() => import('../security/commands.js').then((m) => m.securityCommands));
 
 const EXAMPLES = `
 Examples:
@@ -39,7 +37,7 @@ Exit codes: 0 ok, 1 a check or verification failed, 2 unusable input or usage.`;
  */
 export function rockSecurityProgram(
   where: CommandContext | Io,
-  commands: SecurityCommands = securityCommands,
+  commands: SecurityCommands = libraryCommands,
 ): Command {
   const context = contextOf(where);
   const { io } = context;
@@ -193,7 +191,7 @@ export function rockSecurityProgram(
     .action(async (target, opts) => {
       const report = await commands.check({ target, strict: opts.strict }, context);
       if (opts.json) io.out(JSON.stringify(report, null, 2));
-      else io.out(formatKeyReport(report));
+      else io.out((await import('../security/check.js')).formatKeyReport(report));
       if (!report.passed) throw new ExitError(1);
     });
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import type { Command } from '@commander-js/extra-typings';
-import { formatScan } from '../deps/index.js';
+// From the files, not the barrels: each command's work loads when it runs (see verifyCommands).
+import { formatScan } from '../deps/format.js';
 import { ExitError } from '../errors/index.js';
-import { formatReport, type VerifyCommands, verifyCommands } from '../verify/index.js';
+import { type VerifyCommands, verifyCommands } from '../verify/commands.js';
+import { formatReport } from '../verify/format.js';
 import { type CommandContext, contextOf } from './context.js';
 import { isEntryPoint } from './entry.js';
 import type { Io } from './io.js';

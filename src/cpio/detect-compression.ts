@@ -1,4 +1,4 @@
-import { COMPRESSION_NAMES, COMPRESSIONS, type Compression } from '../compression/index.js';
+import { COMPRESSION_NAMES, COMPRESSIONS, type Compression } from '../compression/codecs.js';
 
 /** Magic numbers the kernel's decompress_method() knows (lib/decompress.c), longest form. */
 const MAGICS: ReadonlyArray<readonly [MagicCompression, readonly number[]]> = COMPRESSION_NAMES.flatMap(

@@ -109,7 +109,8 @@ function hexField(bytes: Uint8Array, f: number, place: StreamPlace, offset: numb
   const d7 = HEX_VALUE[bytes[i + 7]!]!;
   const bad = d0 | d1 | d2 | d3 | d4 | d5 | d6 | d7;
   // The high half times 2^16 plus the low half: exact, and never past 2^32 - 1.
-  const value = ((d0 << 12) | (d1 << 8) | (d2 << 4) | d3) * 0x10000 + ((d4 << 12) | (d5 << 8) | (d6 << 4) | d7);
+  const value =
+    ((d0 << 12) | (d1 << 8) | (d2 << 4) | d3) * 0x10000 + ((d4 << 12) | (d5 << 8) | (d6 << 4) | d7);
   if (bad < 0) {
     throw cpioError(
       'CPIO_BAD_FIELD',

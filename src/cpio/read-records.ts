@@ -1,5 +1,5 @@
 import type { Compression } from '../compression/index.js';
-import { REFUSED_HEAD, refusedFormat } from '../compression/index.js';
+import { REFUSED_HEAD, refusedFormat } from '../compression/refused-formats.js';
 import { hexOffset } from '../errors/index.js';
 import { SequentialSource } from '../util/sequential-source.js';
 import { type ArchiveLimits, type InputState, readArchive } from './archive-reader.js';

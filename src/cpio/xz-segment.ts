@@ -1,4 +1,4 @@
-import { type LzmaNativeStream, lzmaNative } from '../compression/index.js';
+import { type LzmaNativeStream, lzmaNative } from '../compression/lzma-native.js';
 import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
 import { decodeError } from './segment-decoder.js';

@@ -1,24 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { RunContext } from '../util/run-context.js';
 import { sourceDateEpoch } from '../util/source-date-epoch.js';
-import {
-  type CreateImageOptions,
-  type CreateImageResult,
-  createImage,
-  type PackRootfsOptions,
-  packRootfs,
-} from './create-image.js';
+import type { CreateImageOptions, CreateImageResult, PackRootfsOptions } from './create-image.js';
 import type { ExtractOptions, ExtractResult } from './extract/index.js';
-import { extractImage } from './extract-image.js';
-import { type ListedEntry, listImage } from './list-image.js';
-import {
-  type FleetNodeResult,
-  type FleetOptions,
-  type OverlayOptions,
-  type OverlayResult,
-  overlayFleet,
-  overlayImage,
-} from './overlay/index.js';
+import type { ListedEntry } from './list-image.js';
+import type { FleetNodeResult, FleetOptions, OverlayOptions, OverlayResult } from './overlay/index.js';
 
 /** `create`: the merged options of one build (definition file and flags); cwd, home and mtimes come from the context. */
 export type CreateCommandOptions = Omit<CreateImageOptions, 'cwd' | 'home' | 'sourceDateEpoch'>;
@@ -63,10 +49,21 @@ function at(context: RunContext, path: string): string {
   return isAbsolute(path) || resolve(context.cwd) === process.cwd() ? path : resolve(context.cwd, path);
 }
 
+/**
+ * Each command imports its own modules when it runs: `ls` never loads the create path (zod, yaml,
+ * the deps resolver) nor overlay's (rock-mac's SQLite and PostgreSQL stores).
+ */
 export const imageCommands: ImageCommands = {
-  create: (o, c) => createImage({ ...o, cwd: c.cwd, home: c.home, sourceDateEpoch: sourceDateEpoch(c.env) }),
-  pack: (o, c) => packRootfs({ ...o, cwd: c.cwd, sourceDateEpoch: sourceDateEpoch(c.env) }),
+  create: async (o, c) => {
+    const { createImage } = await import('./create-image.js');
+    return createImage({ ...o, cwd: c.cwd, home: c.home, sourceDateEpoch: sourceDateEpoch(c.env) });
+  },
+  pack: async (o, c) => {
+    const { packRootfs } = await import('./create-image.js');
+    return packRootfs({ ...o, cwd: c.cwd, sourceDateEpoch: sourceDateEpoch(c.env) });
+  },
   list: async ({ image, onEntry }, c) => {
+    const { listImage } = await import('./list-image.js');
     let n = 0;
     for await (const entry of listImage(at(c, image))) {
       onEntry(entry);
@@ -74,8 +71,16 @@ export const imageCommands: ImageCommands = {
     }
     return n;
   },
-  extract: ({ image, dir, ...o }, c) => extractImage(at(c, image), at(c, dir), o),
-  overlay: (o, c) => overlayImage({ ...o, cwd: c.cwd, sourceDateEpoch: sourceDateEpoch(c.env) }),
-  fleet: (o, c) =>
-    overlayFleet({ ...o, cwd: c.cwd, env: { ...c.env }, sourceDateEpoch: sourceDateEpoch(c.env) }),
+  extract: async ({ image, dir, ...o }, c) => {
+    const { extractImage } = await import('./extract-image.js');
+    return extractImage(at(c, image), at(c, dir), o);
+  },
+  overlay: async (o, c) => {
+    const { overlayImage } = await import('./overlay/index.js');
+    return overlayImage({ ...o, cwd: c.cwd, sourceDateEpoch: sourceDateEpoch(c.env) });
+  },
+  fleet: async (o, c) => {
+    const { overlayFleet } = await import('./overlay/index.js');
+    return overlayFleet({ ...o, cwd: c.cwd, env: { ...c.env }, sourceDateEpoch: sourceDateEpoch(c.env) });
+  },
 };

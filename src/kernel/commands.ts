@@ -4,21 +4,13 @@
  */
 import type { BootVerdict } from '../qemu/index.js';
 import type { RunContext } from '../util/run-context.js';
-import { type AddOptions, addKernel } from './add.js';
-import { type BootKernelOptions, bootKernel } from './boot.js';
-import { buildCmdline, type CmdlineOptions } from './cmdline.js';
-import { type CheckKernelOptions, type ConfigCheckReport, checkKernel } from './config-check.js';
-import { type FetchOptions, fetchKernel } from './fetch.js';
-import { type ModuleClosure, moduleClosure } from './modules.js';
-import {
-  getDefaultKernel,
-  type KernelStore,
-  listStore,
-  removeKernel,
-  resolveKernel,
-  type StoredKernel,
-  setDefaultKernel,
-} from './store.js';
+import type { AddOptions } from './add.js';
+import type { BootKernelOptions } from './boot.js';
+import type { CmdlineOptions } from './cmdline.js';
+import type { CheckKernelOptions, ConfigCheckReport } from './config-check.js';
+import type { FetchOptions } from './fetch.js';
+import type { ModuleClosure } from './modules.js';
+import type { KernelStore, StoredKernel } from './store.js';
 
 /** `add`: a kernel file or package. */
 export interface AddCommandOptions extends Omit<AddOptions, 'home' | 'origin'> {
@@ -70,18 +62,23 @@ export interface KernelCommands {
   boot(options: BootCommandOptions, context: RunContext): Promise<BootVerdict & { kernel: string }>;
 }
 
+/** Each command imports its own modules when it runs: `list` never loads the package readers or QEMU's. */
 export const kernelCommands: KernelCommands = {
-  add: ({ source, ...o }, { home }) => addKernel(source, { ...o, home }),
-  fetch: ({ url, sha256, ...o }, { home }) => fetchKernel(url, sha256, { ...o, home }),
-  list: async (_o, { home }) => listStore(home),
-  show: async ({ name }, { home }) => resolveKernel(name, home),
-  remove: async ({ name }, { home }) => removeKernel(name, home),
+  add: async ({ source, ...o }, { home }) => (await import('./add.js')).addKernel(source, { ...o, home }),
+  fetch: async ({ url, sha256, ...o }, { home }) =>
+    (await import('./fetch.js')).fetchKernel(url, sha256, { ...o, home }),
+  list: async (_o, { home }) => (await import('./store.js')).listStore(home),
+  show: async ({ name }, { home }) => (await import('./store.js')).resolveKernel(name, home),
+  remove: async ({ name }, { home }) => (await import('./store.js')).removeKernel(name, home),
   default: async ({ name }, { home }) => {
+    const { getDefaultKernel, setDefaultKernel } = await import('./store.js');
     if (name !== undefined) await setDefaultKernel(name, home);
     return { default: getDefaultKernel(home) };
   },
-  check: async ({ kernel, ...o }, { home }) => checkKernel(kernel, { ...o, home }),
-  cmdline: async (o, { home }) => buildCmdline({ ...o, home }),
-  modules: async ({ kernel, names }, { home }) => moduleClosure(kernel, names, { home }),
-  boot: (o, { home }) => bootKernel({ ...o, home }),
+  check: async ({ kernel, ...o }, { home }) =>
+    (await import('./config-check.js')).checkKernel(kernel, { ...o, home }),
+  cmdline: async (o, { home }) => (await import('./cmdline.js')).buildCmdline({ ...o, home }),
+  modules: async ({ kernel, names }, { home }) =>
+    (await import('./modules.js')).moduleClosure(kernel, names, { home }),
+  boot: async (o, { home }) => (await import('./boot.js')).bootKernel({ ...o, home }),
 };

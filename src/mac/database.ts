@@ -1,7 +1,5 @@
 import { join, resolve } from 'node:path';
 import { rockHome } from '../util/rock-home.js';
-import { openPostgresStore } from './postgres-store.js';
-import { openSqliteStore } from './sqlite-store.js';
 import type { MacStore } from './store.js';
 
 /** Which database a dispenser uses. */
@@ -35,8 +33,12 @@ export function resolveDatabase(
     : { backend: 'sqlite', file: resolve(cwd, chosen) };
 }
 
-/** Opens the store for `target`, creating and migrating the database on first use; refuses what the backend refuses. */
-export function openStore(target: DatabaseTarget): Promise<MacStore> {
-  if (target.backend === 'sqlite') return openSqliteStore(target.file);
+/**
+ * Opens the store for `target`, creating and migrating the database on first use; refuses what the
+ * backend refuses. Only the chosen backend's driver is loaded (a SQLite dispenser never loads pg).
+ */
+export async function openStore(target: DatabaseTarget): Promise<MacStore> {
+  if (target.backend === 'sqlite') return (await import('./sqlite-store.js')).openSqliteStore(target.file);
+  const { openPostgresStore } = await import('./postgres-store.js');
   return openPostgresStore(target.url, target.schema !== undefined ? { schema: target.schema } : {});
 }

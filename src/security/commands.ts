@@ -2,12 +2,12 @@
  * The commands of `rock-security` as library functions: `(options, context) => result`. Key paths
  * are files; nothing here reads `process` (SOURCE_DATE_EPOCH comes from `context.env`).
  */
-import { CONFIG_KEY_PATH } from '../contract/index.js';
 import type { RunContext } from '../util/run-context.js';
 import { sourceDateEpoch } from '../util/source-date-epoch.js';
 import { checkKeys, type KeyCheckReport } from './check.js';
 import { type CryptFileResult, decryptFile, encryptFile } from './envelope-file.js';
 import { type FileDigest, type HashAlgorithm, hashFile } from './hash.js';
+import { CONFIG_KEY_NAME, SIGNING_KEY_NAME } from './key-names.js';
 import {
   type ConfigKeyResult,
   createConfigKey,
@@ -17,10 +17,7 @@ import {
 import { type RotateResult, rotateKey } from './rotate.js';
 import { type SignatureInfo, signFile, verifySignature } from './sign.js';
 
-/** The CONFIG_KEY file name of the contract, the default output of `keygen`. */
-export const CONFIG_KEY_NAME = CONFIG_KEY_PATH.slice(CONFIG_KEY_PATH.lastIndexOf('/') + 1);
-/** The default secret key file of `keygen --sign`. */
-export const SIGNING_KEY_NAME = 'rock-sign.key';
+export { CONFIG_KEY_NAME, SIGNING_KEY_NAME };
 
 /** `keygen`: a new CONFIG_KEY at `output` (default {@link CONFIG_KEY_NAME}). */
 export interface KeygenCommandOptions {

@@ -1,10 +1,9 @@
 /** The commands of `rock-verify` as library functions: `(options, context) => result`. */
 import type { DepsResult } from '../deps/index.js';
-import { type BootOptions, type BootVerdict, bootImage } from '../qemu/index.js';
+import type { BootOptions, BootVerdict } from '../qemu/index.js';
 import type { RunContext } from '../util/run-context.js';
-import { imageDepsOf } from './image-deps-file.js';
 import type { VerifyReport } from './types.js';
-import { type VerifyImageOptions, verifyImage } from './verify-image.js';
+import type { VerifyImageOptions } from './verify-image.js';
 
 /** `integration`: one image against the contract (and its signature, with `publicKey`). */
 export interface IntegrationCommandOptions extends VerifyImageOptions {
@@ -29,8 +28,9 @@ export interface VerifyCommands {
   boot(options: BootCommandOptions, context: RunContext): Promise<BootVerdict>;
 }
 
+/** Each command imports its modules when it runs (`integration` never loads QEMU's or the deps resolver's). */
 export const verifyCommands: VerifyCommands = {
-  integration: ({ image, ...o }) => verifyImage(image, o),
-  deps: ({ image }) => imageDepsOf(image),
-  boot: (o) => bootImage(o),
+  integration: async ({ image, ...o }) => (await import('./verify-image.js')).verifyImage(image, o),
+  deps: async ({ image }) => (await import('./image-deps-file.js')).imageDepsOf(image),
+  boot: async (o) => (await import('../qemu/index.js')).bootImage(o),
 };

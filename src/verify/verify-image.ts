@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readEntryBatches } from '../cpio/index.js';
 import { CheckError } from '../errors/index.js';
-import { SIGNATURE_SUFFIX, verifySignature } from '../security/index.js';
+import { SIGNATURE_SUFFIX, verifySignature } from '../security/sign.js';
 import { openInput } from '../util/open-input.js';
 import { noteCompressedSegments, xzCheckFailures, zstdWindowFailures } from './compression.js';
 import type { CheckFailure, VerifyOptions, VerifyReport } from './types.js';

@@ -8,10 +8,10 @@ import { dirname, resolve } from 'node:path';
 import { fsError } from '../../util/fs-errors.js';
 import { validateYaml, YamlInvalidError } from '../../yaml/index.js';
 import type { CreateImageOptions } from '../create-image.js';
+import { IMAGE_DEFINITION_FILE } from './file-name.js';
 import { imageDefinitionSchema } from './schema.js';
 
-/** The default definition file name. */
-export const IMAGE_DEFINITION_FILE = 'rock-image.yaml';
+export { IMAGE_DEFINITION_FILE };
 
 /** The fields of {@link CreateImageOptions} an image definition can set. */
 export type ImageDefinitionOptions = Partial<

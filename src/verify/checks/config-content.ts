@@ -5,10 +5,10 @@
  * them (0644, or owner-only). Key material is never quoted in a message.
  */
 
-import { validateNodeConfig } from '../../config/index.js';
+import { validateNodeConfig } from '../../config/parse.js';
 import { CONFIG_DIRS, CONFIG_FILE_MODE, CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../../contract/index.js';
-import { parseKey } from '../../security/index.js';
-import { formatYamlIssue } from '../../yaml/index.js';
+import { parseKey } from '../../security/key-file.js';
+import { formatYamlIssue } from '../../yaml/types.js';
 import type { CheckResult, ImageTree } from '../types.js';
 import { failure, locate, octal, Tally } from './helpers.js';
 

@@ -1,0 +1,146 @@
+// What each built tool loads: `--version`, `--help` and a usage error load commander and the flag
+// wiring only, and a read command only what its work needs (`rock-image ls` never zod, yaml, SQLite,
+// pg or the zstd/xz bindings; rock-mac on SQLite never pg). Counted with a module hook in the tool's own process, not timed.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturesDir } from '../../src/qemu/test-support/test-kernel.js';
+import { componentFlags, repoRoot, runTool } from '../support/cli.js';
+
+/** Every tool and a usage error of one of its commands (rejected before any action runs). */
+const TOOLS: readonly [string, string[]][] = [
+  ['rock-image', ['ls', 'i.img', '--no-such-flag']],
+  ['rock-verify', ['integration', 'i.img', '--no-such-flag']],
+  ['rock-kernel', ['list', '--no-such-flag']],
+  ['rock-security', ['hash', 'a', '--no-such-flag']],
+  ['rock-config', ['validate', 'a', '--no-such-flag']],
+  ['rock-mac', ['stats', '--no-such-flag']],
+  ['rock-deps', ['scan', '/bin/ls', '--no-such-flag']],
+  ['rock-cache', ['list', '--no-such-flag']],
+  ['rock-compose', ['validate', 'p.yaml', '--no-such-flag']],
+  ['rock-registry', ['list', '--no-such-flag']],
+  ['rock-build', ['list', '--no-such-flag']],
+];
+
+/** The dependencies the program wiring may load: commander only. */
+const WIRING = ['@commander-js/extra-typings', 'commander'];
+
+let work: string;
+let hook: string;
+let image: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'rock-lazy-imports-'));
+  // ESM modules through a load hook (its own thread), CommonJS ones from require's cache at exit:
+  // between them every module of the process, whichever way it was loaded.
+  writeFileSync(
+    join(work, 'hooks.mjs'),
+    `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  appendFileSync(process.env.ROCK_TEST_LOADED, url + '\\n');
+  return next(url, context);
+}
+`,
+  );
+  hook = join(work, 'record.mjs');
+  writeFileSync(
+    hook,
+    `import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+register(new URL('./hooks.mjs', import.meta.url));
+const cache = createRequire(import.meta.url).cache;
+process.on('exit', () => appendFileSync(process.env.ROCK_TEST_LOADED, Object.keys(cache).join('\\n') + '\\n'));
+`,
+  );
+  image = join(work, 'rock.img');
+  const key = join(work, 'key');
+  writeFileSync(key, 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n', { mode: 0o600 });
+  const made = runTool('rock-image', [
+    'create',
+    ...componentFlags(fixturesDir()),
+    '--config-key',
+    key,
+    '-q',
+    '-o',
+    image,
+  ]);
+  expect(made.stderr).toBe('');
+  expect(made.status).toBe(0);
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+let runs = 0;
+
+/** Runs a built tool with the hook; its exit code, stdout and the npm packages it loaded. */
+function loading(
+  tool: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; stdout: string; packages: string[] } {
+  const record = join(work, `loaded-${runs++}.txt`);
+  writeFileSync(record, '');
+  const run = spawnSync(
+    process.execPath,
+    ['--import', hook, join(repoRoot, 'dist/cli', `${tool}.js`), ...args],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', ...env, ROCK_TEST_LOADED: record },
+    },
+  );
+  const loaded = readFileSync(record, 'utf8').split('\n');
+  const packages = new Set<string>();
+  for (const m of loaded) {
+    const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(m);
+    if (match?.[1]) packages.add(match[1]);
+  }
+  // The hook must have seen the tool itself: an empty record would pass every test below.
+  expect(loaded.some((m) => m.endsWith(`/dist/cli/${tool}.js`))).toBe(true);
+  return { status: run.status, stdout: run.stdout, packages: [...packages].sort() };
+}
+
+describe('tool start-up loads the program wiring only', () => {
+  it.each(TOOLS)(
+    '%s: --version, --help and a usage error load no dependency but commander',
+    (tool, usage) => {
+      const version = loading(tool, ['--version']);
+      expect(version.status).toBe(0);
+      expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
+      expect(version.packages).toEqual(WIRING);
+      const help = loading(tool, ['--help']);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toContain('Example');
+      expect(help.packages).toEqual(WIRING);
+      const bad = loading(tool, usage);
+      expect(bad.status).toBe(2);
+      expect(bad.packages).toEqual(WIRING);
+    },
+  );
+});
+
+describe('a read command loads what its work needs', () => {
+  it('rock-image ls lists the image with no dependency but commander (no zod, yaml, SQLite, pg, zstd, xz)', () => {
+    const run = loading('rock-image', ['ls', image]);
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')).toContain('sbin/init');
+    expect(run.packages).toEqual(WIRING);
+  });
+
+  it('rock-mac stats on a SQLite dispenser never loads the PostgreSQL driver', () => {
+    const run = loading('rock-mac', ['stats', '--json'], { ROCK_HOME: join(work, 'home') });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).length).toBeGreaterThan(0);
+    expect(run.packages).toContain('better-sqlite3');
+    expect(run.packages).not.toContain('pg');
+  });
+
+  it("rock-verify integration passes the image without rock-mac's stores or the zstd/xz bindings", () => {
+    const run = loading('rock-verify', ['integration', image]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^PASSED: /m);
+    for (const heavy of ['better-sqlite3', 'pg', 'zstd-napi', 'lzma-native'])
+      expect(run.packages).not.toContain(heavy);
+  });
+});

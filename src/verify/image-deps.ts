@@ -1,4 +1,11 @@
-import { checkVersions, type DepsResult, type MemoryEntry, memoryFs, resolveDeps } from '../deps/index.js';
+import {
+  checkVersions,
+  type DepsResult,
+  type FsView,
+  type MemoryEntry,
+  memoryFs,
+  resolveDeps,
+} from '../deps/index.js';
 import { hasElfMagic } from '../elf/index.js';
 import type { ImageTree } from './types.js';
 
@@ -9,6 +16,12 @@ import type { ImageTree } from './types.js';
  * (`versionProblems`). Nothing on the build host is consulted.
  */
 export function imageDeps(tree: ImageTree): DepsResult {
+  const { fs, elves } = imageFs(tree);
+  return checkVersions(resolveDeps(elves, fs), fs);
+}
+
+/** The image's tree as the loader's file view, and its ELF files in path order. */
+export function imageFs(tree: ImageTree): { fs: FsView; elves: string[] } {
   const entries = new Map<string, MemoryEntry>();
   const elves: string[] = [];
   for (const node of tree.nodes.values()) {
@@ -23,6 +36,5 @@ export function imageDeps(tree: ImageTree): DepsResult {
       entries.set(node.path, { type: 'other', mode: node.perm });
     }
   }
-  const fs = memoryFs(entries);
-  return checkVersions(resolveDeps(elves.sort(), fs), fs);
+  return { fs: memoryFs(entries), elves: elves.sort() };
 }

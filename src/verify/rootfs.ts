@@ -96,31 +96,35 @@ export class Rootfs {
   toNodes(): Map<string, ImageNode> {
     const nodes = new Map<string, ImageNode>();
     for (const path of [...this.entries.keys()].sort()) {
-      const { inode, origin, rawName } = this.entries.get(path) as Dirent;
-      const size =
-        inode.type === 'file'
-          ? inode.sample.size
-          : inode.type === 'symlink'
-            ? Buffer.byteLength(inode.linkTarget ?? '')
-            : 0;
-      const node: ImageNode = {
-        path,
-        type: inode.type,
-        perm: inode.type === 'symlink' ? 0o777 : inode.perm,
-        uid: inode.uid,
-        gid: inode.gid,
-        size,
-        rdevMajor: inode.rdevMajor,
-        rdevMinor: inode.rdevMinor,
-        data: inode.type === 'file' ? inode.sample.head : EMPTY,
-        content: inode.type === 'file' ? inode.sample : EMPTY_SAMPLE,
-        origin,
-        rawName,
-        inode: inode.id,
-      };
-      if (inode.linkTarget !== undefined) node.linkTarget = inode.linkTarget;
-      nodes.set(path, node);
+      nodes.set(path, imageNode(path, this.entries.get(path) as Dirent));
     }
     return nodes;
   }
+}
+
+/** One entry of a rootfs as the {@link ImageNode} the checks read. */
+export function imageNode(path: string, { inode, origin, rawName }: Dirent): ImageNode {
+  const size =
+    inode.type === 'file'
+      ? inode.sample.size
+      : inode.type === 'symlink'
+        ? Buffer.byteLength(inode.linkTarget ?? '')
+        : 0;
+  const node: ImageNode = {
+    path,
+    type: inode.type,
+    perm: inode.type === 'symlink' ? 0o777 : inode.perm,
+    uid: inode.uid,
+    gid: inode.gid,
+    size,
+    rdevMajor: inode.rdevMajor,
+    rdevMinor: inode.rdevMinor,
+    data: inode.type === 'file' ? inode.sample.head : EMPTY,
+    content: inode.type === 'file' ? inode.sample : EMPTY_SAMPLE,
+    origin,
+    rawName,
+    inode: inode.id,
+  };
+  if (inode.linkTarget !== undefined) node.linkTarget = inode.linkTarget;
+  return node;
 }

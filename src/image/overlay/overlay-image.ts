@@ -73,7 +73,6 @@ export async function overlayOnBase(base: VerifiedBase, options: OverlayOptions)
   const compress = options.compress ?? 'gzip';
   const at = (p: string | undefined) =>
     p === undefined || p === 'generate' ? p : resolve(options.cwd ?? '.', p);
-  const paths = new Set(base.records.map((r) => `/${r.info.name.replace(/^\.?\/+/, '')}`));
   const { entries, generatedKey } = segmentEntries(
     {
       nodeConfig: typeof options.nodeConfig === 'string' ? at(options.nodeConfig) : options.nodeConfig,
@@ -84,7 +83,7 @@ export async function overlayOnBase(base: VerifiedBase, options: OverlayOptions)
         return colon > 0 ? `${at(spec.slice(0, colon))}${spec.slice(colon)}` : spec;
       }),
     },
-    (p) => paths.has(p),
+    (p) => base.names.has(p),
   );
   const segment = await segmentBytes(entries, {
     compress,

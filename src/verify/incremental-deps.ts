@@ -61,6 +61,9 @@ export function traceElfDeps(tree: ImageTree): TracedDeps {
   return { deps, result: elfDepsFindings(tree, deps), visited, listed };
 }
 
+/** How {@link elfDepsAfter} got its result: the base's as is, with added files resolved, or anew. */
+export type ElfReuse = 'base' | 'added' | 'full';
+
 const isElfFile = (node: ImageNode | undefined): boolean => node?.type === 'file' && hasElfMagic(node.data);
 
 /**
@@ -69,21 +72,25 @@ const isElfFile = (node: ImageNode | undefined): boolean => node?.type === 'file
  * at and adds no ELF file; the base's resolutions plus those of the added ELF files; or, when a
  * changed path was looked at, the whole check again.
  */
-export function elfDepsAfter(base: TracedDeps, merged: ImageTree, changed: ReadonlySet<string>): CheckResult {
+export function elfDepsAfter(
+  base: TracedDeps,
+  merged: ImageTree,
+  changed: ReadonlySet<string>,
+): { result: CheckResult; how: ElfReuse } {
   const added: string[] = [];
   for (const path of changed) {
     if (base.visited.has(path) || base.listed.has(parentPath(path))) {
-      return elfDepsFindings(merged, imageDeps(merged));
+      return { result: elfDepsFindings(merged, imageDeps(merged)), how: 'full' };
     }
     // An ELF file of the base was probed (visited): one here is new.
     if (isElfFile(merged.nodes.get(path))) added.push(path);
   }
-  if (added.length === 0) return base.result;
+  if (added.length === 0) return { result: base.result, how: 'base' };
   const { fs } = imageFs(merged);
   const more = checkVersions(resolveDeps(added.sort(), fs), fs);
   const binaries = [...base.deps.binaries, ...more.binaries].sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   );
   const deps: DepsResult = { ...base.deps, binaries, ok: binaries.every((b) => b.ok) };
-  return elfDepsFindings(merged, deps);
+  return { result: elfDepsFindings(merged, deps), how: 'added' };
 }

@@ -25,7 +25,7 @@ import {
 } from '../cpio/index.js';
 import { hexOffset } from '../errors/index.js';
 import { xzCheckFailure, zstdWindowFailure } from './compression.js';
-import { elfDepsAfter, type TracedDeps, traceElfDeps } from './incremental-deps.js';
+import { type ElfReuse, elfDepsAfter, type TracedDeps, traceElfDeps } from './incremental-deps.js';
 import { indexTree, RootfsLayer, type TreeIndex } from './rootfs-layer.js';
 import type { CheckFailure, ImageTree, VerifyOptions, VerifyReport } from './types.js';
 import { unpackLikeKernel, unpackOnto } from './unpack.js';
@@ -51,6 +51,8 @@ export interface VerifiedBase {
   /** The first bytes of each of its xz and zstd segments, by file offset (file-level checks). */
   xzHeaders: ReadonlyMap<number, Uint8Array>;
   zstdHeaders: ReadonlyMap<number, Uint8Array>;
+  /** How each segment's ELF check was made so far (the base's result, added files only, anew). */
+  elfChecks: Record<ElfReuse, number>;
   /** @internal */
   index: TreeIndex;
   /** @internal */
@@ -158,6 +160,7 @@ export async function verifyBase(path: string, options: VerifyBaseOptions = {}):
     lastCompression: last?.compression ?? 'none',
     xzHeaders: seen.xz,
     zstdHeaders: seen.zstd,
+    elfChecks: { base: 0, added: 0, full: 0 },
     index: indexTree(tree.nodes),
     deps,
   };
@@ -201,7 +204,8 @@ export async function verifyWithSegment(
     entries: base.tree.entries + more.entries,
   };
   const elf = elfDepsAfter(base.deps, tree, changed);
-  const report = checkContract(tree, options, new Map([['elf-deps', elf]]));
+  base.elfChecks[elf.how] += 1;
+  const report = checkContract(tree, options, new Map([['elf-deps', elf.result]]));
   const xz = new Map([...base.xzHeaders, ...seen.xz]);
   const zstd = new Map([...base.zstdHeaders, ...seen.zstd]);
   return withFindings(report, fileFindings(xz, zstd, source));

@@ -6,7 +6,7 @@
 //   node bench/fast-images.mjs [--tree-mb 110] [--read-mb 100,1024] [--fleet 100] [--base-mb 40] [--runs 1]
 //                              [--only build|read|fleet] [--keep]
 //
-// --only runs one block (the build tree is still made for read); --keep leaves the work directory
+// --only runs one block (the build tree is made only for build and read); --keep leaves the work directory
 // (its path is printed) to profile a command on the same tree.
 //
 // Build: one generated tree (the machine's ELF binaries with their libraries, plus text), packed by
@@ -39,6 +39,7 @@ const repo = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'rock-bench14-'));
 const fixtures = join(repo, '.cache/fixtures');
 const q = (p) => `'${String(p).replaceAll("'", "'\\''")}'`;
+const o = (name) => join(work, name);
 const cli = (tool) => `${q(process.execPath)} ${q(join(repo, `dist/cli/${tool}.js`))}`;
 
 function measure(label, shell, output) {
@@ -150,82 +151,81 @@ console.log(
   `machine: ${execFileSync('nproc').toString().trim()} cores, ${execFileSync('uptime').toString().trim()}`,
 );
 
-// Build.
-const extra = join(work, 'extra');
-makeTree(extra, treeMb);
-prune(extra);
-// The same root for every packer: a contract image's tree (components, libraries, devices) unpacked.
-const tree = join(work, 'tree');
-execFileSync('sh', ['-c', contractImage(join(work, 'tree.img'), extra, 'none')]);
-execFileSync('sh', [
-  '-c',
-  `${cli('rock-image')} extract ${q(join(work, 'tree.img'))} ${q(tree)} > /dev/null`,
-]);
-rmSync(join(work, 'tree.img'));
-const made = {
-  files: Number(execFileSync('sh', ['-c', `find ${q(tree)} | wc -l`])),
-  mb: Number(execFileSync('du', ['-sb', tree]).toString().split('\t')[0]) / 1e6,
-};
-console.log(`tree: ${made.files} entries, ${made.mb.toFixed(0)} MB`);
-const o = (name) => join(work, name);
-const pack = (out, compress, extraFlags = '') =>
-  `${cli('rock-image')} cpio create ${q(tree)} --compress ${compress} ${extraFlags} -q -o ${q(out)} > /dev/null`;
-if (wants('build')) {
-  print('build (same tree)', [
-    measure(
-      'rock-image cpio create --compress gzip (-6, verified)',
-      pack(o('ours.gz'), 'gzip'),
-      o('ours.gz'),
-    ),
-    measure('  the same with --threads 1', pack(o('ours1.gz'), 'gzip', '--threads 1'), o('ours1.gz')),
-    measure(
-      'rock-image cpio create --compress zstd --level 3',
-      pack(o('ours.zst'), 'zstd', '--level 3'),
-      o('ours.zst'),
-    ),
-    measure('rock-image cpio create --compress lz4', pack(o('ours.lz4'), 'lz4'), o('ours.lz4')),
-    measure(
-      'find | cpio -o -H newc | pigz -6',
-      `cd ${q(tree)} && find . | cpio -o -H newc --quiet | pigz -6 > ${q(o('pigz.gz'))}`,
-      o('pigz.gz'),
-    ),
-    measure(
-      'find | cpio -o -H newc | zstd -T0 -3',
-      `cd ${q(tree)} && find . | cpio -o -H newc --quiet | zstd -q -T0 -3 > ${q(o('gnu.zst'))}`,
-      o('gnu.zst'),
-    ),
-    measure(
-      'find | cpio -o -H newc | gzip -6',
-      `cd ${q(tree)} && find . | cpio -o -H newc --quiet | gzip -6 > ${q(o('gnu.gz'))}`,
-      o('gnu.gz'),
-    ),
+if (wants('build') || wants('read')) {
+  // Build.
+  const extra = join(work, 'extra');
+  makeTree(extra, treeMb);
+  prune(extra);
+  // The same root for every packer: a contract image's tree (components, libraries, devices) unpacked.
+  const tree = join(work, 'tree');
+  execFileSync('sh', ['-c', contractImage(join(work, 'tree.img'), extra, 'none')]);
+  execFileSync('sh', [
+    '-c',
+    `${cli('rock-image')} extract ${q(join(work, 'tree.img'))} ${q(tree)} > /dev/null`,
   ]);
-}
-
-// Read.
-if (wants('read')) {
-  for (const mb of readMbs) {
-    const t = join(work, `read-${mb}`);
-    if (mb <= treeMb) execFileSync('cp', ['-r', tree, t]);
-    else {
-      mkdirSync(t);
-      for (let i = 0, have = 0; have < mb; i++, have += made.mb)
-        execFileSync('cp', ['-r', extra, join(t, `copy${i}`)]);
-    }
-    const img = o(`read-${mb}.img`);
-    execFileSync('sh', ['-c', contractImage(img, t, 'gzip')], { stdio: 'inherit' });
-    rmSync(t, { recursive: true, force: true });
-    print(`read a ${(statSync(img).size / 1e6).toFixed(0)} MB gzip image (${mb} MB tree)`, [
-      measure('rock-image ls', `${cli('rock-image')} ls ${q(img)} > /dev/null`),
-      measure('rock-verify integration', `${cli('rock-verify')} integration ${q(img)} > /dev/null`),
-      measure('gzip -dc | cpio -t', `gzip -dc ${q(img)} | cpio -t --quiet > /dev/null`),
+  rmSync(join(work, 'tree.img'));
+  const made = {
+    files: Number(execFileSync('sh', ['-c', `find ${q(tree)} | wc -l`])),
+    mb: Number(execFileSync('du', ['-sb', tree]).toString().split('\t')[0]) / 1e6,
+  };
+  console.log(`tree: ${made.files} entries, ${made.mb.toFixed(0)} MB`);
+  const pack = (out, compress, extraFlags = '') =>
+    `${cli('rock-image')} cpio create ${q(tree)} --compress ${compress} ${extraFlags} -q -o ${q(out)} > /dev/null`;
+  if (wants('build'))
+    print('build (same tree)', [
+      measure(
+        'rock-image cpio create --compress gzip (-6, verified)',
+        pack(o('ours.gz'), 'gzip'),
+        o('ours.gz'),
+      ),
+      measure('  the same with --threads 1', pack(o('ours1.gz'), 'gzip', '--threads 1'), o('ours1.gz')),
+      measure(
+        'rock-image cpio create --compress zstd --level 3',
+        pack(o('ours.zst'), 'zstd', '--level 3'),
+        o('ours.zst'),
+      ),
+      measure('rock-image cpio create --compress lz4', pack(o('ours.lz4'), 'lz4'), o('ours.lz4')),
+      measure(
+        'find | cpio -o -H newc | pigz -6',
+        `cd ${q(tree)} && find . | cpio -o -H newc --quiet | pigz -6 > ${q(o('pigz.gz'))}`,
+        o('pigz.gz'),
+      ),
+      measure(
+        'find | cpio -o -H newc | zstd -T0 -3',
+        `cd ${q(tree)} && find . | cpio -o -H newc --quiet | zstd -q -T0 -3 > ${q(o('gnu.zst'))}`,
+        o('gnu.zst'),
+      ),
+      measure(
+        'find | cpio -o -H newc | gzip -6',
+        `cd ${q(tree)} && find . | cpio -o -H newc --quiet | gzip -6 > ${q(o('gnu.gz'))}`,
+        o('gnu.gz'),
+      ),
     ]);
-    rmSync(img, { force: true });
-  }
+
+  if (wants('read'))
+    // Read.
+    for (const mb of readMbs) {
+      const t = join(work, `read-${mb}`);
+      if (mb <= treeMb) execFileSync('cp', ['-r', tree, t]);
+      else {
+        mkdirSync(t);
+        for (let i = 0, have = 0; have < mb; i++, have += made.mb)
+          execFileSync('cp', ['-r', extra, join(t, `copy${i}`)]);
+      }
+      const img = o(`read-${mb}.img`);
+      execFileSync('sh', ['-c', contractImage(img, t, 'gzip')], { stdio: 'inherit' });
+      rmSync(t, { recursive: true, force: true });
+      print(`read a ${(statSync(img).size / 1e6).toFixed(0)} MB gzip image (${mb} MB tree)`, [
+        measure('rock-image ls', `${cli('rock-image')} ls ${q(img)} > /dev/null`),
+        measure('rock-verify integration', `${cli('rock-verify')} integration ${q(img)} > /dev/null`),
+        measure('gzip -dc | cpio -t', `gzip -dc ${q(img)} | cpio -t --quiet > /dev/null`),
+      ]);
+      rmSync(img, { force: true });
+    }
 }
 
-// Fleet.
 if (wants('fleet')) {
+  // Fleet.
   const baseTree = join(work, 'base-tree');
   makeTree(baseTree, baseMb);
   prune(baseTree);

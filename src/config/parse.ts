@@ -19,6 +19,22 @@ export type ValidationResult = { ok: true; value: NodeConfig } | { ok: false; er
  * Input that is not a mapping is described (`size`: its bytes on disk), never quoted: it may be a key.
  */
 export function validateNodeConfig(text: string, size?: number): ValidationResult {
+  // A pure function of the text (and size): a fleet validates each node's text twice, when its
+  // segment is made and when the node image is verified. A copy goes out, so callers may change it.
+  const key = `${size ?? ''}\0${text}`;
+  const known = recent.get(key);
+  if (known) return structuredClone(known);
+  const result = validate(text, size);
+  if (recent.size >= RECENT) recent.delete(recent.keys().next().value as string);
+  recent.set(key, structuredClone(result));
+  return result;
+}
+
+/** How many recent validations {@link validateNodeConfig} remembers. */
+const RECENT = 8;
+const recent = new Map<string, ValidationResult>();
+
+function validate(text: string, size: number | undefined): ValidationResult {
   // Binary data (a key, an image) is described, never parsed: YAML's errors would quote it.
   if (isBinaryText(text)) return notMapping(text, undefined, size);
   const parsed = parseYaml(text);

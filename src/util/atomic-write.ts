@@ -10,6 +10,11 @@ import { releaseTemp, trackTemp } from './live-temp-files.js';
 export interface AtomicWriteOptions {
   /** Exact permission bits of the new file (umask ignored); default `0o666` minus the umask. */
   mode?: number;
+  /**
+   * fsync the directory after the rename (default true). False for a batch of outputs in one
+   * directory: the caller then calls {@link syncDirectory} once after the last one.
+   */
+  syncDirectory?: boolean;
 }
 
 /** A stream onto a temporary file that replaces the target only on {@link AtomicWriteStream.commit}. */
@@ -102,7 +107,7 @@ function removeTemp(tempPath: string): void {
 }
 
 /** fsyncs the directory so the rename itself survives a crash; some filesystems refuse, which is harmless. */
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   try {
     const fd = fs.openSync(fsPath(dir), fs.constants.O_RDONLY);
     try {
@@ -116,7 +121,7 @@ function syncDirectory(dir: string): void {
 }
 
 /** Renames `tempPath` over `target` (removing it if that fails), then syncs the directory. */
-function renameOver(tempPath: string, target: string): void {
+function renameOver(tempPath: string, target: string, sync = true): void {
   try {
     fs.renameSync(fsPath(tempPath), fsPath(target));
   } catch (error) {
@@ -124,7 +129,7 @@ function renameOver(tempPath: string, target: string): void {
     throw outputError(target, error);
   }
   releaseTemp(tempPath);
-  syncDirectory(path.dirname(target));
+  if (sync) syncDirectory(path.dirname(target));
 }
 
 /**
@@ -151,7 +156,8 @@ export async function writeFileAtomic(
     try {
       let written = 0;
       while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
-      fs.fsyncSync(fd);
+      // On the thread pool: several outputs in flight share the filesystem's journal commits.
+      await new Promise<void>((done, fail) => fs.fsync(fd, (err) => (err ? fail(err) : done())));
     } finally {
       fs.closeSync(fd);
     }
@@ -159,7 +165,7 @@ export async function writeFileAtomic(
     removeTemp(tempPath);
     throw outputError(target, error);
   }
-  renameOver(tempPath, target);
+  renameOver(tempPath, target, options.syncDirectory !== false);
 }
 
 /**

@@ -34,7 +34,7 @@ export async function* noteCompressedSegments<R extends UnpackRecord>(
 
 /**
  * Reads the Stream Header of each xz segment of the file at `path` (offsets from
- * {@link noteXzSegments}) and returns a `compression.xz-check` failure for each one whose check
+ * {@link noteCompressedSegments}) and returns a `compression.xz-check` failure for each one whose check
  * the kernel's xz decoder refuses (anything but CRC32 or none, e.g. `xz`'s default CRC64), and the
  * number of segments checked. `source` names the image in messages.
  */
@@ -50,25 +50,33 @@ export async function xzCheckFailures(
     for (const offset of [...starts.values()].sort((a, b) => a - b)) {
       const header = new Uint8Array(XZ_HEADER_PREFIX);
       await file.read(header, 0, header.length, offset);
-      const check = xzStreamCheck(header);
-      if (check === undefined || check.kernelDecodes) continue;
-      const where = `${source}:${hexOffset(offset)}`;
-      const expected = 'CRC32 or none (xz --check=crc32)';
-      failures.push({
-        rule: 'compression.xz-check',
-        path: where,
-        expected,
-        found: check.name,
-        message:
-          `${where}: xz integrity check: expected ${expected}, found ${check.name}; ` +
-          'the kernel fails with "Initramfs unpacking failed: Input was encoded with settings that are ' +
-          'not supported by this XZ decoder"',
-      });
+      const failure = xzCheckFailure(header, `${source}:${hexOffset(offset)}`);
+      if (failure) failures.push(failure);
     }
   } finally {
     await file.close();
   }
   return { failures, checked: starts.size };
+}
+
+/**
+ * The `compression.xz-check` failure for the xz stream whose first bytes are `header` (at least
+ * XZ_HEADER_PREFIX of them), found at `where`, or undefined when the kernel's decoder takes its check.
+ */
+export function xzCheckFailure(header: Uint8Array, where: string): CheckFailure | undefined {
+  const check = xzStreamCheck(header);
+  if (check === undefined || check.kernelDecodes) return undefined;
+  const expected = 'CRC32 or none (xz --check=crc32)';
+  return {
+    rule: 'compression.xz-check',
+    path: where,
+    expected,
+    found: check.name,
+    message:
+      `${where}: xz integrity check: expected ${expected}, found ${check.name}; ` +
+      'the kernel fails with "Initramfs unpacking failed: Input was encoded with settings that are ' +
+      'not supported by this XZ decoder"',
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { checkVersions, type DepsResult, resolveDeps } from '../deps/index.js';
+import { checkVersions, type DepsResult, type FsView, resolveDeps } from '../deps/index.js';
 import { hasElfMagic } from '../elf/index.js';
 import { treeFs } from './tree-fs.js';
 import type { ImageTree } from './types.js';
@@ -10,10 +10,15 @@ import type { ImageTree } from './types.js';
  * (`versionProblems`). Nothing on the build host is consulted.
  */
 export function imageDeps(tree: ImageTree): DepsResult {
+  const { fs, elves } = imageFs(tree);
+  return checkVersions(resolveDeps(elves, fs), fs);
+}
+
+/** The image's tree as the loader's file view (read in place, no copy), and its ELF files in path order. */
+export function imageFs(tree: ImageTree): { fs: FsView; elves: string[] } {
   const elves: string[] = [];
   for (const node of tree.nodes.values()) {
     if (node.type === 'file' && hasElfMagic(node.data)) elves.push(node.path);
   }
-  const fs = treeFs(tree);
-  return checkVersions(resolveDeps(elves.sort(), fs), fs);
+  return { fs: treeFs(tree), elves: elves.sort() };
 }

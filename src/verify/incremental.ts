@@ -1,29 +1,35 @@
 /**
- * Incremental verification of per-node images (a verified base plus one small appended segment):
- * the base is read, unpacked and fully verified once, keyed by its sha256; each node's segment is
- * then read from its own bytes, its records placed after the base's as the kernel meets them
- * (segment and archive numbers, file offsets), the kernel's unpacking rules applied to the base's
- * records followed by the segment's, and every contract check re-run on that merged tree. Nothing
- * of the base is decompressed again. The verdict equals `verifyImage` of the combined file (a
- * differential test holds the two together).
+ * Incremental verification of per-node images (a verified base plus one small appended segment).
+ * The base is read, unpacked and fully verified once, keyed by its sha256, and kept as its
+ * unpacked tree, its findings and what the loader's resolution of its ELF files looked at. A
+ * node's segment is read from its own bytes, its records numbered after the base's as the kernel
+ * meets them, and applied with the kernel's rules to a copy-on-write layer over the base's tree
+ * (rootfs-layer.ts): only the paths it touches are copied. The contract checks then run on the
+ * merged tree, except the ELF check, which is taken from the base's when the segment changes
+ * nothing the loader looked at (incremental-deps.ts). Nothing of the base is decompressed again.
+ * The verdict equals `verifyImage` of the combined file (a differential test holds the two
+ * together).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Compression } from '../compression/index.js';
 import {
+  type ArchiveEntry,
   type CpioRecord,
+  type RecordOrigin,
+  readEntries,
   readRecords,
   XZ_HEADER_PREFIX,
-  xzStreamCheck,
   ZSTD_HEADER_PREFIX,
 } from '../cpio/index.js';
 import { hexOffset } from '../errors/index.js';
-import { ZSTD_RULE, zstdWindowFailure } from './compression.js';
-import type { CheckFailure, VerifyOptions, VerifyReport } from './types.js';
-import { unpackLikeKernel } from './unpack.js';
+import { xzCheckFailure, zstdWindowFailure } from './compression.js';
+import { type ElfReuse, elfDepsAfter, type TracedDeps, traceElfDeps } from './incremental-deps.js';
+import { indexTree, RootfsLayer, type TreeIndex } from './rootfs-layer.js';
+import type { CheckFailure, ImageTree, VerifyOptions, VerifyReport } from './types.js';
+import { unpackLikeKernel, unpackOnto } from './unpack.js';
 import { checkContract } from './verify.js';
-import { type VerifyImageOptions, verifyImage } from './verify-image.js';
 
 /** A base image, verified: what checking a segment on top of it needs. */
 export interface VerifiedBase {
@@ -31,19 +37,32 @@ export interface VerifiedBase {
   sha256: string;
   /** Its length: where an appended segment starts. */
   bytes: number;
-  /** The full verification of the base alone. */
+  /** The full verification of the base alone (what `verifyImage` reports). */
   report: VerifyReport;
-  /** Its records in file order (the trailers included), for merging. */
-  records: CpioRecord[];
+  /** The tree the kernel makes of it, indexed for layers. */
+  tree: ImageTree;
+  /** Every name its records carry, absolute (`/config/node.yaml`), as stored. */
+  names: ReadonlySet<string>;
   /** How many segments and archives it holds: the segment's are numbered after them. */
   segments: number;
   archives: number;
   /** Compression of its last segment (an lz4 legacy one needs a zero word after it). */
   lastCompression: Compression;
-  /** How many xz headers its verification checked (counted again in a merged verdict). */
-  xzChecked: number;
-  /** How many zstd frame headers (windows) its verification checked. */
-  zstdChecked: number;
+  /** The first bytes of each of its xz and zstd segments, by file offset (file-level checks). */
+  xzHeaders: ReadonlyMap<number, Uint8Array>;
+  zstdHeaders: ReadonlyMap<number, Uint8Array>;
+  /** How each segment's ELF check was made so far (the base's result, added files only, anew). */
+  elfChecks: Record<ElfReuse, number>;
+  /** @internal */
+  index: TreeIndex;
+  /** @internal */
+  deps: TracedDeps;
+}
+
+/** Options of {@link verifyBase}. */
+export interface VerifyBaseOptions extends VerifyOptions {
+  /** Name used in messages; default the file's base name. */
+  source?: string;
 }
 
 const bases = new Map<string, VerifiedBase>();
@@ -52,39 +71,100 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
+/** Passes records through, noting the first bytes of each xz and zstd segment and the last origin. */
+async function* noting<R extends ArchiveEntry | CpioRecord>(
+  records: AsyncIterable<R> | Iterable<R>,
+  bytes: Uint8Array,
+  seen: { xz: Map<number, Uint8Array>; zstd: Map<number, Uint8Array>; last?: RecordOrigin },
+  shift = 0,
+): AsyncGenerator<R> {
+  for await (const record of records) {
+    const { compression, segmentOffset } = record.origin;
+    const at = segmentOffset - shift;
+    if (compression === 'xz' && !seen.xz.has(segmentOffset))
+      seen.xz.set(segmentOffset, bytes.subarray(at, at + XZ_HEADER_PREFIX));
+    if (compression === 'zstd' && !seen.zstd.has(segmentOffset))
+      seen.zstd.set(segmentOffset, bytes.subarray(at, at + ZSTD_HEADER_PREFIX));
+    seen.last = record.origin;
+    yield record;
+  }
+}
+
 /**
- * Verifies a base image once per content: a second call for a file with the same sha256 returns the
- * first result. Rejects like {@link verifyImage} when the file is not a readable archive.
+ * The file-level findings (xz checks, then zstd windows, each in file order) and how many headers
+ * were checked, as `verifyImage` reports them after the contract's.
  */
-export async function verifyBase(path: string, options: VerifyImageOptions = {}): Promise<VerifiedBase> {
+function fileFindings(
+  xz: ReadonlyMap<number, Uint8Array>,
+  zstd: ReadonlyMap<number, Uint8Array>,
+  source: string,
+): { failures: CheckFailure[]; checked: number } {
+  const failures: CheckFailure[] = [];
+  const inOrder = (m: ReadonlyMap<number, Uint8Array>) => [...m].sort((a, b) => a[0] - b[0]);
+  for (const [at, header] of inOrder(xz)) {
+    const failure = xzCheckFailure(header, `${source}:${hexOffset(at)}`);
+    if (failure) failures.push(failure);
+  }
+  for (const [at, header] of inOrder(zstd)) {
+    const failure = zstdWindowFailure(header, `${source}:${hexOffset(at)}`);
+    if (failure) failures.push(failure);
+  }
+  return { failures, checked: xz.size + zstd.size };
+}
+
+function withFindings(
+  report: VerifyReport,
+  more: { failures: CheckFailure[]; checked: number },
+): VerifyReport {
+  const failures = [...report.failures, ...more.failures];
+  return { ...report, failures, passed: failures.length === 0, checked: report.checked + more.checked };
+}
+
+/**
+ * Verifies a base image once per content (and command line): a second call for a file with the
+ * same sha256 returns the first result. The report is what `verifyImage` gives the file. Rejects
+ * like `verifyImage` when the file is not a readable archive.
+ */
+export async function verifyBase(path: string, options: VerifyBaseOptions = {}): Promise<VerifiedBase> {
   const bytes = readFileSync(path);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const known = bases.get(sha256);
-  if (known) return known;
   const source = options.source ?? basename(path);
-  const report = await verifyImage(path, { ...options, source });
-  const records: CpioRecord[] = [];
-  for await (const record of readRecords(once(bytes), { source })) records.push(record);
-  const last = records.at(-1)?.origin;
-  const xzSegments = new Set(
-    records.filter((r) => r.origin.compression === 'xz').map((r) => r.origin.segment),
-  );
-  const zstdSegments = new Set(
-    records.filter((r) => r.origin.compression === 'zstd').map((r) => r.origin.segment),
-  );
+  const key = JSON.stringify([sha256, source, options.cmdline ?? null]);
+  const known = bases.get(key);
+  if (known) return known;
+  const seen: { xz: Map<number, Uint8Array>; zstd: Map<number, Uint8Array>; last?: RecordOrigin } = {
+    xz: new Map(),
+    zstd: new Map(),
+  };
+  const names = new Set<string>();
+  async function* named(entries: AsyncIterable<ArchiveEntry>): AsyncGenerator<ArchiveEntry> {
+    for await (const entry of entries) {
+      names.add(`/${entry.info.name.replace(/^\.?\/+/, '')}`);
+      yield entry;
+    }
+  }
+  // Entries stream, as verifyImage reads them: file data is kept only as far as the checks need it.
+  const tree = await unpackLikeKernel(named(noting(readEntries(once(bytes), { source }), bytes, seen)));
+  const deps = traceElfDeps(tree);
+  const contract = checkContract(tree, options, new Map([['elf-deps', deps.result]]));
+  const { last } = seen;
   const base: VerifiedBase = {
     path,
     sha256,
     bytes: bytes.length,
-    report,
-    records,
+    report: withFindings(contract, fileFindings(seen.xz, seen.zstd, source)),
+    tree,
+    names,
     segments: last ? last.segment + 1 : 0,
     archives: last ? last.archive + 1 : 0,
     lastCompression: last?.compression ?? 'none',
-    xzChecked: xzSegments.size,
-    zstdChecked: zstdSegments.size,
+    xzHeaders: seen.xz,
+    zstdHeaders: seen.zstd,
+    elfChecks: { base: 0, added: 0, full: 0 },
+    index: indexTree(tree.nodes),
+    deps,
   };
-  bases.set(sha256, base);
+  bases.set(key, base);
   return base;
 }
 
@@ -103,9 +183,8 @@ export async function verifyWithSegment(
   const lead = base.bytes % 4;
   const fed = Buffer.concat([Buffer.alloc(lead), segment]);
   const shift = base.bytes - lead;
+  const seen = { xz: new Map<number, Uint8Array>(), zstd: new Map<number, Uint8Array>() };
   const added: CpioRecord[] = [];
-  const xzStarts = new Set<number>();
-  const zstdStarts = new Set<number>();
   for await (const record of readRecords(once(fed), { source })) {
     const origin = {
       ...record.origin,
@@ -113,52 +192,21 @@ export async function verifyWithSegment(
       archive: record.origin.archive + base.archives,
       segmentOffset: record.origin.segmentOffset + shift,
     };
-    if (origin.compression === 'xz') xzStarts.add(record.origin.segmentOffset);
-    if (origin.compression === 'zstd') zstdStarts.add(record.origin.segmentOffset);
     added.push({ ...record, origin });
   }
-  const report = checkContract(await unpackLikeKernel([...base.records, ...added]), options);
-  const failures = [
-    ...report.failures,
-    // File-level findings of the base (its xz headers), then the segment's own.
-    ...base.report.failures.filter((f) => f.rule === XZ_RULE),
-    ...xzFailures(fed, xzStarts, shift, source),
-    ...base.report.failures.filter((f) => f.rule === ZSTD_RULE),
-    ...[...zstdStarts]
-      .sort((a, b) => a - b)
-      .flatMap((at) => {
-        const header = fed.subarray(at, at + ZSTD_HEADER_PREFIX);
-        return zstdWindowFailure(header, `${source}:${hexOffset(at + shift)}`) ?? [];
-      }),
-  ];
-  return {
-    ...report,
-    failures,
-    passed: failures.length === 0,
-    checked: report.checked + base.xzChecked + xzStarts.size + base.zstdChecked + zstdStarts.size,
+  const layer = new RootfsLayer(base.index);
+  const more = await unpackOnto(layer, noting(added, fed, seen, shift));
+  const { nodes, changed } = layer.merged();
+  const tree: ImageTree = {
+    nodes,
+    notes: [...base.tree.notes, ...more.notes],
+    segments: base.tree.segments + more.segments,
+    entries: base.tree.entries + more.entries,
   };
-}
-
-const XZ_RULE = 'compression.xz-check';
-
-/** The same finding as verifyImage's, for an xz segment whose check the kernel refuses. */
-function xzFailures(segment: Uint8Array, starts: Set<number>, shift: number, source: string): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  for (const at of [...starts].sort((a, b) => a - b)) {
-    const check = xzStreamCheck(segment.subarray(at, at + XZ_HEADER_PREFIX));
-    if (check === undefined || check.kernelDecodes) continue;
-    const where = `${source}:${hexOffset(at + shift)}`;
-    const expected = 'CRC32 or none (xz --check=crc32)';
-    failures.push({
-      rule: XZ_RULE,
-      path: where,
-      expected,
-      found: check.name,
-      message:
-        `${where}: xz integrity check: expected ${expected}, found ${check.name}; ` +
-        'the kernel fails with "Initramfs unpacking failed: Input was encoded with settings that are ' +
-        'not supported by this XZ decoder"',
-    });
-  }
-  return failures;
+  const elf = elfDepsAfter(base.deps, tree, changed);
+  base.elfChecks[elf.how] += 1;
+  const report = checkContract(tree, options, new Map([['elf-deps', elf.result]]));
+  const xz = new Map([...base.xzHeaders, ...seen.xz]);
+  const zstd = new Map([...base.zstdHeaders, ...seen.zstd]);
+  return withFindings(report, fileFindings(xz, zstd, source));
 }

@@ -186,7 +186,8 @@ export class Rootfs {
 
 const EMPTY = new Uint8Array(0);
 
-function toNode(dirent: Dirent): ImageNode {
+/** One entry of a rootfs as the {@link ImageNode} the checks read (made anew at each call). */
+export function imageNode(dirent: Dirent): ImageNode {
   const { inode } = dirent;
   const isFile = inode.type === 'file';
   const node: ImageNode = {
@@ -230,7 +231,7 @@ class TreeNodes implements ReadonlyMap<string, ImageNode> {
 
   get(path: string): ImageNode | undefined {
     const dirent = this.#entries.get(path);
-    return dirent === undefined ? undefined : toNode(dirent);
+    return dirent === undefined ? undefined : imageNode(dirent);
   }
 
   has(path: string): boolean {
@@ -251,11 +252,11 @@ class TreeNodes implements ReadonlyMap<string, ImageNode> {
   }
 
   *values(): MapIterator<ImageNode> {
-    for (const dirent of this.#inOrder()) yield toNode(dirent);
+    for (const dirent of this.#inOrder()) yield imageNode(dirent);
   }
 
   *entries(): MapIterator<[string, ImageNode]> {
-    for (const dirent of this.#inOrder()) yield [dirent.path, toNode(dirent)];
+    for (const dirent of this.#inOrder()) yield [dirent.path, imageNode(dirent)];
   }
 
   [Symbol.iterator](): MapIterator<[string, ImageNode]> {

@@ -36,8 +36,17 @@ interface Job {
 
 const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 
+/**
+ * What the unpacker writes into: a {@link Rootfs}, or a layer over a tree already unpacked (the
+ * incremental verification of per-node segments, see rootfs-layer.ts).
+ */
+export type UnpackTarget = Pick<
+  Rootfs,
+  'lookup' | 'parents' | 'get' | 'childCount' | 'newInode' | 'add' | 'remove'
+>;
+
 class KernelUnpacker {
-  readonly fs = new Rootfs();
+  constructor(readonly fs: UnpackTarget) {}
   readonly notes: UnpackNote[] = [];
   readonly segments = new Set<number>();
   entries = 0;
@@ -364,10 +373,11 @@ function linkTarget(record: UnpackRecord): string {
 export async function unpackLikeKernel(
   records: AsyncIterable<UnpackRecord> | Iterable<UnpackRecord>,
 ): Promise<ImageTree> {
-  const unpacker = new KernelUnpacker();
+  const fs = new Rootfs();
+  const unpacker = new KernelUnpacker(fs);
   for (const record of BUILTIN_RECORDS) await unpacker.feed(record);
   for await (const record of records) await unpacker.feed(record);
-  return treeOf(unpacker);
+  return treeOf(fs, unpacker);
 }
 
 /**
@@ -378,7 +388,8 @@ export async function unpackLikeKernel(
 export async function unpackBatchesLikeKernel(
   batches: AsyncIterable<readonly UnpackRecord[]>,
 ): Promise<ImageTree> {
-  const unpacker = new KernelUnpacker();
+  const fs = new Rootfs();
+  const unpacker = new KernelUnpacker(fs);
   for (const record of BUILTIN_RECORDS) await unpacker.feed(record);
   for await (const batch of batches) {
     for (const record of batch) {
@@ -386,14 +397,28 @@ export async function unpackBatchesLikeKernel(
       if (pending !== undefined) await pending;
     }
   }
-  return treeOf(unpacker);
+  return treeOf(fs, unpacker);
 }
 
-function treeOf(unpacker: KernelUnpacker): ImageTree {
+function treeOf(fs: Rootfs, unpacker: KernelUnpacker): ImageTree {
   return {
-    nodes: unpacker.fs.toNodes(),
+    nodes: fs.toNodes(),
     notes: unpacker.notes,
     segments: unpacker.segments.size,
     entries: unpacker.entries,
   };
+}
+
+/**
+ * Applies more records, with the same rules, onto a tree already unpacked (`fs`, e.g. a layer over
+ * a verified base image's tree): what {@link unpackLikeKernel} of all the records would do from
+ * there on. The notes, segments and entries returned are those of `records` alone.
+ */
+export async function unpackOnto(
+  fs: UnpackTarget,
+  records: AsyncIterable<UnpackRecord> | Iterable<UnpackRecord>,
+): Promise<Omit<ImageTree, 'nodes'>> {
+  const unpacker = new KernelUnpacker(fs);
+  for await (const record of records) await unpacker.feed(record);
+  return { notes: unpacker.notes, segments: unpacker.segments.size, entries: unpacker.entries };
 }

@@ -1,6 +1,6 @@
 import { CHECKS } from './checks/index.js';
 import { analyzeCmdline } from './cmdline.js';
-import type { ImageTree, VerifyOptions, VerifyReport } from './types.js';
+import type { CheckResult, ImageTree, VerifyOptions, VerifyReport } from './types.js';
 import { type UnpackRecord, unpackLikeKernel } from './unpack.js';
 
 /**
@@ -8,9 +8,15 @@ import { type UnpackRecord, unpackLikeKernel } from './unpack.js';
  * failed (warnings do not fail it); with `options.cmdline`, the report also says whether that
  * command line reaches rock-init, and a command line that does not is a failure. Never throws for
  * a bad image: every problem is a failure in the report.
+ * `known` gives results already computed for this very tree, by check name (the incremental
+ * verification of node segments reuses a base's); those checks are not run again.
  * @example const report = checkContract(await unpackLikeKernel(records), { cmdline: 'rdinit=/sbin/init' });
  */
-export function checkContract(tree: ImageTree, options: VerifyOptions = {}): VerifyReport {
+export function checkContract(
+  tree: ImageTree,
+  options: VerifyOptions = {},
+  known: ReadonlyMap<string, CheckResult> = new Map(),
+): VerifyReport {
   const report: VerifyReport = {
     passed: true,
     failures: [],
@@ -21,7 +27,7 @@ export function checkContract(tree: ImageTree, options: VerifyOptions = {}): Ver
     segments: tree.segments,
   };
   for (const check of CHECKS) {
-    const result = check.run(tree, options);
+    const result = known.get(check.name) ?? check.run(tree, options);
     report.failures.push(...result.failures);
     report.warnings.push(...result.warnings);
     report.notices.push(...(result.notices ?? []));

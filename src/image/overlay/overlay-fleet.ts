@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { WriteCompression } from '../../compression/index.js';
 import { InputError } from '../../errors/index.js';
-import { withDispenser } from '../../mac/index.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
+import { syncDirectory, writeFileAtomic } from '../../util/atomic-write.js';
 import { makeDirs } from '../../util/make-dirs.js';
 import { validateYaml, YamlInvalidError, type YamlIssue } from '../../yaml/index.js';
 import { type Fleet, type FleetNode, fleetSchema } from './fleet-schema.js';
-import { type OverlayResult, overlayOnBase, verifiedBase } from './overlay-image.js';
+import { type OverlayResult, type PreparedNode, prepareNode, verifiedBase } from './overlay-image.js';
 
 /** Options of {@link overlayFleet}. */
 export interface FleetOptions {
@@ -81,36 +80,67 @@ export async function overlayFleet(options: FleetOptions): Promise<FleetNodeResu
   makeDirs(outDir);
   const macs = await allocate(fleet.nodes, options);
   const results: FleetNodeResult[] = [];
-  for (const [i, node] of fleet.nodes.entries()) {
-    const mac = node.mac ?? macs.get(node.name);
-    const result = await overlayOnBase(base, {
-      base: base.path,
-      output: join(outDir, `${node.name}.img`),
-      nodeConfig: node.node_config,
-      mac,
-      configKey: node.config_key,
-      add: node.add,
-      segmentOnly: options.segmentOnly,
-      compress: options.compress,
-      sourceDateEpoch: options.sourceDateEpoch,
-      cwd: fleetDir,
-    });
-    const { generatedKey, ...written } = result;
-    let configKeyFile: string | undefined;
-    if (generatedKey !== undefined) {
-      configKeyFile = join(outDir, `${node.name}.CONFIG_KEY`);
-      await writeFileAtomic(configKeyFile, generatedKey, { mode: 0o600 });
-    }
-    const entry: FleetNodeResult = {
-      name: node.name,
-      ...written,
-      ...(mac === undefined ? {} : { mac }),
-      ...(configKeyFile === undefined ? {} : { configKeyFile }),
-    };
+  // Each node is verified in turn (a failure stops before any later node is written); its outputs
+  // are written while the next ones are made, a few at a time, so that their fsyncs overlap.
+  const writing: Promise<FleetNodeResult>[] = [];
+  const settle = async (): Promise<void> => {
+    const entry = await (writing.shift() as Promise<FleetNodeResult>);
     results.push(entry);
-    options.onNode?.(i, fleet.nodes.length, entry);
+    options.onNode?.(results.length - 1, fleet.nodes.length, entry);
+  };
+  try {
+    for (const node of fleet.nodes) {
+      const mac = node.mac ?? macs.get(node.name);
+      const prepared = await prepareNode(base, {
+        base: base.path,
+        output: join(outDir, `${node.name}.img`),
+        nodeConfig: node.node_config,
+        mac,
+        configKey: node.config_key,
+        add: node.add,
+        segmentOnly: options.segmentOnly,
+        compress: options.compress,
+        sourceDateEpoch: options.sourceDateEpoch,
+        cwd: fleetDir,
+      });
+      writing.push(writeNode(node.name, mac, prepared, outDir));
+      if (writing.length >= WRITES_IN_FLIGHT) await settle();
+    }
+    while (writing.length > 0) await settle();
+  } finally {
+    await Promise.allSettled(writing);
+    // Every output was renamed into place without its own directory sync: one for all of them.
+    syncDirectory(outDir);
   }
   return results;
+}
+
+/** Outputs being written at once (their fsyncs run on the thread pool). */
+const WRITES_IN_FLIGHT = 8;
+
+/** Writes one node's image and its generated key, if any (0600). */
+async function writeNode(
+  name: string,
+  mac: string | undefined,
+  prepared: PreparedNode,
+  outDir: string,
+): Promise<FleetNodeResult> {
+  const { generatedKey, ...written } = prepared.result;
+  let configKeyFile: string | undefined;
+  const image = prepared.write(false);
+  if (generatedKey !== undefined) {
+    configKeyFile = join(outDir, `${name}.CONFIG_KEY`);
+    await Promise.all([
+      image,
+      writeFileAtomic(configKeyFile, generatedKey, { mode: 0o600, syncDirectory: false }),
+    ]);
+  } else await image;
+  return {
+    name,
+    ...written,
+    ...(mac === undefined ? {} : { mac }),
+    ...(configKeyFile === undefined ? {} : { configKeyFile }),
+  };
 }
 
 /** The addresses of `pool:` nodes, by node name, from one dispenser session. */
@@ -118,6 +148,8 @@ async function allocate(nodes: FleetNode[], options: FleetOptions): Promise<Map<
   const wanted = nodes.filter((n) => n.pool !== undefined);
   const macs = new Map<string, string>();
   if (wanted.length === 0) return macs;
+  // rock-mac's library (and its database drivers) is loaded only for fleets that allocate.
+  const { withDispenser } = await import('../../mac/index.js');
   await withDispenser({ env: options.env ?? process.env, cwd: options.cwd }, async (d) => {
     for (const node of wanted) {
       const { allocation } = await d.allocate({ pool: node.pool, deviceId: node.name });

@@ -70,10 +70,26 @@ export async function verifiedBase(path: string): Promise<VerifiedBase> {
 
 /** {@link overlayImage} on a base already verified; paths already resolved. */
 export async function overlayOnBase(base: VerifiedBase, options: OverlayOptions): Promise<OverlayResult> {
+  const node = await prepareNode(base, options);
+  await node.write(true);
+  return node.result;
+}
+
+/** A node image made and verified, not written yet. */
+export interface PreparedNode {
+  result: OverlayResult;
+  /**
+   * Writes it (atomically). `syncDirectory` false: one of many outputs in one directory, whose
+   * caller syncs the directory once after the last (util/atomic-write.ts).
+   */
+  write(syncDirectory: boolean): Promise<void>;
+}
+
+/** The segment of one node on a verified base, verified on the merged tree; refused when it fails. */
+export async function prepareNode(base: VerifiedBase, options: OverlayOptions): Promise<PreparedNode> {
   const compress = options.compress ?? 'gzip';
   const at = (p: string | undefined) =>
     p === undefined || p === 'generate' ? p : resolve(options.cwd ?? '.', p);
-  const paths = new Set(base.records.map((r) => `/${r.info.name.replace(/^\.?\/+/, '')}`));
   const { entries, generatedKey } = segmentEntries(
     {
       nodeConfig: typeof options.nodeConfig === 'string' ? at(options.nodeConfig) : options.nodeConfig,
@@ -84,7 +100,7 @@ export async function overlayOnBase(base: VerifiedBase, options: OverlayOptions)
         return colon > 0 ? `${at(spec.slice(0, colon))}${spec.slice(colon)}` : spec;
       }),
     },
-    (p) => paths.has(p),
+    (p) => base.names.has(p),
   );
   const segment = await segmentBytes(entries, {
     compress,
@@ -100,9 +116,11 @@ export async function overlayOnBase(base: VerifiedBase, options: OverlayOptions)
       { report },
     );
   }
-  if (options.segmentOnly) await writeFileAtomic(options.output, segment, { mode: 0o644 });
-  else writeNodeImage(base.path, segment, options.output);
-  return {
+  const write = async (syncDirectory: boolean): Promise<void> => {
+    if (options.segmentOnly) await writeFileAtomic(options.output, segment, { mode: 0o644, syncDirectory });
+    else writeNodeImage(base.path, segment, options.output);
+  };
+  const result: OverlayResult = {
     output: options.output,
     bytes: options.segmentOnly ? segment.length : base.bytes + segment.length,
     segmentBytes: segment.length,
@@ -111,4 +129,5 @@ export async function overlayOnBase(base: VerifiedBase, options: OverlayOptions)
     verify: report,
     ...(generatedKey === undefined ? {} : { generatedKey }),
   };
+  return { result, write };
 }

@@ -2,46 +2,22 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPRESSIONS, type WriteCompression } from '../../compression/index.js';
-import { newInfo, type WriteEntry } from '../../cpio/index.js';
-import { fixturesDir } from '../../qemu/test-support/test-kernel.js';
-import { verifyBase, verifyImage, verifyWithSegment } from '../../verify/index.js';
-import { createImage } from '../create-image.js';
+import { verifyImage } from '../../verify/index.js';
 import { FLEET_SCHEMA_FILE, fleetJsonSchema } from './fleet-schema.js';
 import { overlayFleet, readFleet } from './overlay-fleet.js';
 import { overlayImage } from './overlay-image.js';
-import { segmentBytes, segmentPadding } from './segment-bytes.js';
-
-const KEY = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n';
-const NODE = (id: string) =>
-  `node_id: ${id}\nhostname: ${id}\nrole: worker\nnetwork:\n  interface: eth0\nvolcano:\n  server_url: https://v.example.com:8443\n  agent_id: ${id}\n`;
+import { segmentPadding } from './segment-bytes.js';
+import { makeBases, NODE } from './test-support/bases.js';
 
 let work: string;
-const bases: Partial<Record<WriteCompression, string>> = {};
+let bases: Partial<Record<WriteCompression, string>> = {};
 const at = (name: string) => path.join(work, name);
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'rock-overlay-'));
-  fs.writeFileSync(at('key'), KEY, { mode: 0o600 });
-  fs.writeFileSync(at('base.yaml'), NODE('base'));
-  const fx = fixturesDir();
-  for (const compress of ['gzip', 'lz4', 'none'] as const) {
-    bases[compress] = at(`base.${compress}.img`);
-    await createImage({
-      components: {
-        init: path.join(fx, 'rock-init'),
-        manager: path.join(fx, 'rock-manager'),
-        agent: path.join(fx, 'volcano-agent'),
-        busybox: path.join(fx, 'busybox'),
-      },
-      configKey: at('key'),
-      nodeConfig: at('base.yaml'),
-      compress,
-      output: bases[compress] as string,
-    });
-  }
+  bases = await makeBases(work, ['gzip']);
 }, 120_000);
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -94,75 +70,6 @@ describe('overlayImage', () => {
     expect(segmentPadding(1001, 'gzip', 'none')).toBe(3);
     expect(segmentPadding(1001, 'lz4', 'none')).toBe(7);
   });
-});
-
-/** Records a random overlay may carry: good, broken and odd ones. */
-const overlayEntry: fc.Arbitrary<WriteEntry> = fc.oneof(
-  fc
-    .record({
-      name: fc.constantFrom(
-        'config/extra.yaml',
-        'etc/rock/agent.conf',
-        'usr/bin/tool',
-        'sbin/init',
-        'usr/bin/rock-manager',
-        'config/CONFIG_KEY',
-        'config/node.yaml',
-        'missing/dir/file',
-        'tmp/x',
-      ),
-      perm: fc.constantFrom(0o644, 0o755, 0o600, 0o400, 0o666),
-      data: fc.constantFrom(
-        '',
-        'text\n',
-        KEY,
-        NODE('r1'),
-        'node_id: [\n',
-        '#!/bin/sh\necho hi\n',
-        '#!/nowhere\n',
-      ),
-    })
-    .map(({ name, perm, data }) => ({
-      info: newInfo(name, 'file', perm, { size: data.length }),
-      content: Buffer.from(data),
-    })),
-  fc
-    .record({
-      name: fc.constantFrom('init', 'bin/sh', 'usr/lib/x'),
-      target: fc.constantFrom('sbin/init', 'busybox', 'nowhere'),
-    })
-    .map(({ name, target }) => ({
-      info: newInfo(name, 'symlink', 0o777, { size: target.length, linkTarget: target }),
-    })),
-  fc
-    .record({
-      name: fc.constantFrom('tmp', 'config', 'newdir', 'etc/rock'),
-      perm: fc.constantFrom(0o755, 0o700, 0o1777),
-    })
-    .map(({ name, perm }) => ({ info: newInfo(name, 'directory', perm) })),
-);
-
-describe('incremental verification (differential)', () => {
-  it('gives the verdict a full verification of the combined file gives, over random overlays', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(overlayEntry, { minLength: 1, maxLength: 6 }),
-        fc.constantFrom<WriteCompression>('gzip', 'none', 'zstd', 'lz4'),
-        fc.constantFrom<WriteCompression>('gzip', 'lz4', 'none'),
-        async (entries, compress, baseCodec) => {
-          const base = await verifyBase(bases[baseCodec] as string);
-          const padding = segmentPadding(base.bytes, base.lastCompression, compress);
-          const segment = await segmentBytes(entries, { compress, padding, mtime: 0 });
-          const combined = at('combined.img');
-          fs.writeFileSync(combined, Buffer.concat([fs.readFileSync(base.path), segment]));
-          const incremental = await verifyWithSegment(base, segment, { source: 'combined.img' });
-          const full = await verifyImage(combined);
-          expect(incremental).toEqual(full);
-        },
-      ),
-      { numRuns: 25 },
-    );
-  }, 300_000);
 });
 
 describe('fleets', () => {

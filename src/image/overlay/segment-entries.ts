@@ -4,6 +4,7 @@ import { setNodeMac, validateNodeConfig } from '../../config/index.js';
 import { CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../../contract/index.js';
 import { newInfo, normalizeName, type WriteEntry } from '../../cpio/index.js';
 import { InputError } from '../../errors/index.js';
+import { parseNicMac } from '../../net/index.js';
 import { formatKey, generateKeyBytes, parseKey } from '../../security/index.js';
 import { formatYamlIssue } from '../../yaml/index.js';
 import { fileContent } from '../file-content.js';
@@ -79,6 +80,10 @@ function nodeConfigText(inputs: NodeInputs): string | undefined {
       );
     return undefined;
   }
+  if (typeof nodeConfig !== 'string' && mac !== undefined) {
+    const text = inlineWithMac(nodeConfig, mac);
+    if (text !== undefined) return text;
+  }
   const source = typeof nodeConfig === 'string' ? nodeConfig : 'node_config';
   const text = typeof nodeConfig === 'string' ? readText(nodeConfig) : stringify(nodeConfig);
   if (mac !== undefined) return setNodeMac(text, mac, source);
@@ -91,6 +96,20 @@ function nodeConfigText(inputs: NodeInputs): string | undefined {
     });
   }
   return text;
+}
+
+/**
+ * What `setNodeMac(stringify(config), mac)` gives an inline mapping whose `network` has no `mac`
+ * yet (the same text: the key is appended to `network` either way), with one YAML pass instead of
+ * four; undefined for any other mapping, or one that does not validate, which the general path
+ * then refuses with its messages.
+ */
+function inlineWithMac(config: Record<string, unknown>, mac: string): string | undefined {
+  const network = config.network;
+  if (typeof network !== 'object' || network === null || Array.isArray(network) || 'mac' in network)
+    return undefined;
+  const text = stringify({ ...config, network: { ...network, mac: parseNicMac(mac, 'mac') } });
+  return validateNodeConfig(text).ok ? text : undefined;
 }
 
 function readSecret(path: string): Buffer {

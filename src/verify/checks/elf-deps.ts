@@ -6,7 +6,7 @@
  * is that library (its DT_SONAME is the name asked for; another library there fails with undefined
  * symbols at run time) and defines every symbol version asked of it (see `elf-versions.ts`).
  */
-import type { BinaryDeps, DepLibrary } from '../../deps/index.js';
+import type { BinaryDeps, DepLibrary, DepsResult } from '../../deps/index.js';
 import { loadSegmentProblem } from '../../elf/index.js';
 import { imageDeps } from '../image-deps.js';
 import type { CheckResult, ImageTree } from '../types.js';
@@ -15,8 +15,12 @@ import { failure, Tally } from './helpers.js';
 
 /** Runs the dynamic-loading checks over every ELF file of the image. */
 export function checkElfDeps(tree: ImageTree): CheckResult {
+  return elfDepsFindings(tree, imageDeps(tree));
+}
+
+/** {@link checkElfDeps} on a resolution of the tree's ELF files already made (`imageDeps`). */
+export function elfDepsFindings(tree: ImageTree, result: DepsResult): CheckResult {
   const t = new Tally();
-  const result = imageDeps(tree);
   const checkedFiles = new Set<string>();
   const versions = new VersionCheck();
   // Programs first: what they load is checked as a failure before the same file comes round again

@@ -32,6 +32,22 @@ describe('validateNodeConfig', () => {
       });
   });
 
+  it('hands out copies of a remembered result: changing one changes no later answer', () => {
+    const first = validateNodeConfig(VALID);
+    if (!first.ok) throw new Error('VALID must validate');
+    first.value.hostname = 'changed';
+    first.value.volcano.heartbeat = 1;
+    const again = validateNodeConfig(VALID);
+    expect(again).not.toBe(first);
+    expect(again.ok && again.value.hostname).toBe('n1.lab');
+    expect(again.ok && again.value.volcano.heartbeat).toBe(30);
+    const bad = validateNodeConfig('- a list\n', 9);
+    if (bad.ok) throw new Error('a list must not validate');
+    bad.errors.length = 0;
+    const badAgain = validateNodeConfig('- a list\n', 9);
+    expect(!badAgain.ok && badAgain.errors.map((e) => e.code)).toEqual(['not_a_mapping']);
+  });
+
   it('accepts the starter as it is', () => {
     expect(lines(STARTER_NODE_CONFIG)).toEqual([]);
   });

@@ -17,11 +17,23 @@ const ESCAPED = /[\udc80-\udcff]/;
 
 /** Bytes to a name string (lossless). */
 export function decodeName(bytes: Uint8Array): string {
+  // Nearly every name is short ASCII: one scan and fromCharCode beat a TextDecoder call (400k names).
+  if (bytes.length <= ASCII_FAST_MAX && isAscii(bytes)) {
+    return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
   try {
     return strictUtf8.decode(bytes);
   } catch {
     return decodeSlow(bytes);
   }
+}
+
+/** Longest name taken by the ASCII path (fromCharCode.apply takes its bytes as arguments). */
+const ASCII_FAST_MAX = 256;
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return false;
+  return true;
 }
 
 function decodeSlow(b: Uint8Array): string {

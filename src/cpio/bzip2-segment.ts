@@ -4,7 +4,7 @@ import { combineBlockCrc } from '../compression/bzip2-crc.js';
 import { CodecFailure } from '../compression/codec-failure.js';
 import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
-import { decodeError } from './segment-decoder.js';
+import { codecFailureError, decodeError } from './segment-decoder.js';
 
 const BLOCK_MAGIC_HI = 0x314159;
 const BLOCK_MAGIC_LO = 0x265359;
@@ -95,14 +95,7 @@ export async function* bunzip2Stream(src: SequentialSource, place: StreamPlace):
     if (!(caught instanceof CodecFailure)) throw caught;
     // Zero bits read past the end of the input make any field look corrupt: report the end.
     const err = pastEnd(r) ?? caught;
-    throw decodeError(
-      err.kind === 'truncated' ? 'CPIO_TRUNCATED' : 'CPIO_DECOMPRESS',
-      place,
-      err.offset,
-      err.field,
-      err.expected,
-      err.actual,
-    );
+    throw codecFailureError(err, place);
   }
 }
 

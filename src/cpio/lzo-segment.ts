@@ -4,7 +4,7 @@ import { CodecFailure } from '../compression/codec-failure.js';
 import { decodeLzo1x } from '../compression/lzo1x-decode.js';
 import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
-import { decodeError } from './segment-decoder.js';
+import { codecFailureError } from './segment-decoder.js';
 
 const MAGIC = [0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a, 0x0a];
 /** The kernel's LZO_BLOCK_SIZE: no block may decode to more. */
@@ -100,14 +100,7 @@ export async function* unlzopStream(src: SequentialSource, place: StreamPlace): 
     }
   } catch (err) {
     if (!(err instanceof CodecFailure)) throw err;
-    throw decodeError(
-      err.kind === 'truncated' ? 'CPIO_TRUNCATED' : 'CPIO_DECOMPRESS',
-      place,
-      err.offset,
-      err.field,
-      err.expected,
-      err.actual,
-    );
+    throw codecFailureError(err, place);
   }
 }
 

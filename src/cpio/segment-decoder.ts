@@ -1,3 +1,4 @@
+import type { CodecFailure } from '../compression/codec-failure.js';
 import { hexOffset, InputError } from '../errors/index.js';
 import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
@@ -34,6 +35,18 @@ export function decodeError(
       expected,
       actual,
     },
+  );
+}
+
+/** A decoder's {@link CodecFailure} as the segment's one-line InputError. */
+export function codecFailureError(failure: CodecFailure, place: StreamPlace): InputError {
+  return decodeError(
+    failure.kind === 'truncated' ? 'CPIO_TRUNCATED' : 'CPIO_DECOMPRESS',
+    place,
+    failure.offset,
+    failure.field,
+    failure.expected,
+    failure.actual,
   );
 }
 

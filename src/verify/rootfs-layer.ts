@@ -7,9 +7,8 @@
  * the end.
  */
 import type { RecordOrigin } from '../cpio/index.js';
-import { EMPTY_SAMPLE } from './file-sample.js';
 import { type Lookup, type ParentCache, parentPath } from './path-walk.js';
-import { Dirent, type Inode, imageNode } from './rootfs.js';
+import { Dirent, freshInode, type Inode, imageNode } from './rootfs.js';
 import type { ImageNode } from './types.js';
 import type { UnpackTarget } from './unpack.js';
 
@@ -89,17 +88,7 @@ export class RootfsLayer implements UnpackTarget {
   }
 
   newInode(type: Inode['type'], perm: number, uid: number, gid: number): Inode {
-    return {
-      id: this.nextId++,
-      type,
-      perm,
-      uid,
-      gid,
-      rdevMajor: 0,
-      rdevMinor: 0,
-      linkTarget: undefined,
-      sample: EMPTY_SAMPLE,
-    };
+    return freshInode(this.nextId++, type, perm, uid, gid);
   }
 
   add(path: string, inode: Inode, origin: RecordOrigin, rawName: string): Dirent {

@@ -114,6 +114,21 @@ export const ROOT_ORIGIN: RecordOrigin = {
   segmentOffset: 0,
 };
 
+/** A new inode numbered `id`, with no device numbers, link target or content yet. */
+export function freshInode(id: number, type: EntryType, perm: number, uid: number, gid: number): Inode {
+  return {
+    id,
+    type,
+    perm,
+    uid,
+    gid,
+    rdevMajor: 0,
+    rdevMinor: 0,
+    linkTarget: undefined,
+    sample: EMPTY_SAMPLE,
+  };
+}
+
 /** A directory tree keyed by real absolute paths, with `/` present from the start. */
 export class Rootfs {
   private readonly entries = new Map<string, Dirent>();
@@ -145,17 +160,7 @@ export class Rootfs {
 
   /** Makes a fresh inode; content starts empty. */
   newInode(type: EntryType, perm: number, uid: number, gid: number): Inode {
-    return {
-      id: this.nextId++,
-      type,
-      perm,
-      uid,
-      gid,
-      rdevMajor: 0,
-      rdevMinor: 0,
-      linkTarget: undefined,
-      sample: EMPTY_SAMPLE,
-    };
+    return freshInode(this.nextId++, type, perm, uid, gid);
   }
 
   /** Adds a name; the caller has checked that the parent is a directory and the name is free. */

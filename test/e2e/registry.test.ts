@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { helperEnv, installCredentialHelper } from '../../src/oci/test-support/credential-helper-fixture.js';
 import { hostOf, testRegistries } from '../../src/oci/test-support/test-registry.js';
-import { repoRoot, runTool } from '../support/cli.js';
+import { runTool } from '../support/cli.js';
 
 // The built rock-registry as a user runs it (npm test builds dist/ first).
 const registries = testRegistries();
@@ -61,17 +60,13 @@ describe('rock-registry (built)', () => {
     () => {
       const auth = registries.auth ?? { url: 'http://x', username: '', password: '' };
       const host = hostOf(auth.url);
-      const login = spawnSync(
-        process.execPath,
-        [
-          path.join(repoRoot, 'dist/cli/rock-registry.js'),
-          'login',
-          host,
-          '--username',
-          auth.username,
-          '--password-stdin',
-        ],
-        { input: `${auth.password}\n`, encoding: 'utf8', env: { ...process.env, ...env() } },
+      const login = runTool(
+        'rock-registry',
+        ['login', host, '--username', auth.username, '--password-stdin'],
+        {
+          input: `${auth.password}\n`,
+          env: env(),
+        },
       );
       expect(login.status).toBe(0);
       expect(login.stdout).toBe(
@@ -99,17 +94,13 @@ describe('rock-registry (built)', () => {
       const inspect = () =>
         runTool('rock-registry', ['inspect', `oci://${host}/rock/absent:1`, '--json'], { env: withHelper });
       expect(JSON.parse(inspect().stdout).error.code).toBe('OCI_CREDENTIALS_REQUIRED');
-      const login = spawnSync(
-        process.execPath,
-        [
-          path.join(repoRoot, 'dist/cli/rock-registry.js'),
-          'login',
-          host,
-          '--username',
-          auth.username,
-          '--password-stdin',
-        ],
-        { input: `${auth.password}\n`, encoding: 'utf8', env: { ...process.env, ...withHelper } },
+      const login = runTool(
+        'rock-registry',
+        ['login', host, '--username', auth.username, '--password-stdin'],
+        {
+          input: `${auth.password}\n`,
+          env: withHelper,
+        },
       );
       expect(login.status, login.stderr).toBe(0);
       expect(login.stdout).toBe(

@@ -19,10 +19,11 @@ export interface CliRun {
 export function runTool(
   tool: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
 ): CliRun {
   const result = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli', `${tool}.js`), ...args], {
     encoding: 'utf8',
+    input: options.input,
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     timeout: 300_000,

@@ -56,6 +56,8 @@ const TABLE: [string[], string, unknown][] = [
     { rootfs: './rootfs', exact: true, compress: 'gzip', onNotice: fn, onProgress: fn },
   ],
   [['ls', '-l', 'rock.img'], 'list', { image: 'rock.img', onEntry: fn }],
+  [['ls', '--json', 'rock.img'], 'list', { image: 'rock.img', onEntry: fn }],
+  [['ls', 'rock.img'], 'listNames', { image: 'rock.img', onName: fn }],
   [
     ['extract', '--no-devices', '--preserve-owners', 'rock.img', 'out'],
     'extract',

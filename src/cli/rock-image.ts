@@ -304,26 +304,27 @@ Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable inp
       '\nNames are printed escaped like ls -b (caf\\xe9); --json gives the exact bytes as \\udc80+byte.\n\nExamples:\n  $ rock-image ls rock.img\n  $ rock-image ls -l rock.img',
     )
     .action(async (image, opts) => {
-      const { formatLong } = await import('../image/list-image.js');
-      const entries: ListedEntry[] = [];
       // Lines go out in batches: one write per line costs more than the reading (400k entries).
       let batch: string[] = [];
-      await commands.list(
-        {
-          image,
-          onEntry: (entry) => {
-            if (opts.json) entries.push(entry);
-            else batch.push(opts.long ? formatLong(entry) : escapeName(entry.name));
-            if (batch.length >= 4096) {
-              io.out(batch.join('\n'));
-              batch = [];
-            }
-          },
-        },
-        context,
-      );
+      const line = (text: string) => {
+        batch.push(text);
+        if (batch.length >= 4096) {
+          io.out(batch.join('\n'));
+          batch = [];
+        }
+      };
+      if (!opts.json && !opts.long) {
+        await commands.listNames({ image, onName: (name) => line(escapeName(name)) }, context);
+      } else {
+        const { formatLong } = await import('../image/list-image.js');
+        const entries: ListedEntry[] = [];
+        await commands.list(
+          { image, onEntry: (entry) => (opts.json ? entries.push(entry) : line(formatLong(entry))) },
+          context,
+        );
+        if (opts.json) io.out(JSON.stringify(entries, null, 2));
+      }
       if (batch.length > 0) io.out(batch.join('\n'));
-      if (opts.json) io.out(JSON.stringify(entries, null, 2));
     });
 
   program

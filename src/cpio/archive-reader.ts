@@ -1,22 +1,22 @@
 import { hexOffset } from '../errors/index.js';
-import { decodeName } from '../util/byte-names.js';
+import { decodeNameAt } from '../util/byte-names.js';
 import { quoteInput } from '../util/quote-input.js';
 import type { SequentialSource } from '../util/sequential-source.js';
 import { addBytes, BufferedContent, NO_CONTENT, StreamedContent } from './entry-content.js';
 import { cpioError, type StreamPlace } from './errors.js';
 import {
   checkMagic,
+  FIELD,
+  FIELD_COUNT,
   HEADER_SIZE,
   pad4,
-  parseHeader,
-  type RawHeader,
+  readHeaderFields,
   TRAILER_NAME,
   typeOfMode,
 } from './newc-header.js';
 import type { SizeBudget } from './size-budget.js';
 import type { ArchiveEntry, Info } from './types.js';
 
-const EMPTY = new Uint8Array(0);
 /**
  * Most entries in one batch: enough to make the per-batch await negligible, few enough that a batch
  * dies young (a large one outlives two scavenges and fills the old generation with garbage).
@@ -56,11 +56,27 @@ export interface ArchiveStream {
   state: InputState;
 }
 
-/** What {@link parseBuffered} did: an entry, the end of an archive, or how many bytes it needs. */
-type Step =
-  | { kind: 'entry'; entry: ArchiveEntry; streamed?: StreamedContent; error?: Error }
-  | { kind: 'trailer'; offset: number; bodySize: number }
-  | { kind: 'need'; bytes: number };
+/**
+ * What {@link parseBuffered} found besides an entry (which it returns itself: no step object per
+ * record): the end of an archive, or how many bytes it needs.
+ */
+const NEED = 0;
+const TRAILER = 1;
+
+/** Per-stream state of {@link parseBuffered}, and what it reports besides the entry it returns. */
+interface ParseState {
+  /** Records of the current archive so far. */
+  records: number;
+  /** NEED: bytes the next record needs buffered. TRAILER: its offset and body size. */
+  need: number;
+  trailerOffset: number;
+  trailerBody: number;
+  /** With the entry returned: its data streams (read before the next parse), or its sum failed. */
+  streamed: StreamedContent | undefined;
+  error: Error | undefined;
+  /** The header fields of the record being parsed (FIELD order), reused. */
+  fields: Float64Array;
+}
 
 /**
  * Reads the entries of one cpio stream, in batches: every record whose header, name (and symlink
@@ -73,23 +89,34 @@ type Step =
  */
 export async function* readArchive(stream: ArchiveStream): AsyncGenerator<ArchiveEntry[]> {
   const { src, place, kind, base, state } = stream;
-  const records = { count: 0 };
+  const parse: ParseState = {
+    records: 0,
+    need: 0,
+    trailerOffset: 0,
+    trailerBody: 0,
+    streamed: undefined,
+    error: undefined,
+    fields: new Float64Array(FIELD_COUNT),
+  };
   let batch: ArchiveEntry[] = [];
   for (;;) {
-    let step: Step;
+    let step: ArchiveEntry | typeof NEED | typeof TRAILER;
     try {
-      step = parseBuffered(stream, records, false);
+      step = parseBuffered(stream, parse, false);
     } catch (err) {
       if (batch.length > 0) yield batch;
       throw err;
     }
-    if (step.kind === 'entry') {
-      batch.push(step.entry);
-      if (step.streamed === undefined && step.error === undefined && batch.length < MAX_BATCH) continue;
+    if (typeof step === 'object') {
+      batch.push(step);
+      const { streamed, error } = parse;
+      if (streamed === undefined && error === undefined && batch.length < MAX_BATCH) continue;
+      parse.streamed = undefined;
+      parse.error = undefined;
       yield batch;
       batch = [];
-      if (step.error !== undefined) throw step.error;
-      if (step.streamed !== undefined && !step.streamed.finishNow()) await step.streamed.finish();
+      if (error !== undefined) throw error;
+      if (streamed !== undefined && !streamed.finishNow()) await streamed.finish();
       continue;
     }
     // Anything else awaits: hand out what is parsed first (an error then comes after its entries).
@@ -97,12 +124,12 @@ export async function* readArchive(stream: ArchiveStream): AsyncGenerator<Archiv
       yield batch;
       batch = [];
     }
-    if (step.kind === 'need') {
-      if (!(await src.ensure(step.bytes))) parseBuffered(stream, records, true); // throws the truncation
+    if (step === NEED) {
+      if (!(await src.ensure(parse.need))) parseBuffered(stream, parse, true); // throws the truncation
       continue;
     }
     // The trailer's body (normally empty) is skipped like any other.
-    await discard(src, step.bodySize, place, step.offset, kind);
+    await discard(src, parse.trailerBody, place, parse.trailerOffset, kind);
     // A trailer ends one archive: the kernel forgets its hard-link table here (init/initramfs.c).
     state.archives += 1;
     if (kind === 'plain') return;
@@ -131,45 +158,73 @@ export async function* readArchive(stream: ArchiveStream): AsyncGenerator<Archiv
         `a header at ${hexOffset(next)}`,
       );
     }
-    records.count = 0;
+    parse.records = 0;
   }
 }
 
 /**
- * Parses the next record from the buffered bytes without awaiting. Consumes nothing and says how many
- * bytes it needs when they are not all buffered; with `final` (the stream ended before them) it
- * throws the truncation error instead, after every check an earlier field fails.
+ * Parses the next record from the buffered bytes without awaiting, reading it in place (one
+ * {@link SequentialSource.window}, no view per field) and consuming it whole at the end. Returns the
+ * entry, or NEED (consuming nothing) with `parse.need` bytes when they are not all buffered, or
+ * TRAILER. With `final` (the stream ended before them) it throws the truncation error instead,
+ * after every check an earlier field fails.
  */
-function parseBuffered(stream: ArchiveStream, records: { count: number }, final: boolean): Step {
+function parseBuffered(
+  stream: ArchiveStream,
+  parse: ParseState,
+  final: boolean,
+): ArchiveEntry | typeof NEED | typeof TRAILER {
   const { src, place, kind, base, state } = stream;
   const offset = src.position - base;
-  if (src.buffered < HEADER_SIZE) {
-    if (!final) return { kind: 'need', bytes: HEADER_SIZE };
-    if (src.buffered === 0) {
+  const buffered = src.buffered;
+  if (buffered < HEADER_SIZE) {
+    if (!final) {
+      parse.need = HEADER_SIZE;
+      return NEED;
+    }
+    if (buffered === 0) {
       const got = kind === 'plain' ? 'end of input' : 'end of the decompressed stream';
-      const expected = records.count === 0 ? 'a cpio header' : `a record named ${TRAILER_NAME}`;
+      const expected = parse.records === 0 ? 'a cpio header' : `a record named ${TRAILER_NAME}`;
       throw cpioError('CPIO_NO_TRAILER', place, offset, 'header', expected, got);
     }
-    if (src.buffered >= 6) checkMagic(src.peek(6), place, offset);
-    throw truncated(place, offset, kind, 'header', HEADER_SIZE, src.buffered);
+    if (buffered >= 6) checkMagic(src.peek(6), place, offset);
+    throw truncated(place, offset, kind, 'header', HEADER_SIZE, buffered);
   }
-  const header = parseHeader(src.peek(HEADER_SIZE), place, offset);
-  checkSizes(header, place, offset, state.limits);
-  const namePadded = pad4(HEADER_SIZE + header.namesize) - HEADER_SIZE;
-  const isSymlink = (header.mode & 0o170000) === 0o120000;
+  const f = parse.fields;
+  let bytes = src.window(HEADER_SIZE);
+  let at = src.windowStart;
+  const magic = readHeaderFields(bytes, at, f, place, offset);
+  const mode = f[FIELD.mode]!;
+  const namesize = f[FIELD.namesize]!;
+  const filesize = f[FIELD.filesize]!;
+  checkSizes(namesize, filesize, mode, place, offset, state.limits);
+  const namePadded = pad4(HEADER_SIZE + namesize) - HEADER_SIZE;
+  const isSymlink = (mode & 0o170000) === 0o120000;
   // A symlink's target is part of its record (bounded by maxNameSize, checked above).
-  const bodyPadded = isSymlink ? pad4(header.filesize) : 0;
+  const bodyPadded = isSymlink ? pad4(filesize) : 0;
   const need = HEADER_SIZE + namePadded + bodyPadded;
-  if (src.buffered < need && !final) return { kind: 'need', bytes: need };
-  if (kind === 'plain') state.budget.charge(HEADER_SIZE + namePadded + pad4(header.filesize), place, offset);
-  if (src.buffered < HEADER_SIZE + namePadded) {
-    const got = Math.min(src.buffered - HEADER_SIZE, header.namesize);
-    throw truncated(place, offset, kind, 'name', header.namesize, got);
+  if (buffered < need && !final) {
+    parse.need = need;
+    return NEED;
   }
-  src.skip(HEADER_SIZE);
-  const nameBytes = src.takeBuffered(namePadded);
-  const name = nameOf(nameBytes, header.namesize, place, offset);
-  const type = name === TRAILER_NAME ? undefined : typeOfMode(header.mode);
+  if (kind === 'plain') state.budget.charge(HEADER_SIZE + namePadded + pad4(filesize), place, offset);
+  if (buffered < HEADER_SIZE + namePadded) {
+    const got = Math.min(buffered - HEADER_SIZE, namesize);
+    throw truncated(place, offset, kind, 'name', namesize, got);
+  }
+  // Small file data that is already buffered is read in the same window (no stream for it).
+  const dataPadded = pad4(filesize);
+  const isFile = (mode & 0o170000) === 0o100000;
+  const inline = isFile && filesize > 0 && buffered - HEADER_SIZE - namePadded >= dataPadded;
+  const span =
+    HEADER_SIZE +
+    namePadded +
+    (inline ? dataPadded : Math.min(bodyPadded, buffered - HEADER_SIZE - namePadded));
+  bytes = src.window(span);
+  at = src.windowStart;
+  const nameStart = at + HEADER_SIZE;
+  const name = nameOf(bytes, nameStart, namesize, place, offset);
+  const type = name === TRAILER_NAME ? undefined : typeOfMode(mode);
   if (type === undefined && name !== TRAILER_NAME) {
     throw cpioError(
       'CPIO_BAD_FIELD',
@@ -177,22 +232,20 @@ function parseBuffered(stream: ArchiveStream, records: { count: number }, final:
       offset + 14,
       'mode',
       'a file type in the S_IFMT bits',
-      `0o${header.mode.toString(8)}`,
+      `0o${mode.toString(8)}`,
     );
   }
-  if (type !== undefined && type !== 'file' && type !== 'symlink' && header.filesize !== 0) {
-    throw cpioError(
-      'CPIO_BAD_FIELD',
-      place,
-      offset + 54,
-      'filesize',
-      `0 for a ${type}`,
-      String(header.filesize),
-    );
+  if (type !== undefined && type !== 'file' && type !== 'symlink' && filesize !== 0) {
+    throw cpioError('CPIO_BAD_FIELD', place, offset + 54, 'filesize', `0 for a ${type}`, String(filesize));
   }
-  records.count++;
-  if (type === undefined) return { kind: 'trailer', offset, bodySize: header.filesize };
-  const info = toInfo(header, name, type);
+  parse.records++;
+  if (type === undefined) {
+    src.skip(HEADER_SIZE + namePadded);
+    parse.trailerOffset = offset;
+    parse.trailerBody = filesize;
+    return TRAILER;
+  }
+  const info = toInfo(f, name, type);
   const origin = {
     segment: place.segment,
     archive: state.archives,
@@ -200,42 +253,57 @@ function parseBuffered(stream: ArchiveStream, records: { count: number }, final:
     offset,
     segmentOffset: place.segmentOffset,
   };
+  const dataStart = nameStart + namePadded;
   if (type === 'symlink') {
-    if (src.buffered < bodyPadded) {
-      throw truncated(place, offset, kind, 'data', header.filesize, Math.min(src.buffered, header.filesize));
+    if (buffered - HEADER_SIZE - namePadded < bodyPadded) {
+      const got = buffered - HEADER_SIZE - namePadded;
+      throw truncated(place, offset, kind, 'data', filesize, Math.min(got, filesize));
     }
-    info.linkTarget = linkTargetOf(src.takeBuffered(bodyPadded).subarray(0, header.filesize));
-    return { kind: 'entry', entry: { info, content: NO_CONTENT, origin } };
+    info.linkTarget = linkTargetOf(bytes, dataStart, filesize);
+    src.skip(need);
+    return { info, content: NO_CONTENT, origin };
   }
-  if (type !== 'file') return { kind: 'entry', entry: { info, content: NO_CONTENT, origin } };
+  if (type !== 'file' || filesize === 0) {
+    src.skip(HEADER_SIZE + namePadded);
+    return { info, content: NO_CONTENT, origin };
+  }
   // The kernel checks the sum of regular file data only (do_copy); GNU cpio writes 0 for symlinks.
-  const check = header.magic === '070702' ? header.check : undefined;
-  const dataPadded = pad4(header.filesize);
-  if (header.filesize === 0 || src.buffered >= dataPadded) {
-    // All of it is here (empty files, small files): no stream, and the sum is checked now.
-    const data = header.filesize === 0 ? EMPTY : src.takeBuffered(dataPadded).subarray(0, header.filesize);
-    const content = header.filesize === 0 ? NO_CONTENT : new BufferedContent(data);
-    const entry = { info, content, origin };
+  const check = magic === '070702' ? f[FIELD.check]! : undefined;
+  if (inline) {
+    // All of it is here (small files): no stream, and the sum is checked now.
+    const data = bytes.subarray(dataStart, dataStart + filesize);
+    src.skip(HEADER_SIZE + namePadded + dataPadded);
+    const entry = { info, content: new BufferedContent(data), origin };
     if (check !== undefined) {
       const sum = addBytes(0, data);
-      if (sum !== check) return { kind: 'entry', entry, error: badSum(sum, check, place, offset) };
+      if (sum !== check) parse.error = badSum(sum, check, place, offset);
     }
-    return { kind: 'entry', entry };
+    return entry;
   }
+  src.skip(HEADER_SIZE + namePadded);
+  const sumField = f[FIELD.check]!;
   const streamed = new StreamedContent(
     src,
-    header.filesize,
+    filesize,
     {
-      truncated: (got) => truncated(place, offset, kind, 'data', header.filesize, got),
-      badSum: (sum) => badSum(sum, header.check, place, offset),
+      truncated: (got) => truncated(place, offset, kind, 'data', filesize, got),
+      badSum: (sum) => badSum(sum, sumField, place, offset),
     },
     check,
   );
-  return { kind: 'entry', entry: { info, content: streamed, origin }, streamed };
+  parse.streamed = streamed;
+  return { info, content: streamed, origin };
 }
 
-function checkSizes(header: RawHeader, place: StreamPlace, offset: number, limits: ArchiveLimits): void {
-  if (header.namesize === 0) {
+function checkSizes(
+  namesize: number,
+  filesize: number,
+  mode: number,
+  place: StreamPlace,
+  offset: number,
+  limits: ArchiveLimits,
+): void {
+  if (namesize === 0) {
     throw cpioError(
       'CPIO_BAD_FIELD',
       place,
@@ -245,27 +313,27 @@ function checkSizes(header: RawHeader, place: StreamPlace, offset: number, limit
       '0',
     );
   }
-  if (header.namesize > limits.maxNameSize) {
+  if (namesize > limits.maxNameSize) {
     throw cpioError(
       'CPIO_NAME_TOO_LONG',
       place,
       offset + 94,
       'namesize',
       `<= ${limits.maxNameSize}`,
-      String(header.namesize),
+      String(namesize),
     );
   }
-  if (header.filesize > limits.maxEntrySize) {
+  if (filesize > limits.maxEntrySize) {
     throw cpioError(
       'CPIO_LIMIT',
       place,
       offset + 54,
       'filesize',
       `<= ${limits.maxEntrySize} (maxEntrySize)`,
-      String(header.filesize),
+      String(filesize),
     );
   }
-  if ((header.mode & 0o170000) === 0o120000 && header.filesize > limits.maxNameSize) {
+  if ((mode & 0o170000) === 0o120000 && filesize > limits.maxNameSize) {
     // The kernel skips symlinks whose target is longer than PATH_MAX (init/initramfs.c do_header).
     throw cpioError(
       'CPIO_NAME_TOO_LONG',
@@ -273,7 +341,7 @@ function checkSizes(header: RawHeader, place: StreamPlace, offset: number, limit
       offset + 54,
       'filesize',
       `<= ${limits.maxNameSize} for a symlink target`,
-      String(header.filesize),
+      String(filesize),
     );
   }
 }
@@ -322,30 +390,40 @@ function truncated(
  * is what comes before the first NUL (gen_init_cpio -a pads names with NULs to align data). The
  * bytes are kept exactly ({@link decodeName}).
  */
-function nameOf(padded: Uint8Array, namesize: number, place: StreamPlace, offset: number): string {
-  if (padded[namesize - 1] !== 0) {
+function nameOf(
+  bytes: Uint8Array,
+  start: number,
+  namesize: number,
+  place: StreamPlace,
+  offset: number,
+): string {
+  const end = start + namesize;
+  if (bytes[end - 1] !== 0) {
     // The kernel calls this a "malformed archive" and stops.
-    const raw = padded.subarray(0, namesize);
     throw cpioError(
       'CPIO_NAME_NO_NUL',
       place,
       offset + HEADER_SIZE,
       'name',
       'a NUL as its last byte',
-      quoteInput(raw.subarray(Math.max(0, raw.length - 16))),
+      quoteInput(bytes.subarray(Math.max(start, end - 16), end)),
     );
   }
-  // The first NUL is at most the last byte (namesize - 1), so the padding after it is never searched.
-  return decodeName(padded.subarray(0, padded.indexOf(0)));
+  // Up to the first NUL (at most the last byte, so the padding after it is never searched), noting
+  // on the way whether every byte is ASCII: one pass over a short name instead of two native calls.
+  let i = start;
+  let high = 0;
+  for (let b = bytes[i]!; b !== 0; b = bytes[++i]!) high |= b;
+  return decodeNameAt(bytes, start, i, high < 0x80);
 }
 
 /**
  * A symlink target as the kernel's do_symlink takes it: up to the first NUL (gen_init_cpio stores the
  * target with its NUL, filesize = length + 1), bytes kept exactly.
  */
-function linkTargetOf(body: Uint8Array): string {
-  const nul = body.indexOf(0);
-  return decodeName(nul < 0 ? body : body.subarray(0, nul));
+function linkTargetOf(bytes: Uint8Array, start: number, size: number): string {
+  const nul = bytes.indexOf(0, start);
+  return decodeNameAt(bytes, start, nul < 0 || nul > start + size ? start + size : nul);
 }
 
 function badSum(sum: number, check: number, place: StreamPlace, offset: number) {
@@ -360,20 +438,20 @@ function badSum(sum: number, check: number, place: StreamPlace, offset: number) 
   );
 }
 
-function toInfo(header: RawHeader, name: string, type: Info['type']): Info {
+function toInfo(f: Float64Array, name: string, type: Info['type']): Info {
   return {
     name,
     type,
-    perm: header.mode & 0o7777,
-    uid: header.uid,
-    gid: header.gid,
-    mtime: header.mtime,
-    ino: header.ino,
-    nlink: header.nlink,
-    devMajor: header.devmajor,
-    devMinor: header.devminor,
-    rdevMajor: header.rdevmajor,
-    rdevMinor: header.rdevminor,
-    size: header.filesize,
+    perm: f[FIELD.mode]! & 0o7777,
+    uid: f[FIELD.uid]!,
+    gid: f[FIELD.gid]!,
+    mtime: f[FIELD.mtime]!,
+    ino: f[FIELD.ino]!,
+    nlink: f[FIELD.nlink]!,
+    devMajor: f[FIELD.devmajor]!,
+    devMinor: f[FIELD.devminor]!,
+    rdevMajor: f[FIELD.rdevmajor]!,
+    rdevMinor: f[FIELD.rdevminor]!,
+    size: f[FIELD.filesize]!,
   };
 }

@@ -3,18 +3,12 @@ import { REFUSED_HEAD, refusedFormat } from '../compression/refused-formats.js';
 import { hexOffset } from '../errors/index.js';
 import { SequentialSource } from '../util/sequential-source.js';
 import { type ArchiveLimits, type InputState, readArchive } from './archive-reader.js';
-import { bunzip2Stream } from './bzip2-segment.js';
 import { detectCompression } from './detect-compression.js';
 import { cpioError, hexBytes, type StreamPlace } from './errors.js';
-import { gunzipMember } from './gzip-segment.js';
-import { unlz4Legacy } from './lz4-segment.js';
-import { unlzopStream } from './lzo-segment.js';
 import { PATH_MAX } from './newc-header.js';
 import type { SegmentDecoder } from './segment-decoder.js';
 import { SizeBudget } from './size-budget.js';
 import type { ArchiveEntry, CpioRecord } from './types.js';
-import { unlzmaStream, unxzStream } from './xz-segment.js';
-import { unzstdFrame } from './zstd-segment.js';
 
 /** Options of {@link readEntries} and {@link readRecords}; every limit has a safe default. */
 export interface ReadOptions {
@@ -44,15 +38,18 @@ const GiB = 1024 * 1024 * 1024;
 const RATIO_FLOOR = 16 * 1024 * 1024;
 const EMPTY = new Uint8Array(0);
 
-/** A decoder for every compression the kernel's decompress_method() knows. */
-const DECODERS: Record<Exclude<Compression, 'none'>, SegmentDecoder> = {
-  gzip: gunzipMember,
-  zstd: unzstdFrame,
-  xz: unxzStream,
-  lzma: unlzmaStream,
-  lz4: unlz4Legacy,
-  bzip2: bunzip2Stream,
-  lzo: unlzopStream,
+/**
+ * A decoder for every compression the kernel's decompress_method() knows, each module loaded when a
+ * segment first needs it (listing a plain or gzip image never loads the bzip2, lzo or xz code).
+ */
+const DECODERS: Record<Exclude<Compression, 'none'>, () => Promise<SegmentDecoder>> = {
+  gzip: async () => (await import('./gzip-segment.js')).gunzipMember,
+  zstd: async () => (await import('./zstd-segment.js')).unzstdFrame,
+  xz: async () => (await import('./xz-segment.js')).unxzStream,
+  lzma: async () => (await import('./xz-segment.js')).unlzmaStream,
+  lz4: async () => (await import('./lz4-segment.js')).unlz4Legacy,
+  bzip2: async () => (await import('./bzip2-segment.js')).bunzip2Stream,
+  lzo: async () => (await import('./lzo-segment.js')).unlzopStream,
 };
 
 /**
@@ -135,7 +132,7 @@ export async function* readEntryBatches(
         segmentOffset,
       };
       if (kind === 'unknown') throw unknownFormat(place, head);
-      const decoder = DECODERS[kind];
+      const decoder = await DECODERS[kind]();
       const decoded = new SequentialSource(capped(decoder(src, place), src, place, maxRatio, state.budget));
       try {
         yield* readArchive({ src: decoded, place, kind: 'compressed', base: 0, state });

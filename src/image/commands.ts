@@ -18,6 +18,12 @@ export interface ListCommandOptions {
   onEntry: (entry: ListedEntry) => void;
 }
 
+/** `ls` without details: every entry's name, handed to `onName` in archive order. */
+export interface ListNamesCommandOptions {
+  image: string;
+  onName: (name: string) => void;
+}
+
 /** `extract`: an image into a directory. */
 export interface ExtractCommandOptions extends ExtractOptions {
   image: string;
@@ -36,6 +42,8 @@ export interface ImageCommands {
   pack(options: PackCommandOptions, context: RunContext): Promise<CreateImageResult>;
   /** Resolves to the number of entries listed. */
   list(options: ListCommandOptions, context: RunContext): Promise<number>;
+  /** {@link list} of names only (no entry objects); resolves to the number of names. */
+  listNames(options: ListNamesCommandOptions, context: RunContext): Promise<number>;
   extract(options: ExtractCommandOptions, context: RunContext): Promise<ExtractResult>;
   overlay(options: OverlayCommandOptions, context: RunContext): Promise<OverlayResult>;
   fleet(options: FleetCommandOptions, context: RunContext): Promise<FleetNodeResult[]>;
@@ -69,6 +77,15 @@ export const imageCommands: ImageCommands = {
     for await (const batch of listImageBatches(at(c, image))) {
       for (const entry of batch) onEntry(entry);
       n += batch.length;
+    }
+    return n;
+  },
+  listNames: async ({ image, onName }, c) => {
+    const { listImageNames } = await import('./list-image.js');
+    let n = 0;
+    for await (const names of listImageNames(at(c, image))) {
+      for (const name of names) onName(name);
+      n += names.length;
     }
     return n;
   },

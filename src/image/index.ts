@@ -6,6 +6,7 @@ export {
   type ImageCommands,
   imageCommands,
   type ListCommandOptions,
+  type ListNamesCommandOptions,
   type OverlayCommandOptions,
   type PackCommandOptions,
 } from './commands.js';
@@ -33,7 +34,7 @@ export type { ExtractOptions, ExtractResult, ExtractWarning } from './extract/in
 export { extractRecords, writtenSentence } from './extract/index.js';
 export { extractImage } from './extract-image.js';
 export { type ComponentFiles, type ContractInputs, layoutContract } from './layout-contract.js';
-export { formatLong, type ListedEntry, listImage, modeString } from './list-image.js';
+export { formatLong, type ListedEntry, listImage, listImageNames, modeString } from './list-image.js';
 export * from './overlay/index.js';
 export { type PrepareOptions, prepareEntries } from './prepare-entries.js';
 export { COMPONENT_FILE_NAMES, resolveComponents } from './resolve-components.js';

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { type ArchiveEntry, type EntryType, readEntryBatches } from '../cpio/index.js';
+import { readEntryBatches } from '../cpio/read-records.js';
+import type { ArchiveEntry, EntryType } from '../cpio/types.js';
 import { escapeName } from '../util/byte-names.js';
 import { openInput } from '../util/open-input.js';
 
@@ -61,6 +62,19 @@ export async function* listImageBatches(path: string): AsyncGenerator<ListedEntr
       listed[i] = entry;
     }
     yield listed;
+  }
+}
+
+/**
+ * The names of {@link listImage}, in batches, without building a {@link ListedEntry} per record: what
+ * a plain `ls` prints (like `cpio -t`), at a fraction of the allocation for 400,000 entries. The same
+ * records, the same order, the same errors.
+ */
+export async function* listImageNames(path: string): AsyncGenerator<string[]> {
+  for await (const batch of readEntryBatches(openInput(path), { source: basename(path) })) {
+    const names = new Array<string>(batch.length);
+    for (let i = 0; i < batch.length; i++) names[i] = batch[i]!.info.name;
+    yield names;
   }
 }
 

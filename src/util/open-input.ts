@@ -8,5 +8,6 @@ import { statRegularFile } from './regular-file.js';
  */
 export function openInput(path: string): AsyncIterable<Uint8Array> {
   statRegularFile(path);
-  return createReadStream(fsPath(path), { highWaterMark: 1 << 16 });
+  // 256 KiB reads: a quarter of the thread-pool round trips of 64 KiB ones (400,000 entries in 48 MB).
+  return createReadStream(fsPath(path), { highWaterMark: 1 << 18 });
 }

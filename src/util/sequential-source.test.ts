@@ -72,4 +72,27 @@ describe('SequentialSource', () => {
     expect(pieces).toEqual(['012345', '6789ab', 'c']);
     expect(Buffer.from((await src.take(7)) as Uint8Array).toString()).toBe('defghij');
   });
+
+  it('window makes the next n bytes contiguous, copying only those that straddle chunks', async () => {
+    const src = new SequentialSource(chunked(Uint8Array.from(bytes), 4));
+    await src.ensure(20);
+    src.skip(2);
+    // Within the head chunk: the chunk itself, read from windowStart.
+    const head = src.window(2);
+    expect(head.length).toBe(4);
+    expect(src.windowStart).toBe(2);
+    expect(head.toString('latin1', 2, 4)).toBe('23');
+    // Across three chunks: exactly those 7 bytes in a chunk of their own, a Buffer.
+    const merged = src.window(7);
+    expect(Buffer.isBuffer(merged)).toBe(true);
+    expect(merged.length).toBe(7);
+    expect(src.windowStart).toBe(0);
+    expect(merged.toString()).toBe('2345678');
+    // Nothing consumed or lost: the split chunk's rest follows.
+    expect(src.position).toBe(2);
+    expect(src.buffered).toBe(18);
+    src.skip(7);
+    expect(Buffer.from((await src.take(11)) as Uint8Array).toString()).toBe('9abcdefghij');
+    expect(await src.atEnd()).toBe(true);
+  });
 });

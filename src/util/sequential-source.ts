@@ -8,8 +8,8 @@
  */
 export class SequentialSource {
   readonly #iter: AsyncIterator<Uint8Array>;
-  /** Unconsumed chunks; the first one is consumed up to `#headOff`. */
-  readonly #queue: Uint8Array[] = [];
+  /** Unconsumed chunks (as Buffers: names decode natively), the first consumed up to `#headOff`. */
+  readonly #queue: Buffer[] = [];
   #headOff = 0;
   #buffered = 0;
   #ended = false;
@@ -37,7 +37,7 @@ export class SequentialSource {
         return false;
       }
       if (next.value.length > 0) {
-        this.#queue.push(next.value);
+        this.#queue.push(asBuffer(next.value));
         this.#buffered += next.value.length;
         return true;
       }
@@ -72,6 +72,41 @@ export class SequentialSource {
       if (filled === n) break;
     }
     return out;
+  }
+
+  /**
+   * The first buffered chunk, once the next `n` bytes (n <= buffered) lie in it from
+   * {@link windowStart} on: a parser reads a record in place, without a view per field. Copies only
+   * when the bytes straddle chunks (exactly those `n` bytes, into a chunk of their own).
+   */
+  window(n: number): Buffer {
+    const first = this.#queue[0]!;
+    if (first.length - this.#headOff >= n) return first;
+    const merged = Buffer.allocUnsafe(n);
+    let filled = 0;
+    let off = this.#headOff;
+    let used = 0;
+    while (filled < n) {
+      const chunk = this.#queue[used]!;
+      const part = Math.min(chunk.length - off, n - filled);
+      merged.set(chunk.subarray(off, off + part), filled);
+      filled += part;
+      off += part;
+      if (off === chunk.length) {
+        used++;
+        off = 0;
+      }
+    }
+    // The merged bytes replace what they were copied from; the rest of a split chunk stays queued.
+    if (off > 0) this.#queue[used] = this.#queue[used]!.subarray(off);
+    this.#queue.splice(0, used, merged);
+    this.#headOff = 0;
+    return merged;
+  }
+
+  /** Where the next unconsumed byte sits in {@link window}'s chunk. */
+  get windowStart(): number {
+    return this.#headOff;
   }
 
   /** Consumes `n` buffered bytes (n <= buffered). */
@@ -133,7 +168,7 @@ export class SequentialSource {
       this.#queue[0] = this.#queue[0]!.subarray(this.#headOff);
       this.#headOff = 0;
     }
-    this.#queue.unshift(bytes);
+    this.#queue.unshift(asBuffer(bytes));
     this.#buffered += bytes.length;
     this.#position -= bytes.length;
   }
@@ -156,4 +191,9 @@ export class SequentialSource {
       this.skip(zeros);
     }
   }
+}
+
+/** The same bytes as a Buffer (a view, never a copy). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

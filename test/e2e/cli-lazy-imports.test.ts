@@ -79,7 +79,7 @@ function loading(
   tool: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
-): { status: number | null; stdout: string; packages: string[] } {
+): { status: number | null; stdout: string; packages: string[]; modules: string[] } {
   const record = join(work, `loaded-${runs++}.txt`);
   writeFileSync(record, '');
   const run = spawnSync(
@@ -98,7 +98,12 @@ function loading(
   }
   // The hook must have seen the tool itself: an empty record would pass every test below.
   expect(loaded.some((m) => m.endsWith(`/dist/cli/${tool}.js`))).toBe(true);
-  return { status: run.status, stdout: run.stdout, packages: [...packages].sort() };
+  // Our own modules, as paths under dist/ (e.g. `cpio/gzip-segment.js`).
+  const modules = loaded.flatMap((m) => {
+    const match = /\/dist\/(.+\.js)$/.exec(m);
+    return match?.[1] && !m.includes('/node_modules/') ? [match[1]] : [];
+  });
+  return { status: run.status, stdout: run.stdout, packages: [...packages].sort(), modules };
 }
 
 describe('tool start-up loads the program wiring only', () => {
@@ -126,6 +131,11 @@ describe('a read command loads what its work needs', () => {
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n')).toContain('sbin/init');
     expect(run.packages).toEqual(WIRING);
+    // A gzip image needs the gzip decoder only; the writer side of src/cpio stays unloaded too.
+    expect(run.modules).toContain('cpio/gzip-segment.js');
+    for (const unused of ['bzip2', 'lzo', 'lz4', 'xz', 'zstd'])
+      expect(run.modules).not.toContain(`cpio/${unused}-segment.js`);
+    expect(run.modules).not.toContain('cpio/newc-writer.js');
   });
 
   it('rock-mac stats on a SQLite dispenser never loads the PostgreSQL driver', () => {

@@ -4,6 +4,7 @@
  * captured while the data streams past, so memory does not grow with file sizes.
  */
 import type { EntryContent } from '../cpio/index.js';
+import type { ElfKnown } from '../deps/fs-view.js';
 import { ElfError, identifySource, loadSegmentProblem, readElfVersionsSource } from '../elf/index.js';
 import { ownCopy } from '../util/own-copy.js';
 import { pagedSource, type RandomAccessSource } from '../util/random-access-source.js';
@@ -18,6 +19,17 @@ export interface FileSample {
   read(offset: number, length: number): Uint8Array;
   /** The kept bytes from offset 0 on (the whole file when it was kept whole). */
   readonly head: Uint8Array;
+  /**
+   * What the ELF checks read of an ELF file, parsed once while it streamed past; such a sample keeps
+   * only its headers and PT_INTERP as bytes (see {@link elfSample}).
+   */
+  readonly elf?: ElfFacts;
+}
+
+/** An ELF file's facts as the checks use them: the dependency resolver's and `loadSegmentProblem`'s. */
+export interface ElfFacts extends ElfKnown {
+  /** What `loadSegmentProblem` says of the file (null: every PT_LOAD inside it). */
+  readonly loadProblem: string | null;
 }
 
 /**
@@ -229,7 +241,7 @@ class Sampler {
       .map((k) => ({ start: k.start, bytes: Buffer.concat(k.bytes) as Uint8Array }));
     pieces.unshift({ start: 0, bytes: head });
     const sample = piecesSample(size, head, pieces);
-    return this.#headMax === ELF_HEAD ? trimToReads(sample) : sample;
+    return this.#headMax === ELF_HEAD ? elfSample(sample) : sample;
   }
 }
 
@@ -265,6 +277,58 @@ function piecesSample(
       throw new NotKeptError(offset, length);
     },
   };
+}
+
+/**
+ * An ELF file's sample: when every ELF reader of the checks parses what was kept, their answers
+ * ({@link ElfFacts}) and the bytes up to the end of the program headers and PT_INTERP (what
+ * `elfInterpreter` and the magic checks read of `head`), a few hundred bytes; else (a file the
+ * readers refuse) the pages they read ({@link trimToReads}), so the checks meet the very same error
+ * naming the file's path.
+ */
+function elfSample(full: FileSample): FileSample {
+  const facts = elfFacts(full);
+  if (facts === undefined) return trimToReads(full);
+  const head = ownCopy(full.head.subarray(0, elfHeadEnd(full.head)));
+  return { ...piecesSample(full.size, head, [{ start: 0, bytes: head }]), elf: facts };
+}
+
+function elfFacts(full: FileSample): ElfFacts | undefined {
+  try {
+    const identity = identifySource(
+      pagedSource(full.size, (o, l) => full.read(o, l)),
+      'sample',
+    );
+    if (identity.kind !== 'elf') return undefined;
+    return {
+      info: identity.info,
+      versions: readElfVersionsSource(full, 'sample'),
+      loadProblem: loadSegmentProblem(full, 'sample'),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The end of the ELF header, the program headers and PT_INTERP (when within `head`). */
+function elfHeadEnd(head: Uint8Array): number {
+  const is64 = head[4] === 2;
+  const little = head[5] !== 2;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const word = (at: number) => (is64 ? Number(view.getBigUint64(at, little)) : view.getUint32(at, little));
+  const phoff = word(is64 ? 0x20 : 0x1c);
+  const phentsize = view.getUint16(is64 ? 0x36 : 0x2a, little);
+  const phnum = view.getUint16(is64 ? 0x38 : 0x2c, little);
+  let end = Math.max(is64 ? 0x40 : 0x34, phoff + phnum * phentsize);
+  for (let i = 0; i < phnum; i++) {
+    const ph = phoff + i * phentsize;
+    if (ph + (is64 ? 0x38 : 0x20) > head.length) break;
+    if (view.getUint32(ph, little) !== 3) continue;
+    // Past the head (libc.so.6's is in its rodata), elfInterpreter never saw it: not kept.
+    const interpEnd = word(ph + (is64 ? 0x08 : 0x04)) + word(ph + (is64 ? 0x20 : 0x10));
+    if (interpEnd <= head.length) end = Math.max(end, interpEnd);
+  }
+  return Math.min(head.length, end);
 }
 
 /** version-check.ts reads this much of an object's head in one piece (its HEAD_SIZE). */

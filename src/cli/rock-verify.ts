@@ -13,6 +13,7 @@ import { printBootVerdict } from './print-boot-verdict.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
 import { paint } from './terminal.js';
+import { keepYoungGenerationSmall } from './young-generation.js';
 
 const EXAMPLES = `
 Examples:
@@ -49,6 +50,7 @@ export function rockVerifyProgram(
     .option('--json', 'print the report as JSON on stdout')
     .addHelpText('after', EXAMPLES)
     .action(async (image, opts) => {
+      keepYoungGenerationSmall();
       const report = await commands.integration(
         { image, cmdline: opts.cmdline, publicKey: opts.pub },
         context,

@@ -12,8 +12,11 @@ const FCOMMENT = 0x10;
 /** Longest FNAME/FCOMMENT we skip; real ones are file names. */
 const MAX_HEADER_STRING = 64 * 1024;
 const FEED_SIZE = 256 * 1024;
-/** Input chunks written to zlib and not yet consumed, at most. */
-const FEED_AHEAD = 2;
+/**
+ * Input bytes written to zlib and not yet consumed, at most: the file arrives in 64 KiB reads, and
+ * zlib should never wait for the main thread to hand it the next one.
+ */
+const FEED_AHEAD = 512 * 1024;
 /** Size of one inflated chunk, and how far inflation may run ahead of the reader. */
 const CHUNK_SIZE = 128 * 1024;
 const AHEAD = 1024 * 1024;
@@ -130,7 +133,7 @@ async function skipString(src: SequentialSource, place: StreamPlace, field: stri
 }
 
 /**
- * InflateRaw fed ahead: up to {@link FEED_AHEAD} input chunks are written to zlib while the consumer
+ * InflateRaw fed ahead: up to {@link FEED_AHEAD} input bytes are written to zlib while the consumer
  * parses what it already has, so the thread pool keeps inflating instead of waiting for the next
  * pull. Output waits in zlib's readable buffer (at most {@link AHEAD} bytes) until the consumer asks,
  * so a bomb cannot pile up in memory. Once the deflate stream ends, zlib consumes nothing more
@@ -157,7 +160,7 @@ async function* inflateRaw(src: SequentialSource, place: StreamPlace): AsyncGene
   /** zlib stopped taking input (the deflate stream ended), or the generator is done. */
   let stopped = false;
   let inputDone = false;
-  let writes = 0;
+  let inFlight = 0;
   let fetching: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   const signal = () => {
@@ -166,7 +169,7 @@ async function* inflateRaw(src: SequentialSource, place: StreamPlace): AsyncGene
     w?.();
   };
   const pump = (): void => {
-    if (fetching || stopped || inputDone || failure || writes >= FEED_AHEAD) return;
+    if (fetching || stopped || inputDone || failure || inFlight >= FEED_AHEAD) return;
     fetching = src.nextChunk(FEED_SIZE).then(
       (chunk) => {
         fetching = undefined;
@@ -190,10 +193,10 @@ async function* inflateRaw(src: SequentialSource, place: StreamPlace): AsyncGene
     );
   };
   const write = (chunk: Uint8Array): void => {
-    writes++;
+    inFlight += chunk.length;
     const upTo = fedBytes;
     inflate.write(chunk, () => {
-      writes--;
+      inFlight -= chunk.length;
       // A chunk zlib did not take whole: the deflate stream ended inside it.
       if (inflate.bytesWritten < upTo) stopped = true;
       // Drop fed chunks zlib has fully consumed; keep the rest to return what it leaves.

@@ -199,8 +199,10 @@ class Sampler {
     this.#at += chunk.length;
     const headParts = this.#headParts;
     if (this.#headLength < this.#headMax) {
+      // Views, not copies: the decoders hand out a fresh buffer per chunk, and what this sample
+      // keeps past finish() is copied there (a few hundred bytes of an ELF file, 512 of another).
       const take = chunk.subarray(0, this.#headMax - this.#headLength);
-      headParts.push(ownCopy(take));
+      headParts.push(take);
       this.#headLength += take.length;
       if (!this.#identified && this.#headLength >= 4) {
         this.#identified = true;
@@ -208,7 +210,7 @@ class Sampler {
       }
       if (this.#headMax === HEAD_MAX && this.#headLength > HEAD_MAX) {
         // Not ELF: the first bytes (a #! line) are all any check reads.
-        const head = ownCopy(Buffer.concat(headParts).subarray(0, HEAD_MAX));
+        const head = ownCopy(joined(headParts).subarray(0, HEAD_MAX));
         headParts.length = 0;
         headParts.push(head);
         this.#headLength = head.length;
@@ -216,7 +218,7 @@ class Sampler {
     }
     if (this.#headLength >= this.#headMax && this.#ranges === undefined) {
       this.#ranges =
-        this.#headMax === ELF_HEAD ? merge(elfRanges(Buffer.concat(headParts), this.#size), this.#size) : [];
+        this.#headMax === ELF_HEAD ? merge(elfRanges(joined(headParts), this.#size), this.#size) : [];
       for (const r of this.#ranges) this.#kept.push({ start: r.start, bytes: [] });
     }
     const ranges = this.#ranges;
@@ -229,19 +231,24 @@ class Sampler {
       if (from >= to) continue;
       const target = this.#kept[i]!;
       if (target.bytes.length === 0) target.start = from;
-      target.bytes.push(ownCopy(chunk.subarray(from - chunkStart, to - chunkStart)));
+      target.bytes.push(chunk.subarray(from - chunkStart, to - chunkStart));
     }
   }
 
   finish(): FileSample {
     const size = this.#size;
-    const head = Buffer.concat(this.#headParts);
-    const pieces = this.#kept
-      .filter((k) => k.bytes.length > 0)
-      .map((k) => ({ start: k.start, bytes: Buffer.concat(k.bytes) as Uint8Array }));
-    pieces.unshift({ start: 0, bytes: head });
-    const sample = piecesSample(size, head, pieces);
-    return this.#headMax === ELF_HEAD ? elfSample(sample) : sample;
+    const head = joined(this.#headParts);
+    if (this.#headMax !== ELF_HEAD) return piecesSample(size, head, [{ start: 0, bytes: head }]);
+    // Each kept view a piece of its own (adjacent pieces read as one): no copy of what is dropped.
+    const pieces = [{ start: 0, bytes: head }];
+    for (const k of this.#kept) {
+      let at = k.start;
+      for (const bytes of k.bytes) {
+        pieces.push({ start: at, bytes });
+        at += bytes.length;
+      }
+    }
+    return elfSample(piecesSample(size, head, pieces));
   }
 }
 
@@ -394,7 +401,12 @@ function trimToReads(full: FileSample): FileSample {
   return piecesSample(size, head, pieces);
 }
 
+/** The parts as one array: the part itself when there is one (no copy). */
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
 function isElfHead(parts: readonly Uint8Array[]): boolean {
-  const b = Buffer.concat(parts).subarray(0, 4);
+  const b = joined(parts).subarray(0, 4);
   return b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 }

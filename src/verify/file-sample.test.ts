@@ -137,6 +137,8 @@ describe('captureSample', () => {
     const sample = await captureSample(content, false);
     expect(content.handed).toBe(bytes.length);
     expect(sample.head.length).toBe(512);
+    // A copy of its own: the 64 KiB chunk it was read from is not kept alive by it.
+    expect(sample.head.buffer.byteLength).toBe(512);
     expect(Buffer.from(sample.read(0, 10)).toString()).toBe('#!/bin/sh\n');
     expect(() => sample.read(1 << 20, 16)).toThrow(NotKeptError);
   });

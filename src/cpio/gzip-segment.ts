@@ -13,8 +13,8 @@ const FCOMMENT = 0x10;
 const MAX_HEADER_STRING = 64 * 1024;
 const FEED_SIZE = 256 * 1024;
 /**
- * Input bytes written to zlib and not yet consumed, at most: the file arrives in 64 KiB reads, and
- * zlib should never wait for the main thread to hand it the next one.
+ * Input bytes written to zlib and not yet consumed, at most (two of openInput's 256 KiB reads): zlib
+ * should never wait for the main thread to hand it the next one.
  */
 const FEED_AHEAD = 512 * 1024;
 /**

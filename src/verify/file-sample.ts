@@ -1,7 +1,8 @@
 /**
- * What the verifier keeps of a file's data: only what its checks read (ELF headers, program
- * interpreter, dynamic section and the tables it points at; config files; a script's first line),
- * captured while the data streams past, so memory does not grow with file sizes.
+ * What the verifier keeps of a file's data: only what its checks read, captured while the data
+ * streams past, so memory does not grow with file sizes: config files whole, a script's first line,
+ * and of an ELF file what its readers make of it (interpreter, needed libraries, symbol versions,
+ * PT_LOAD bounds: {@link ElfFacts}) with its headers and PT_INTERP as bytes.
  */
 import type { EntryContent } from '../cpio/index.js';
 import type { ElfKnown } from '../deps/fs-view.js';

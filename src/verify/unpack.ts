@@ -5,7 +5,8 @@
  */
 
 import { NODE_CONFIG_PATH } from '../contract/index.js';
-import { type ArchiveEntry, type CpioRecord, TRAILER_NAME as TRAILER, TYPE_BITS } from '../cpio/index.js';
+import { TRAILER_NAME as TRAILER } from '../cpio/newc-header.js';
+import { type ArchiveEntry, type CpioRecord, TYPE_BITS } from '../cpio/types.js';
 import { hexOffset } from '../errors/index.js';
 import { loadNodeConfigValidator } from './checks/node-config-validator.js';
 import { captureSample, type FileSample, wholeSample } from './file-sample.js';

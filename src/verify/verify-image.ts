@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readEntryBatches } from '../cpio/index.js';
+import { readEntryBatches } from '../cpio/read-records.js';
 import { CheckError } from '../errors/index.js';
 import { openInput } from '../util/open-input.js';
 import { noteCompressedSegments, xzCheckFailures, zstdWindowFailures } from './compression.js';

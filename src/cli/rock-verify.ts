@@ -13,6 +13,7 @@ import { printBootVerdict } from './print-boot-verdict.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
 import { paint } from './terminal.js';
+import { keepYoungGenerationSmall } from './young-generation.js';
 
 const EXAMPLES = `
 Examples:
@@ -49,12 +50,16 @@ export function rockVerifyProgram(
     .option('--json', 'print the report as JSON on stdout')
     .addHelpText('after', EXAMPLES)
     .action(async (image, opts) => {
+      keepYoungGenerationSmall();
       const report = await commands.integration(
         { image, cmdline: opts.cmdline, publicKey: opts.pub },
         context,
       );
       if (opts.json) io.out(JSON.stringify({ image, ...report }, null, 2));
-      else io.out(colorVerdict(formatReport(report, image), context.terminal.color));
+      else {
+        const text = formatReport(report, image);
+        io.out(context.terminal.color ? colorVerdict(text) : text);
+      }
       if (!report.passed) throw new ExitError(1);
     });
 
@@ -116,13 +121,13 @@ export function rockVerifyProgram(
   return program;
 }
 
-function colorVerdict(text: string, color: boolean): string {
+function colorVerdict(text: string): string {
   return text
     .split('\n')
     .map((line) => {
-      if (line.startsWith('PASSED')) return paint(line, 'green', color);
-      if (line.startsWith('FAILED')) return paint(line, 'red', color);
-      if (line.startsWith('warning')) return paint(line, 'yellow', color);
+      if (line.startsWith('PASSED')) return paint(line, 'green', true);
+      if (line.startsWith('FAILED')) return paint(line, 'red', true);
+      if (line.startsWith('warning')) return paint(line, 'yellow', true);
       return line;
     })
     .join('\n');

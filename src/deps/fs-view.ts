@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ElfInfo, ElfVersions } from '../elf/index.js';
 import { InputError } from '../errors/index.js';
 import { readFdRange } from '../util/random-access-source.js';
 import { resolveIn } from './resolve-path.js';
@@ -12,6 +13,12 @@ export interface FsStat {
   mode?: number;
   /** A file identity (e.g. `dev:ino`) when the view has one: two paths with the same id are one file. */
   id?: string;
+}
+
+/** An ELF object's facts, as `readElfSource` and `readElfVersionsSource` give them. */
+export interface ElfKnown {
+  readonly info: ElfInfo;
+  readonly versions: ElfVersions;
 }
 
 /**
@@ -31,6 +38,12 @@ export interface FsView {
   read(path: string, start?: number, length?: number): Uint8Array;
   /** Names in a directory (needed only for `include` globs of ld.so.conf). */
   readdir?(path: string): string[];
+  /**
+   * What the view already parsed of the ELF file at `path` (a real path the resolver found), or
+   * undefined: the resolver and the version check then use it instead of reading the file. The
+   * verifier's tree keeps these facts rather than the bytes they come from.
+   */
+  elf?(path: string): ElfKnown | undefined;
   /**
    * This machine's own `/`: the loader would run on this CPU, so `$PLATFORM` is what glibc's ld.so
    * computes here (see `hostPlatform`), not the architecture's plain name.

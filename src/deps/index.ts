@@ -20,7 +20,7 @@ export { type CopyAction, type CopyReport, copyDeps } from './copy-deps.js';
 export { expandDst } from './dst.js';
 export { DEPS_ERROR_CODES, type DepsErrorCode } from './error-codes.js';
 export { formatScan, formatTree, formatVersionProblem } from './format.js';
-export { type FsStat, type FsView, hostFs } from './fs-view.js';
+export { type ElfKnown, type FsStat, type FsView, hostFs } from './fs-view.js';
 export {
   indexLdSoCache,
   type LdSoCache,

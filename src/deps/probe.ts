@@ -67,6 +67,8 @@ export class Prober {
         },
       };
     }
+    const known = this.view.elf(r.path);
+    if (known !== undefined) return { info: known.info };
     try {
       const id = identifySource(this.source(r.path, r.stat.size), r.path);
       if (id.kind === 'elf') return { info: id.info };

@@ -1,4 +1,4 @@
-import type { FsStat, FsView } from './fs-view.js';
+import type { ElfKnown, FsStat, FsView } from './fs-view.js';
 
 /** Symlinks followed in one resolution before giving up, as Linux (ELOOP after 40). */
 export const MAX_SYMLINK_HOPS = 40;
@@ -92,6 +92,10 @@ export class CachedView implements FsView {
 
   readdir(p: string): string[] {
     return this.inner.readdir?.(p) ?? [];
+  }
+
+  elf(p: string): ElfKnown | undefined {
+    return this.inner.elf?.(p);
   }
 
   /** Resolves a path inside the view ({@link resolveIn}) through this cache. */

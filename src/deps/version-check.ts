@@ -103,7 +103,8 @@ export class VersionChecker {
     let hit = this.versions.get(realPath);
     if (hit === undefined) {
       try {
-        hit = readElfVersionsSource(fileSource(this.fs, realPath), realPath);
+        hit =
+          this.fs.elf?.(realPath)?.versions ?? readElfVersionsSource(fileSource(this.fs, realPath), realPath);
       } catch (err) {
         if (err instanceof ElfError || err instanceof ToolError) hit = err.message;
         else hit = `${realPath}: cannot read: ${(err as NodeJS.ErrnoException).code ?? 'EIO'}`;

@@ -3,13 +3,9 @@
  * not the Stream Header's check type, which only the file's bytes hold.
  */
 import { open } from 'node:fs/promises';
-import {
-  KERNEL_ZSTD_WINDOW_MAX,
-  XZ_HEADER_PREFIX,
-  xzStreamCheck,
-  ZSTD_HEADER_PREFIX,
-  zstdWindowSize,
-} from '../cpio/index.js';
+// From the files, not the cpio barrel: the reader's path does not load the writer's modules.
+import { XZ_HEADER_PREFIX, xzStreamCheck } from '../cpio/xz-check.js';
+import { KERNEL_ZSTD_WINDOW_MAX, ZSTD_HEADER_PREFIX, zstdWindowSize } from '../cpio/zstd-window.js';
 import { hexOffset } from '../errors/index.js';
 import type { CheckFailure } from './types.js';
 import type { UnpackRecord } from './unpack.js';

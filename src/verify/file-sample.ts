@@ -1,9 +1,11 @@
 /**
- * What the verifier keeps of a file's data: only what its checks read (ELF headers, program
- * interpreter, dynamic section and the tables it points at; config files; a script's first line),
- * captured while the data streams past, so memory does not grow with file sizes.
+ * What the verifier keeps of a file's data: only what its checks read, captured while the data
+ * streams past, so memory does not grow with file sizes: config files whole, a script's first line,
+ * and of an ELF file what its readers make of it (interpreter, needed libraries, symbol versions,
+ * PT_LOAD bounds: {@link ElfFacts}) with its headers and PT_INTERP as bytes.
  */
 import type { EntryContent } from '../cpio/index.js';
+import type { ElfKnown } from '../deps/fs-view.js';
 import { ElfError, identifySource, loadSegmentProblem, readElfVersionsSource } from '../elf/index.js';
 import { ownCopy } from '../util/own-copy.js';
 import { pagedSource, type RandomAccessSource } from '../util/random-access-source.js';
@@ -18,6 +20,17 @@ export interface FileSample {
   read(offset: number, length: number): Uint8Array;
   /** The kept bytes from offset 0 on (the whole file when it was kept whole). */
   readonly head: Uint8Array;
+  /**
+   * What the ELF checks read of an ELF file, parsed once while it streamed past; such a sample keeps
+   * only its headers and PT_INTERP as bytes (see {@link elfSample}).
+   */
+  readonly elf?: ElfFacts;
+}
+
+/** An ELF file's facts as the checks use them: the dependency resolver's and `loadSegmentProblem`'s. */
+export interface ElfFacts extends ElfKnown {
+  /** What `loadSegmentProblem` says of the file (null: every PT_LOAD inside it). */
+  readonly loadProblem: string | null;
 }
 
 /**
@@ -187,8 +200,10 @@ class Sampler {
     this.#at += chunk.length;
     const headParts = this.#headParts;
     if (this.#headLength < this.#headMax) {
+      // Views, not copies: the decoders hand out a fresh buffer per chunk, and what this sample
+      // keeps past finish() is copied there (a few hundred bytes of an ELF file, 512 of another).
       const take = chunk.subarray(0, this.#headMax - this.#headLength);
-      headParts.push(ownCopy(take));
+      headParts.push(take);
       this.#headLength += take.length;
       if (!this.#identified && this.#headLength >= 4) {
         this.#identified = true;
@@ -196,7 +211,7 @@ class Sampler {
       }
       if (this.#headMax === HEAD_MAX && this.#headLength > HEAD_MAX) {
         // Not ELF: the first bytes (a #! line) are all any check reads.
-        const head = ownCopy(Buffer.concat(headParts).subarray(0, HEAD_MAX));
+        const head = ownCopy(joined(headParts).subarray(0, HEAD_MAX));
         headParts.length = 0;
         headParts.push(head);
         this.#headLength = head.length;
@@ -204,7 +219,7 @@ class Sampler {
     }
     if (this.#headLength >= this.#headMax && this.#ranges === undefined) {
       this.#ranges =
-        this.#headMax === ELF_HEAD ? merge(elfRanges(Buffer.concat(headParts), this.#size), this.#size) : [];
+        this.#headMax === ELF_HEAD ? merge(elfRanges(joined(headParts), this.#size), this.#size) : [];
       for (const r of this.#ranges) this.#kept.push({ start: r.start, bytes: [] });
     }
     const ranges = this.#ranges;
@@ -217,19 +232,24 @@ class Sampler {
       if (from >= to) continue;
       const target = this.#kept[i]!;
       if (target.bytes.length === 0) target.start = from;
-      target.bytes.push(ownCopy(chunk.subarray(from - chunkStart, to - chunkStart)));
+      target.bytes.push(chunk.subarray(from - chunkStart, to - chunkStart));
     }
   }
 
   finish(): FileSample {
     const size = this.#size;
-    const head = Buffer.concat(this.#headParts);
-    const pieces = this.#kept
-      .filter((k) => k.bytes.length > 0)
-      .map((k) => ({ start: k.start, bytes: Buffer.concat(k.bytes) as Uint8Array }));
-    pieces.unshift({ start: 0, bytes: head });
-    const sample = piecesSample(size, head, pieces);
-    return this.#headMax === ELF_HEAD ? trimToReads(sample) : sample;
+    const head = joined(this.#headParts);
+    if (this.#headMax !== ELF_HEAD) return piecesSample(size, head, [{ start: 0, bytes: head }]);
+    // Each kept view a piece of its own (adjacent pieces read as one): no copy of what is dropped.
+    const pieces = [{ start: 0, bytes: head }];
+    for (const k of this.#kept) {
+      let at = k.start;
+      for (const bytes of k.bytes) {
+        pieces.push({ start: at, bytes });
+        at += bytes.length;
+      }
+    }
+    return elfSample(piecesSample(size, head, pieces));
   }
 }
 
@@ -265,6 +285,58 @@ function piecesSample(
       throw new NotKeptError(offset, length);
     },
   };
+}
+
+/**
+ * An ELF file's sample: when every ELF reader of the checks parses what was kept, their answers
+ * ({@link ElfFacts}) and the bytes up to the end of the program headers and PT_INTERP (what
+ * `elfInterpreter` and the magic checks read of `head`), a few hundred bytes; else (a file the
+ * readers refuse) the pages they read ({@link trimToReads}), so the checks meet the very same error
+ * naming the file's path.
+ */
+function elfSample(full: FileSample): FileSample {
+  const facts = elfFacts(full);
+  if (facts === undefined) return trimToReads(full);
+  const head = ownCopy(full.head.subarray(0, elfHeadEnd(full.head)));
+  return { ...piecesSample(full.size, head, [{ start: 0, bytes: head }]), elf: facts };
+}
+
+function elfFacts(full: FileSample): ElfFacts | undefined {
+  try {
+    const identity = identifySource(
+      pagedSource(full.size, (o, l) => full.read(o, l)),
+      'sample',
+    );
+    if (identity.kind !== 'elf') return undefined;
+    return {
+      info: identity.info,
+      versions: readElfVersionsSource(full, 'sample'),
+      loadProblem: loadSegmentProblem(full, 'sample'),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The end of the ELF header, the program headers and PT_INTERP (when within `head`). */
+function elfHeadEnd(head: Uint8Array): number {
+  const is64 = head[4] === 2;
+  const little = head[5] !== 2;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const word = (at: number) => (is64 ? Number(view.getBigUint64(at, little)) : view.getUint32(at, little));
+  const phoff = word(is64 ? 0x20 : 0x1c);
+  const phentsize = view.getUint16(is64 ? 0x36 : 0x2a, little);
+  const phnum = view.getUint16(is64 ? 0x38 : 0x2c, little);
+  let end = Math.max(is64 ? 0x40 : 0x34, phoff + phnum * phentsize);
+  for (let i = 0; i < phnum; i++) {
+    const ph = phoff + i * phentsize;
+    if (ph + (is64 ? 0x38 : 0x20) > head.length) break;
+    if (view.getUint32(ph, little) !== 3) continue;
+    // Past the head (libc.so.6's is in its rodata), elfInterpreter never saw it: not kept.
+    const interpEnd = word(ph + (is64 ? 0x08 : 0x04)) + word(ph + (is64 ? 0x20 : 0x10));
+    if (interpEnd <= head.length) end = Math.max(end, interpEnd);
+  }
+  return Math.min(head.length, end);
 }
 
 /** version-check.ts reads this much of an object's head in one piece (its HEAD_SIZE). */
@@ -330,7 +402,12 @@ function trimToReads(full: FileSample): FileSample {
   return piecesSample(size, head, pieces);
 }
 
+/** The parts as one array: the part itself when there is one (no copy). */
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
 function isElfHead(parts: readonly Uint8Array[]): boolean {
-  const b = Buffer.concat(parts).subarray(0, 4);
+  const b = joined(parts).subarray(0, 4);
   return b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 }

@@ -1,4 +1,8 @@
-import { checkVersions, type DepsResult, type FsView, resolveDeps } from '../deps/index.js';
+// From the files, not the deps barrel: the verifier does not load rock-deps' copy and check commands.
+import type { FsView } from '../deps/fs-view.js';
+import { resolveDeps } from '../deps/resolve-deps.js';
+import type { DepsResult } from '../deps/types.js';
+import { checkVersions } from '../deps/version-check.js';
 import { hasElfMagic } from '../elf/index.js';
 import { treeFs } from './tree-fs.js';
 import type { ImageTree } from './types.js';

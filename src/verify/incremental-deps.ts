@@ -40,6 +40,7 @@ function traced(fs: FsView, visited: Set<string>, listed: Set<string>): FsView {
     lstat: (p) => fs.lstat(seen(p)),
     readlink: (p) => fs.readlink(seen(p)),
     read: (p, start, length) => fs.read(seen(p), start, length),
+    elf: (p) => fs.elf?.(seen(p)),
     ...(readdir
       ? {
           readdir: (p: string) => {

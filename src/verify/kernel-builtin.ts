@@ -10,7 +10,8 @@
  * These names are the kernel's, not the ROCK-OS contract's, so they are spelled here as that file
  * spells them (gen_init_cpio stores them without the leading `/`).
  */
-import { type CpioRecord, type Info, newInfo, type RecordOrigin } from '../cpio/index.js';
+import { newInfo } from '../cpio/new-info.js';
+import type { CpioRecord, Info, RecordOrigin } from '../cpio/types.js';
 
 /** Origin of the built-in records: segment -1, before the image's segment 0. */
 export const BUILTIN_ORIGIN: RecordOrigin = {

@@ -44,6 +44,10 @@ export function treeFs(tree: ImageTree): FsView {
       const from = Math.min(start, size);
       return found.content.read(from, (length === undefined ? size : Math.min(size, start + length)) - from);
     },
+    elf(p) {
+      const found = node(p);
+      return found?.type === 'file' ? found.content.elf : undefined;
+    },
     readdir(p) {
       // Only ld.so.conf `include` globs list a directory: the index is built on the first call.
       if (children === undefined) {

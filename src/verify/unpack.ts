@@ -3,8 +3,12 @@
  * do_header / do_name / do_symlink / maybe_link / clean_path), so the verifier checks the tree the
  * kernel would really leave behind, not the list of records.
  */
-import { type ArchiveEntry, type CpioRecord, TRAILER_NAME as TRAILER, TYPE_BITS } from '../cpio/index.js';
+
+import { NODE_CONFIG_PATH } from '../contract/index.js';
+import { TRAILER_NAME as TRAILER } from '../cpio/newc-header.js';
+import { type ArchiveEntry, type CpioRecord, TYPE_BITS } from '../cpio/types.js';
 import { hexOffset } from '../errors/index.js';
+import { loadNodeConfigValidator } from './checks/node-config-validator.js';
 import { captureSample, type FileSample, wholeSample } from './file-sample.js';
 import { BUILTIN_RECORDS, isBuiltinOrigin } from './kernel-builtin.js';
 import { NAME_MAX, PATH_MAX, splitName } from './path-walk.js';
@@ -35,6 +39,7 @@ interface Job {
 }
 
 const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
+const CONFIG_DIR = NODE_CONFIG_PATH.slice(0, NODE_CONFIG_PATH.lastIndexOf('/'));
 
 /**
  * What the unpacker writes into: a {@link Rootfs}, or a layer over a tree already unpacked (the
@@ -53,6 +58,8 @@ class KernelUnpacker {
   /** find_link's hash: (major, minor, ino, S_IFMT) to the first name; reset at every TRAILER!!!. */
   private readonly links = new Map<string, string>();
   private lastArchive: number | undefined;
+  /** The node-config validator's load, once a record may put a node.yaml in the tree. */
+  validator: Promise<void> | undefined;
 
   /** Applies one record; a promise only when a file's data must be streamed in. */
   feed(record: UnpackRecord): Promise<void> | undefined {
@@ -71,6 +78,10 @@ class KernelUnpacker {
       this.segments.add(origin.segment);
     }
     const where = locateName(this.fs.lookup, info.name, this.fs.parents);
+    // The check reads /config/node.yaml through symlinks: a record there, or a symlink at /config,
+    // may give the tree one to validate.
+    if (where.path === NODE_CONFIG_PATH || (where.path === CONFIG_DIR && info.type === 'symlink'))
+      this.validator ??= loadNodeConfigValidator();
     const job: Job = {
       record,
       where,
@@ -377,6 +388,7 @@ export async function unpackLikeKernel(
   const unpacker = new KernelUnpacker(fs);
   for (const record of BUILTIN_RECORDS) await unpacker.feed(record);
   for await (const record of records) await unpacker.feed(record);
+  await unpacker.validator;
   return treeOf(fs, unpacker);
 }
 
@@ -397,6 +409,7 @@ export async function unpackBatchesLikeKernel(
       if (pending !== undefined) await pending;
     }
   }
+  await unpacker.validator;
   return treeOf(fs, unpacker);
 }
 
@@ -420,5 +433,6 @@ export async function unpackOnto(
 ): Promise<Omit<ImageTree, 'nodes'>> {
   const unpacker = new KernelUnpacker(fs);
   for await (const record of records) await unpacker.feed(record);
+  await unpacker.validator;
   return { notes: unpacker.notes, segments: unpacker.segments.size, entries: unpacker.entries };
 }

@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readEntryBatches } from '../cpio/index.js';
+import { readEntryBatches } from '../cpio/read-records.js';
 import { CheckError } from '../errors/index.js';
-import { SIGNATURE_SUFFIX, verifySignature } from '../security/sign.js';
 import { openInput } from '../util/open-input.js';
 import { noteCompressedSegments, xzCheckFailures, zstdWindowFailures } from './compression.js';
 import type { CheckFailure, VerifyOptions, VerifyReport } from './types.js';
 import { unpackBatchesLikeKernel } from './unpack.js';
-import { checkContract } from './verify.js';
 
 /** Options of {@link verifyImage}: the record checks' options plus file-level ones. */
 export interface VerifyImageOptions extends VerifyOptions {
@@ -41,11 +39,13 @@ export async function verifyImage(path: string, options: VerifyImageOptions = {}
   const starts = { xz: new Map<number, number>(), zstd: new Map<number, number>() };
   // Entries stream in batches: each file's data is read only as far as the checks need it (see
   // file-sample.ts), and small records cost no promise each.
-  const batches = noteCompressedSegments(
-    readEntryBatches(options.input ?? openInput(path), { source }),
-    starts,
-  );
-  const contract = checkContract(await unpackBatchesLikeKernel(batches), options);
+  const input = options.input ?? openInput(path);
+  // The checks and the dependency resolver they run load while the image streams in: the main
+  // thread has turns to spare while zlib inflates on the thread pool.
+  const checks = import('./verify.js');
+  const batches = noteCompressedSegments(readEntryBatches(input, { source }), starts);
+  const tree = await unpackBatchesLikeKernel(batches);
+  const contract = (await checks).checkContract(tree, options);
   const xz = await xzCheckFailures(path, source, starts.xz);
   const zstd = await zstdWindowFailures(path, source, starts.zstd);
   const report = withFailures(withFailures(contract, xz.failures, xz.checked), zstd.failures, zstd.checked);
@@ -60,6 +60,7 @@ function withFailures(report: VerifyReport, more: CheckFailure[], checked: numbe
 }
 
 async function signatureFailure(image: string, publicKey: string): Promise<CheckFailure | undefined> {
+  const { SIGNATURE_SUFFIX, verifySignature } = await import('../security/sign.js');
   const signature = `${image}${SIGNATURE_SUFFIX}`;
   if (!existsSync(signature)) {
     const message = `${signature}: signature: expected a minisign signature beside the image, found nothing`;

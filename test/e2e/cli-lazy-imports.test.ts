@@ -1,6 +1,6 @@
 // What each built tool loads: `--version`, `--help` and a usage error load commander and the flag
 // wiring only, and a read command only what its work needs (`rock-image ls` never zod, yaml, SQLite,
-// pg or the zstd/xz bindings; rock-mac on SQLite never pg). Counted with a module hook in the tool's own process, not timed.
+// pg or the zstd/xz bindings; `rock-verify integration` zod and yaml only for an image with a node.yaml; rock-mac on SQLite never pg). Counted with a module hook in the tool's own process, not timed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,8 @@ const WIRING = ['@commander-js/extra-typings', 'commander'];
 let work: string;
 let hook: string;
 let image: string;
+/** The same image with a /config/node.yaml. */
+let configured: string;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'rock-lazy-imports-'));
@@ -68,6 +70,25 @@ process.on('exit', () => appendFileSync(process.env.ROCK_TEST_LOADED, Object.key
   ]);
   expect(made.stderr).toBe('');
   expect(made.status).toBe(0);
+  const nodeConfig = join(work, 'node.yaml');
+  writeFileSync(
+    nodeConfig,
+    'node_id: n1\nhostname: n1\nrole: worker\nnetwork:\n  interface: eth0\nvolcano:\n  server_url: https://v.example.com:8443\n  agent_id: n1\n',
+  );
+  configured = join(work, 'configured.img');
+  const withConfig = runTool('rock-image', [
+    'create',
+    ...componentFlags(fixturesDir()),
+    '--config-key',
+    key,
+    '--node-config',
+    nodeConfig,
+    '-q',
+    '-o',
+    configured,
+  ]);
+  expect(withConfig.stderr).toBe('');
+  expect(withConfig.status).toBe(0);
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -146,11 +167,26 @@ describe('a read command loads what its work needs', () => {
     expect(run.packages).not.toContain('pg');
   });
 
-  it("rock-verify integration passes the image without rock-mac's stores or the zstd/xz bindings", () => {
+  it("rock-verify integration passes the image without rock-mac's stores, the zstd/xz bindings, zod or yaml", () => {
     const run = loading('rock-verify', ['integration', image]);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^PASSED: /m);
-    for (const heavy of ['better-sqlite3', 'pg', 'zstd-napi', 'lzma-native'])
+    // No /config/node.yaml in it: nothing for the node-config schema (zod, yaml) to validate.
+    for (const heavy of ['better-sqlite3', 'pg', 'zstd-napi', 'lzma-native', 'zod', 'yaml'])
       expect(run.packages).not.toContain(heavy);
+  });
+
+  it('rock-verify integration of a missing file loads no dependency but commander', () => {
+    const run = loading('rock-verify', ['integration', join(work, 'missing.img')]);
+    expect(run.status).toBe(2);
+    expect(run.packages).toEqual(WIRING);
+  });
+
+  it('rock-verify integration of an image with a node.yaml loads the schema to validate it', () => {
+    const run = loading('rock-verify', ['integration', configured]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^PASSED: /m);
+    expect(run.packages).toContain('zod');
+    expect(run.packages).toContain('yaml');
   });
 });

@@ -5,12 +5,12 @@
  * them (0644, or owner-only). Key material is never quoted in a message.
  */
 
-import { validateNodeConfig } from '../../config/parse.js';
 import { CONFIG_DIRS, CONFIG_FILE_MODE, CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../../contract/index.js';
 import { parseKey } from '../../security/key-file.js';
 import { formatYamlIssue } from '../../yaml/types.js';
 import type { CheckResult, ImageTree } from '../types.js';
 import { failure, locate, octal, Tally } from './helpers.js';
+import { nodeConfigValidator } from './node-config-validator.js';
 
 /** Runs the key-format, node-config-schema and config-mode checks. */
 export function checkConfigContent(tree: ImageTree): CheckResult {
@@ -29,7 +29,7 @@ export function checkConfigContent(tree: ImageTree): CheckResult {
   }
   const config = locate(tree, NODE_CONFIG_PATH).node;
   if (config?.type === 'file') {
-    const result = validateNodeConfig(Buffer.from(config.data).toString('utf8'));
+    const result = nodeConfigValidator()(Buffer.from(config.data).toString('utf8'));
     const issues = result.ok ? [] : result.errors;
     t.expect(issues.length === 0, () => {
       const first = issues[0];

@@ -98,7 +98,8 @@ function checkSegments(
   if (node?.type !== 'file') return;
   let problem: string | null;
   try {
-    problem = loadSegmentProblem(node.content, path);
+    const known = node.content.elf;
+    problem = known !== undefined ? known.loadProblem : loadSegmentProblem(node.content, path);
   } catch (err) {
     problem = (err as Error).message;
   }

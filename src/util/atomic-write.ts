@@ -168,6 +168,67 @@ export async function writeFileAtomic(
   renameOver(tempPath, target, options.syncDirectory !== false);
 }
 
+/** One file of {@link writeFilesAtomic}. */
+export interface AtomicFile {
+  target: string;
+  data: Uint8Array | string;
+  /** Exact permission bits (umask ignored); default `0o666` minus the umask. */
+  mode?: number;
+}
+
+/**
+ * {@link writeFileAtomic} for many files at once: every temporary file is written first, then all
+ * are fsynced together (on the thread pool, sharing the filesystem's journal commits), then each is
+ * renamed over its target, and each directory is synced once. As with one file, a target is
+ * replaced only by content already durable, and the batch resolves once every rename is too.
+ * A failure removes the temporary files not renamed yet (targets renamed before it stay whole) and
+ * rejects like {@link writeFileAtomic}.
+ *
+ * @example
+ * await writeFilesAtomic([{ target: 'out/a.img', data: a }, { target: 'out/a.key', data: key, mode: 0o600 }]);
+ */
+export async function writeFilesAtomic(files: readonly AtomicFile[]): Promise<void> {
+  const open: { file: AtomicFile; tempPath: string; fd: number | undefined }[] = [];
+  const closeAll = () => {
+    for (const entry of open) {
+      if (entry.fd !== undefined) fs.closeSync(entry.fd);
+      entry.fd = undefined;
+    }
+  };
+  let renamed = 0;
+  try {
+    for (const file of files) {
+      const { tempPath, fd } = openTemp(file.target, file.mode);
+      open.push({ file, tempPath, fd });
+      const bytes = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : file.data;
+      try {
+        let written = 0;
+        while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+      } catch (error) {
+        throw outputError(file.target, error);
+      }
+    }
+    await Promise.all(
+      open.map(
+        ({ file, fd }) =>
+          new Promise<void>((done, fail) =>
+            fs.fsync(fd as number, (err) => (err ? fail(outputError(file.target, err)) : done())),
+          ),
+      ),
+    );
+    closeAll();
+    for (const { file, tempPath } of open) {
+      renameOver(tempPath, file.target, false);
+      renamed += 1;
+    }
+  } catch (error) {
+    closeAll();
+    for (const { tempPath } of open.slice(renamed)) removeTemp(tempPath);
+    throw error;
+  }
+  for (const dir of new Set(files.map((f) => path.dirname(f.target)))) syncDirectory(dir);
+}
+
 /**
  * Opens a write stream whose bytes replace `target` only when `commit()` succeeds. `abort()` (or any
  * stream error before or during `commit()`) removes the temporary file and leaves `target` untouched.

@@ -10,8 +10,8 @@
  * The verdict equals `verifyImage` of the combined file (a differential test holds the two
  * together).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { webcrypto } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Compression } from '../compression/index.js';
 import {
@@ -24,7 +24,10 @@ import {
   ZSTD_HEADER_PREFIX,
 } from '../cpio/index.js';
 import { hexOffset } from '../errors/index.js';
+import { fsError } from '../util/fs-errors.js';
+import { CHECKS } from './checks/index.js';
 import { xzCheckFailure, zstdWindowFailure } from './compression.js';
+import { checksStillTrue, type TracedChecks, traceChecks } from './incremental-checks.js';
 import { type ElfReuse, elfDepsAfter, type TracedDeps, traceElfDeps } from './incremental-deps.js';
 import { indexTree, RootfsLayer, type TreeIndex } from './rootfs-layer.js';
 import type { CheckFailure, ImageTree, VerifyOptions, VerifyReport } from './types.js';
@@ -53,10 +56,14 @@ export interface VerifiedBase {
   zstdHeaders: ReadonlyMap<number, Uint8Array>;
   /** How each segment's ELF check was made so far (the base's result, added files only, anew). */
   elfChecks: Record<ElfReuse, number>;
+  /** How many times each other check ran again on a merged tree (the rest reused the base's result). */
+  checksRun: Map<string, number>;
   /** @internal */
   index: TreeIndex;
   /** @internal */
   deps: TracedDeps;
+  /** @internal */
+  checks: TracedChecks;
 }
 
 /** Options of {@link verifyBase}. */
@@ -126,8 +133,9 @@ function withFindings(
  * like `verifyImage` when the file is not a readable archive.
  */
 export async function verifyBase(path: string, options: VerifyBaseOptions = {}): Promise<VerifiedBase> {
-  const bytes = readFileSync(path);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const bytes = await readWhole(path);
+  // On the thread pool (WebCrypto), like the read: the caller's work goes on meanwhile.
+  const sha256 = Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
   const source = options.source ?? basename(path);
   const key = JSON.stringify([sha256, source, options.cmdline ?? null]);
   const known = bases.get(key);
@@ -144,9 +152,14 @@ export async function verifyBase(path: string, options: VerifyBaseOptions = {}):
     }
   }
   // Entries stream, as verifyImage reads them: file data is kept only as far as the checks need it.
-  const tree = await unpackLikeKernel(named(noting(readEntries(once(bytes), { source }), bytes, seen)));
+  const unpacked = await unpackLikeKernel(named(noting(readEntries(once(bytes), { source }), bytes, seen)));
+  // Its nodes made once, in a native Map (the unpacker's view makes each anew at every look): the
+  // base is walked again for every segment checked on it.
+  const tree: ImageTree = { ...unpacked, nodes: new Map(unpacked.nodes) };
   const deps = traceElfDeps(tree);
-  const contract = checkContract(tree, options, new Map([['elf-deps', deps.result]]));
+  const checks = traceChecks(tree, options, new Set(['elf-deps']));
+  const results = new Map([...checks.byName].map(([name, traced]) => [name, traced.result]));
+  const contract = checkContract(tree, options, results.set('elf-deps', deps.result));
   const { last } = seen;
   const base: VerifiedBase = {
     path,
@@ -161,11 +174,38 @@ export async function verifyBase(path: string, options: VerifyBaseOptions = {}):
     xzHeaders: seen.xz,
     zstdHeaders: seen.zstd,
     elfChecks: { base: 0, added: 0, full: 0 },
+    checksRun: new Map(),
     index: indexTree(tree.nodes),
     deps,
+    checks,
   };
   bases.set(key, base);
   return base;
+}
+
+/**
+ * The whole file in one read on the thread pool (readFile reads in 512 KiB steps, each waiting for
+ * a turn of the event loop); an unreadable file is the user's (exit 2, its path and errno).
+ */
+async function readWhole(path: string): Promise<Buffer> {
+  try {
+    const file = await open(path, 'r');
+    try {
+      const { size } = await file.stat();
+      const bytes = Buffer.allocUnsafe(size);
+      let at = 0;
+      while (at < size) {
+        const { bytesRead } = await file.read(bytes, at, size - at, at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+      }
+      return at === size ? bytes : bytes.subarray(0, at);
+    } finally {
+      await file.close();
+    }
+  } catch (err) {
+    throw fsError(err, path, 'cannot read');
+  }
 }
 
 /**
@@ -205,7 +245,11 @@ export async function verifyWithSegment(
   };
   const elf = elfDepsAfter(base.deps, tree, changed);
   base.elfChecks[elf.how] += 1;
-  const report = checkContract(tree, options, new Map([['elf-deps', elf.result]]));
+  const known = checksStillTrue(base.checks, options, changed, more.notes.length);
+  for (const check of CHECKS)
+    if (check.name !== 'elf-deps' && !known.has(check.name))
+      base.checksRun.set(check.name, (base.checksRun.get(check.name) ?? 0) + 1);
+  const report = checkContract(tree, options, known.set('elf-deps', elf.result));
   const xz = new Map([...base.xzHeaders, ...seen.xz]);
   const zstd = new Map([...base.zstdHeaders, ...seen.zstd]);
   return withFindings(report, fileFindings(xz, zstd, source));

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { WriteCompression } from '../../compression/index.js';
 import { InputError } from '../../errors/index.js';
-import { syncDirectory, writeFileAtomic } from '../../util/atomic-write.js';
+import { type AtomicFile, syncDirectory, writeFilesAtomic } from '../../util/atomic-write.js';
 import { makeDirs } from '../../util/make-dirs.js';
 import { validateYaml, YamlInvalidError, type YamlIssue } from '../../yaml/index.js';
 import { type Fleet, type FleetNode, fleetSchema } from './fleet-schema.js';
-import { type OverlayResult, type PreparedNode, prepareNode, verifiedBase } from './overlay-image.js';
+import { nodeEntriesOf, type OverlayResult, prepareSegment, verifiedBase } from './overlay-image.js';
+import type { NodeInputs, SegmentEntries } from './segment-entries.js';
+import { writeNodeImage } from './write-node-image.js';
 
 /** Options of {@link overlayFleet}. */
 export interface FleetOptions {
@@ -68,79 +70,86 @@ export function readFleet(path: string): Fleet {
  * base followed by its segment (or the segment alone with `segmentOnly`), each verified on the
  * merged tree before it is written. `pool:` nodes get their address from rock-mac's dispenser (the
  * same address again for a node that already holds one); `config_key: generate` writes the new key
- * to `DIR/<name>.CONFIG_KEY` (0600) beside the image.
+ * to `DIR/<name>.CONFIG_KEY` (0600) beside the image. Every node's inputs are checked before any
+ * output is written; when a node fails verification, the nodes before it are written, none after.
  */
 export async function overlayFleet(options: FleetOptions): Promise<FleetNodeResult[]> {
   const cwd = options.cwd ?? process.cwd();
   const fleetPath = resolve(cwd, options.fleet);
-  const fleet = readFleet(fleetPath);
   const fleetDir = dirname(fleetPath);
   const outDir = resolve(cwd, options.outDir);
-  const base = await verifiedBase(resolve(cwd, options.base));
+  // The base is read, inflated and verified on the thread pool and in the gaps of what follows:
+  // reading the fleet and making each node's records need nothing of it.
+  const pending = verifiedBase(resolve(cwd, options.base));
+  pending.catch(() => undefined); // awaited on every path below
+  let fleet: Fleet;
+  let made: (SegmentEntries | undefined)[];
+  try {
+    fleet = readFleet(fleetPath);
+    made = await entriesMeanwhile(fleet.nodes, fleetDir);
+  } catch (err) {
+    await pending; // a base that fails is reported first, as when it was verified first
+    throw err;
+  }
+  const base = await pending;
   makeDirs(outDir);
   const macs = await allocate(fleet.nodes, options);
   const results: FleetNodeResult[] = [];
-  // Each node is verified in turn (a failure stops before any later node is written); its outputs
-  // are written while the next ones are made, a few at a time, so that their fsyncs overlap.
-  const writing: Promise<FleetNodeResult>[] = [];
-  const settle = async (): Promise<void> => {
-    const entry = await (writing.shift() as Promise<FleetNodeResult>);
-    results.push(entry);
-    options.onNode?.(results.length - 1, fleet.nodes.length, entry);
+  const files: AtomicFile[] = [];
+  // Outputs are written together once the nodes are verified (writeFilesAtomic: one fsync round and
+  // one directory sync for all), so that no fsync holds the thread pool while segments are read.
+  const commit = async (): Promise<void> => {
+    await writeFilesAtomic(files);
+    if (!options.segmentOnly && results.length > 0) syncDirectory(outDir);
+    for (const [i, result] of results.entries()) options.onNode?.(i, fleet.nodes.length, result);
   };
   try {
-    for (const node of fleet.nodes) {
+    for (const [i, node] of fleet.nodes.entries()) {
       const mac = node.mac ?? macs.get(node.name);
-      const prepared = await prepareNode(base, {
-        base: base.path,
-        output: join(outDir, `${node.name}.img`),
-        nodeConfig: node.node_config,
-        mac,
-        configKey: node.config_key,
-        add: node.add,
+      const output = join(outDir, `${node.name}.img`);
+      const prepared = await prepareSegment(base, made[i] ?? nodeEntriesOf(nodeInputs(node, mac, fleetDir)), {
+        output,
         segmentOnly: options.segmentOnly,
         compress: options.compress,
         sourceDateEpoch: options.sourceDateEpoch,
-        cwd: fleetDir,
       });
-      writing.push(writeNode(node.name, mac, prepared, outDir));
-      if (writing.length >= WRITES_IN_FLIGHT) await settle();
+      const { generatedKey, ...written } = prepared.result;
+      if (options.segmentOnly) files.push({ target: output, data: prepared.segment, mode: 0o644 });
+      else writeNodeImage(base.path, prepared.segment, output);
+      const configKeyFile = generatedKey === undefined ? undefined : join(outDir, `${node.name}.CONFIG_KEY`);
+      if (configKeyFile !== undefined)
+        files.push({ target: configKeyFile, data: generatedKey as string, mode: 0o600 });
+      results.push({
+        name: node.name,
+        ...written,
+        ...(mac === undefined ? {} : { mac }),
+        ...(configKeyFile === undefined ? {} : { configKeyFile }),
+      });
     }
-    while (writing.length > 0) await settle();
-  } finally {
-    await Promise.allSettled(writing);
-    // Every output was renamed into place without its own directory sync: one for all of them.
-    syncDirectory(outDir);
+  } catch (err) {
+    await commit();
+    throw err;
   }
+  await commit();
   return results;
 }
 
-/** Outputs being written at once (their fsyncs run on the thread pool). */
-const WRITES_IN_FLIGHT = 8;
+function nodeInputs(node: FleetNode, mac: string | undefined, cwd: string): NodeInputs & { cwd: string } {
+  return { nodeConfig: node.node_config, mac, configKey: node.config_key, add: node.add, cwd };
+}
 
-/** Writes one node's image and its generated key, if any (0600). */
-async function writeNode(
-  name: string,
-  mac: string | undefined,
-  prepared: PreparedNode,
-  outDir: string,
-): Promise<FleetNodeResult> {
-  const { generatedKey, ...written } = prepared.result;
-  let configKeyFile: string | undefined;
-  const image = prepared.write(false);
-  if (generatedKey !== undefined) {
-    configKeyFile = join(outDir, `${name}.CONFIG_KEY`);
-    await Promise.all([
-      image,
-      writeFileAtomic(configKeyFile, generatedKey, { mode: 0o600, syncDirectory: false }),
-    ]);
-  } else await image;
-  return {
-    name,
-    ...written,
-    ...(mac === undefined ? {} : { mac }),
-    ...(configKeyFile === undefined ? {} : { configKeyFile }),
-  };
+/**
+ * The records of every node with its address given (a `pool:` node's comes from the dispenser,
+ * once the base is verified), one node per turn of the event loop so that the base's verification
+ * goes on between them.
+ */
+async function entriesMeanwhile(nodes: FleetNode[], cwd: string): Promise<(SegmentEntries | undefined)[]> {
+  const made: (SegmentEntries | undefined)[] = [];
+  for (const node of nodes) {
+    made.push(node.pool === undefined ? nodeEntriesOf(nodeInputs(node, node.mac, cwd)) : undefined);
+    await new Promise<void>((done) => setImmediate(done));
+  }
+  return made;
 }
 
 /** The addresses of `pool:` nodes, by node name, from one dispenser session. */

@@ -5,7 +5,7 @@ import { CheckError } from '../../errors/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { type VerifiedBase, type VerifyReport, verifyBase, verifyWithSegment } from '../../verify/index.js';
 import { segmentBytes, segmentPadding } from './segment-bytes.js';
-import { type NodeInputs, segmentEntries } from './segment-entries.js';
+import { type NodeInputs, nodeEntries, type SegmentEntries, withParentDirs } from './segment-entries.js';
 import { writeNodeImage } from './write-node-image.js';
 
 /** Options of {@link overlayImage}. */
@@ -78,6 +78,8 @@ export async function overlayOnBase(base: VerifiedBase, options: OverlayOptions)
 /** A node image made and verified, not written yet. */
 export interface PreparedNode {
   result: OverlayResult;
+  /** The segment's bytes, as appended to the base (or written alone with `segmentOnly`). */
+  segment: Buffer;
   /**
    * Writes it (atomically). `syncDirectory` false: one of many outputs in one directory, whose
    * caller syncs the directory once after the last (util/atomic-write.ts).
@@ -85,23 +87,43 @@ export interface PreparedNode {
   write(syncDirectory: boolean): Promise<void>;
 }
 
+/** What {@link prepareSegment} needs of a node besides its entries. */
+export type SegmentOptions = Pick<OverlayOptions, 'output' | 'segmentOnly' | 'compress' | 'sourceDateEpoch'>;
+
 /** The segment of one node on a verified base, verified on the merged tree; refused when it fails. */
 export async function prepareNode(base: VerifiedBase, options: OverlayOptions): Promise<PreparedNode> {
-  const compress = options.compress ?? 'gzip';
+  return prepareSegment(base, nodeEntriesOf(options), options);
+}
+
+/**
+ * The records of a node's segment that do not depend on the base ({@link nodeEntries}), its
+ * relative paths against `options.cwd`.
+ */
+export function nodeEntriesOf(options: NodeInputs & { cwd?: string }): SegmentEntries {
   const at = (p: string | undefined) =>
     p === undefined || p === 'generate' ? p : resolve(options.cwd ?? '.', p);
-  const { entries, generatedKey } = segmentEntries(
-    {
-      nodeConfig: typeof options.nodeConfig === 'string' ? at(options.nodeConfig) : options.nodeConfig,
-      mac: options.mac,
-      configKey: at(options.configKey),
-      add: options.add?.map((spec) => {
-        const colon = spec.lastIndexOf(':');
-        return colon > 0 ? `${at(spec.slice(0, colon))}${spec.slice(colon)}` : spec;
-      }),
-    },
-    (p) => base.names.has(p),
-  );
+  return nodeEntries({
+    nodeConfig: typeof options.nodeConfig === 'string' ? at(options.nodeConfig) : options.nodeConfig,
+    mac: options.mac,
+    configKey: at(options.configKey),
+    add: options.add?.map((spec) => {
+      const colon = spec.lastIndexOf(':');
+      return colon > 0 ? `${at(spec.slice(0, colon))}${spec.slice(colon)}` : spec;
+    }),
+  });
+}
+
+/**
+ * A node's segment from its entries ({@link nodeEntriesOf}) on a verified base, with the parent
+ * directories the base lacks, verified on the merged tree; refused when it fails.
+ */
+export async function prepareSegment(
+  base: VerifiedBase,
+  made: SegmentEntries,
+  options: SegmentOptions,
+): Promise<PreparedNode> {
+  const compress = options.compress ?? 'gzip';
+  const { entries, generatedKey } = withParentDirs(made, (p) => base.names.has(p));
   const segment = await segmentBytes(entries, {
     compress,
     padding: segmentPadding(base.bytes, base.lastCompression, compress),
@@ -129,5 +151,5 @@ export async function prepareNode(base: VerifiedBase, options: OverlayOptions): 
     verify: report,
     ...(generatedKey === undefined ? {} : { generatedKey }),
   };
-  return { result, write };
+  return { result, segment, write };
 }

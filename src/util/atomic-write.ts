@@ -176,57 +176,78 @@ export interface AtomicFile {
   mode?: number;
 }
 
+/** Options of {@link writeFilesAtomic}. */
+export interface AtomicFilesOptions {
+  /** Sync each directory once after the renames (default true); see {@link AtomicWriteOptions}. */
+  syncDirectories?: boolean;
+}
+
 /**
- * {@link writeFileAtomic} for many files at once: every temporary file is written first, then all
- * are fsynced together (on the thread pool, sharing the filesystem's journal commits), then each is
- * renamed over its target, and each directory is synced once. As with one file, a target is
- * replaced only by content already durable, and the batch resolves once every rename is too.
- * A failure removes the temporary files not renamed yet (targets renamed before it stay whole) and
- * rejects like {@link writeFileAtomic}.
+ * {@link writeFileAtomic} for several files at once, every step on the thread pool (the caller's
+ * thread goes on with its work): each temporary file is created, written and fsynced, then each is
+ * renamed over its target, then each directory is synced once. As with one file, a target is
+ * replaced only by content already durable, and the batch resolves once every rename is too (or,
+ * with `syncDirectories: false`, once the caller syncs the directories). A failure removes the
+ * temporary files not renamed yet (targets renamed before it stay whole) and rejects like
+ * {@link writeFileAtomic}.
  *
  * @example
  * await writeFilesAtomic([{ target: 'out/a.img', data: a }, { target: 'out/a.key', data: key, mode: 0o600 }]);
  */
-export async function writeFilesAtomic(files: readonly AtomicFile[]): Promise<void> {
-  const open: { file: AtomicFile; tempPath: string; fd: number | undefined }[] = [];
-  const closeAll = () => {
-    for (const entry of open) {
-      if (entry.fd !== undefined) fs.closeSync(entry.fd);
-      entry.fd = undefined;
-    }
-  };
+export async function writeFilesAtomic(
+  files: readonly AtomicFile[],
+  options: AtomicFilesOptions = {},
+): Promise<void> {
+  const temps = files.map((file) => tempPathFor(file.target));
+  const written = await Promise.allSettled(files.map((file, i) => writeTemp(file, temps[i] as string)));
+  const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+  if (failed) {
+    // Those that failed removed their own (writeTemp); the others are removed here.
+    for (const [i, w] of written.entries()) if (w.status === 'fulfilled') removeTemp(temps[i] as string);
+    throw failed.reason;
+  }
   let renamed = 0;
   try {
-    for (const file of files) {
-      const { tempPath, fd } = openTemp(file.target, file.mode);
-      open.push({ file, tempPath, fd });
-      const bytes = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : file.data;
-      try {
-        let written = 0;
-        while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
-      } catch (error) {
-        throw outputError(file.target, error);
-      }
-    }
-    await Promise.all(
-      open.map(
-        ({ file, fd }) =>
-          new Promise<void>((done, fail) =>
-            fs.fsync(fd as number, (err) => (err ? fail(outputError(file.target, err)) : done())),
-          ),
-      ),
-    );
-    closeAll();
-    for (const { file, tempPath } of open) {
-      renameOver(tempPath, file.target, false);
+    for (const [i, file] of files.entries()) {
+      renameOver(temps[i] as string, file.target, false);
       renamed += 1;
     }
   } catch (error) {
-    closeAll();
-    for (const { tempPath } of open.slice(renamed)) removeTemp(tempPath);
+    for (const temp of temps.slice(renamed)) removeTemp(temp);
     throw error;
   }
-  for (const dir of new Set(files.map((f) => path.dirname(f.target)))) syncDirectory(dir);
+  if (options.syncDirectories !== false)
+    for (const dir of new Set(files.map((f) => path.dirname(f.target)))) syncDirectory(dir);
+}
+
+/** Creates `tempPath` exclusively, writes and fsyncs it (tracked until renamed or removed). */
+async function writeTemp(file: AtomicFile, tempPath: string): Promise<void> {
+  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+  try {
+    if ((await fs.promises.stat(fsPath(file.target)).catch(() => undefined))?.isDirectory()) {
+      throw new InputError(
+        'OUTPUT_IS_DIRECTORY',
+        `${file.target}: output: expected a file path, found a directory`,
+        {
+          path: file.target,
+        },
+      );
+    }
+    const handle = await fs.promises.open(fsPath(tempPath), flags, file.mode ?? 0o666);
+    trackTemp(tempPath);
+    try {
+      if (file.mode !== undefined) await handle.chmod(file.mode);
+      await handle.writeFile(typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : file.data);
+      await handle.sync();
+      await handle.close();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      removeTemp(tempPath);
+      throw error;
+    }
+  } catch (error) {
+    throw outputError(file.target, error);
+  }
 }
 
 /**

@@ -14,25 +14,26 @@ import { webcrypto } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Compression } from '../compression/index.js';
-import {
-  type ArchiveEntry,
-  type CpioRecord,
-  type RecordOrigin,
-  readEntries,
-  readRecords,
-  XZ_HEADER_PREFIX,
-  ZSTD_HEADER_PREFIX,
-} from '../cpio/index.js';
-import { hexOffset } from '../errors/index.js';
+import type { ArchiveEntry, CpioRecord, RecordOrigin } from '../cpio/index.js';
+import { readEntries, readRecords } from '../cpio/read-records.js';
+import { XZ_HEADER_PREFIX } from '../cpio/xz-check.js';
+import { ZSTD_HEADER_PREFIX } from '../cpio/zstd-window.js';
 import { fsError } from '../util/fs-errors.js';
-import { CHECKS } from './checks/index.js';
-import { xzCheckFailure, zstdWindowFailure } from './compression.js';
-import { checksStillTrue, type TracedChecks, traceChecks } from './incremental-checks.js';
-import { type ElfReuse, elfDepsAfter, type TracedDeps, traceElfDeps } from './incremental-deps.js';
+import type { TracedChecks } from './incremental-checks.js';
+import type { ElfReuse, TracedDeps } from './incremental-deps.js';
 import { indexTree, RootfsLayer, type TreeIndex } from './rootfs-layer.js';
-import type { CheckFailure, ImageTree, VerifyOptions, VerifyReport } from './types.js';
+import type { ImageTree, VerifyOptions, VerifyReport } from './types.js';
 import { unpackLikeKernel, unpackOnto } from './unpack.js';
-import { checkContract } from './verify.js';
+
+/**
+ * The checking half (incremental-verdict.ts), imported on first use: the unpacking of a base starts
+ * before the contract checks and the libraries they need (YAML, schemas) are loaded.
+ */
+let verdictModule: Promise<typeof import('./incremental-verdict.js')> | undefined;
+const checking = () => {
+  verdictModule ??= import('./incremental-verdict.js');
+  return verdictModule;
+};
 
 /** A base image, verified: what checking a segment on top of it needs. */
 export interface VerifiedBase {
@@ -98,48 +99,22 @@ async function* noting<R extends ArchiveEntry | CpioRecord>(
 }
 
 /**
- * The file-level findings (xz checks, then zstd windows, each in file order) and how many headers
- * were checked, as `verifyImage` reports them after the contract's.
- */
-function fileFindings(
-  xz: ReadonlyMap<number, Uint8Array>,
-  zstd: ReadonlyMap<number, Uint8Array>,
-  source: string,
-): { failures: CheckFailure[]; checked: number } {
-  const failures: CheckFailure[] = [];
-  const inOrder = (m: ReadonlyMap<number, Uint8Array>) => [...m].sort((a, b) => a[0] - b[0]);
-  for (const [at, header] of inOrder(xz)) {
-    const failure = xzCheckFailure(header, `${source}:${hexOffset(at)}`);
-    if (failure) failures.push(failure);
-  }
-  for (const [at, header] of inOrder(zstd)) {
-    const failure = zstdWindowFailure(header, `${source}:${hexOffset(at)}`);
-    if (failure) failures.push(failure);
-  }
-  return { failures, checked: xz.size + zstd.size };
-}
-
-function withFindings(
-  report: VerifyReport,
-  more: { failures: CheckFailure[]; checked: number },
-): VerifyReport {
-  const failures = [...report.failures, ...more.failures];
-  return { ...report, failures, passed: failures.length === 0, checked: report.checked + more.checked };
-}
-
-/**
  * Verifies a base image once per content (and command line): a second call for a file with the
  * same sha256 returns the first result. The report is what `verifyImage` gives the file. Rejects
  * like `verifyImage` when the file is not a readable archive.
  */
 export async function verifyBase(path: string, options: VerifyBaseOptions = {}): Promise<VerifiedBase> {
+  const verdicts = checking(); // loads while the base is read and unpacked
   const bytes = await readWhole(path);
-  // On the thread pool (WebCrypto), like the read: the caller's work goes on meanwhile.
-  const sha256 = Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
+  // On the thread pool (WebCrypto), like the read. With nothing verified yet there is nothing to
+  // find by it: the unpacking then starts at once, the digest computed meanwhile.
+  const digest = webcrypto.subtle.digest('SHA-256', bytes).then((d) => Buffer.from(d).toString('hex'));
   const source = options.source ?? basename(path);
-  const key = JSON.stringify([sha256, source, options.cmdline ?? null]);
-  const known = bases.get(key);
-  if (known) return known;
+  const keyOf = (sha256: string) => JSON.stringify([sha256, source, options.cmdline ?? null]);
+  if (bases.size > 0) {
+    const known = bases.get(keyOf(await digest));
+    if (known) return known;
+  }
   const seen: { xz: Map<number, Uint8Array>; zstd: Map<number, Uint8Array>; last?: RecordOrigin } = {
     xz: new Map(),
     zstd: new Map(),
@@ -156,16 +131,14 @@ export async function verifyBase(path: string, options: VerifyBaseOptions = {}):
   // Its nodes made once, in a native Map (the unpacker's view makes each anew at every look): the
   // base is walked again for every segment checked on it.
   const tree: ImageTree = { ...unpacked, nodes: new Map(unpacked.nodes) };
-  const deps = traceElfDeps(tree);
-  const checks = traceChecks(tree, options, new Set(['elf-deps']));
-  const results = new Map([...checks.byName].map(([name, traced]) => [name, traced.result]));
-  const contract = checkContract(tree, options, results.set('elf-deps', deps.result));
+  const { report, deps, checks } = (await verdicts).baseVerdict(tree, options, seen, source);
   const { last } = seen;
+  const sha256 = await digest;
   const base: VerifiedBase = {
     path,
     sha256,
     bytes: bytes.length,
-    report: withFindings(contract, fileFindings(seen.xz, seen.zstd, source)),
+    report,
     tree,
     names,
     segments: last ? last.segment + 1 : 0,
@@ -179,7 +152,7 @@ export async function verifyBase(path: string, options: VerifyBaseOptions = {}):
     deps,
     checks,
   };
-  bases.set(key, base);
+  bases.set(keyOf(sha256), base);
   return base;
 }
 
@@ -243,14 +216,10 @@ export async function verifyWithSegment(
     segments: base.tree.segments + more.segments,
     entries: base.tree.entries + more.entries,
   };
-  const elf = elfDepsAfter(base.deps, tree, changed);
-  base.elfChecks[elf.how] += 1;
-  const known = checksStillTrue(base.checks, options, changed, more.notes.length);
-  for (const check of CHECKS)
-    if (check.name !== 'elf-deps' && !known.has(check.name))
-      base.checksRun.set(check.name, (base.checksRun.get(check.name) ?? 0) + 1);
-  const report = checkContract(tree, options, known.set('elf-deps', elf.result));
-  const xz = new Map([...base.xzHeaders, ...seen.xz]);
-  const zstd = new Map([...base.zstdHeaders, ...seen.zstd]);
-  return withFindings(report, fileFindings(xz, zstd, source));
+  const headers = {
+    xz: new Map([...base.xzHeaders, ...seen.xz]),
+    zstd: new Map([...base.zstdHeaders, ...seen.zstd]),
+  };
+  const change = { paths: changed, notes: more.notes.length };
+  return (await checking()).segmentVerdict(base, tree, change, options, headers, source);
 }

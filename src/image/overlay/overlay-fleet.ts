@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { WriteCompression } from '../../compression/index.js';
-import { InputError } from '../../errors/index.js';
+import type { WriteCompression } from '../../compression/codecs.js';
 import { type AtomicFile, syncDirectory, writeFilesAtomic } from '../../util/atomic-write.js';
 import { makeDirs } from '../../util/make-dirs.js';
-import { validateYaml, YamlInvalidError, type YamlIssue } from '../../yaml/index.js';
-import { type Fleet, type FleetNode, fleetSchema } from './fleet-schema.js';
-import { nodeEntriesOf, type OverlayResult, prepareSegment, verifiedBase } from './overlay-image.js';
+import type { Fleet, FleetNode } from './fleet-schema.js';
+import type { OverlayResult } from './overlay-image.js';
 import type { NodeInputs, SegmentEntries } from './segment-entries.js';
+import { verifiedBase } from './verified-base.js';
 import { writeNodeImage } from './write-node-image.js';
 
 /** Options of {@link overlayFleet}. */
@@ -35,36 +33,6 @@ export interface FleetNodeResult extends Omit<OverlayResult, 'generatedKey'> {
   configKeyFile?: string;
 }
 
-/** Reads and validates FLEET.yaml: every problem with line:column (YamlInvalidError FLEET_INVALID). */
-export function readFleet(path: string): Fleet {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError('INPUT_NOT_FOUND', `${path}: cannot read: ${(err as NodeJS.ErrnoException).code}`, {
-      field: 'fleet',
-      path,
-    });
-  }
-  const result = validateYaml(text, fleetSchema);
-  if (!result.ok) throw new YamlInvalidError('FLEET_INVALID', path, result.issues);
-  const seen = new Map<string, number>();
-  const issues: YamlIssue[] = [];
-  result.value.nodes.forEach((node, i) => {
-    const first = seen.get(node.name);
-    if (first !== undefined) {
-      issues.push({
-        ...result.locate.at(['nodes', i, 'name']),
-        path: `nodes[${i}].name`,
-        message: `expected a name no other node has, got '${node.name}' (also nodes[${first}])`,
-        code: 'duplicate_name',
-      });
-    } else seen.set(node.name, i);
-  });
-  if (issues.length > 0) throw new YamlInvalidError('FLEET_INVALID', path, issues);
-  return result.value;
-}
-
 /**
  * Makes every node's image of a fleet file on one base, verified once: `DIR/<name>.img`, each the
  * base followed by its segment (or the segment alone with `segmentOnly`), each verified on the
@@ -82,11 +50,16 @@ export async function overlayFleet(options: FleetOptions): Promise<FleetNodeResu
   // reading the fleet and making each node's records need nothing of it.
   const pending = verifiedBase(resolve(cwd, options.base));
   pending.catch(() => undefined); // awaited on every path below
+  // What reads the fleet and makes the segments (YAML, schemas, the archive writer) loads meanwhile.
+  const [{ readFleet }, { nodeEntriesOf, prepareSegment }] = await Promise.all([
+    import('./read-fleet.js'),
+    import('./overlay-image.js'),
+  ]);
   let fleet: Fleet;
   let made: (SegmentEntries | undefined)[];
   try {
     fleet = readFleet(fleetPath);
-    made = await entriesMeanwhile(fleet.nodes, fleetDir);
+    made = await entriesMeanwhile(fleet.nodes, fleetDir, nodeEntriesOf);
   } catch (err) {
     await pending; // a base that fails is reported first, as when it was verified first
     throw err;
@@ -95,12 +68,11 @@ export async function overlayFleet(options: FleetOptions): Promise<FleetNodeResu
   makeDirs(outDir);
   const macs = await allocate(fleet.nodes, options);
   const results: FleetNodeResult[] = [];
-  const files: AtomicFile[] = [];
-  // Outputs are written together once the nodes are verified (writeFilesAtomic: one fsync round and
-  // one directory sync for all), so that no fsync holds the thread pool while segments are read.
+  const outputs = new Outputs();
+  // Every output is renamed into place without its own directory sync: one for all of them.
   const commit = async (): Promise<void> => {
-    await writeFilesAtomic(files);
-    if (!options.segmentOnly && results.length > 0) syncDirectory(outDir);
+    await outputs.done();
+    if (results.length > 0) syncDirectory(outDir);
     for (const [i, result] of results.entries()) options.onNode?.(i, fleet.nodes.length, result);
   };
   try {
@@ -114,11 +86,13 @@ export async function overlayFleet(options: FleetOptions): Promise<FleetNodeResu
         sourceDateEpoch: options.sourceDateEpoch,
       });
       const { generatedKey, ...written } = prepared.result;
+      const files: AtomicFile[] = [];
       if (options.segmentOnly) files.push({ target: output, data: prepared.segment, mode: 0o644 });
       else writeNodeImage(base.path, prepared.segment, output);
       const configKeyFile = generatedKey === undefined ? undefined : join(outDir, `${node.name}.CONFIG_KEY`);
       if (configKeyFile !== undefined)
         files.push({ target: configKeyFile, data: generatedKey as string, mode: 0o600 });
+      outputs.add(files);
       results.push({
         name: node.name,
         ...written,
@@ -134,6 +108,49 @@ export async function overlayFleet(options: FleetOptions): Promise<FleetNodeResu
   return results;
 }
 
+/** Files written at most this many at a time: the rest of the thread pool inflates segments. */
+const WRITE_LANES = 2;
+
+/**
+ * The nodes' outputs, written on the thread pool (writeFilesAtomic) while later nodes are made and
+ * verified, {@link WRITE_LANES} files at a time; the first failure stops the writing and is
+ * reported by {@link Outputs.done}.
+ */
+class Outputs {
+  private readonly queue: AtomicFile[] = [];
+  private readonly lanes: Promise<void>[] = [];
+  private active = 0;
+  private failed = false;
+  private failure: unknown;
+
+  add(files: AtomicFile[]): void {
+    if (this.failed) return;
+    this.queue.push(...files);
+    while (this.active < WRITE_LANES && this.queue.length > 0) {
+      this.active += 1;
+      this.lanes.push(this.lane());
+    }
+  }
+
+  /** Resolves once every file added is in place (directories not synced), or rejects with the first failure. */
+  async done(): Promise<void> {
+    await Promise.all(this.lanes);
+    if (this.failed) throw this.failure;
+  }
+
+  private async lane(): Promise<void> {
+    try {
+      for (let file = this.queue.shift(); file !== undefined; file = this.queue.shift())
+        await writeFilesAtomic([file], { syncDirectories: false });
+    } catch (err) {
+      if (!this.failed) [this.failed, this.failure] = [true, err];
+      this.queue.length = 0;
+    } finally {
+      this.active -= 1;
+    }
+  }
+}
+
 function nodeInputs(node: FleetNode, mac: string | undefined, cwd: string): NodeInputs & { cwd: string } {
   return { nodeConfig: node.node_config, mac, configKey: node.config_key, add: node.add, cwd };
 }
@@ -143,10 +160,14 @@ function nodeInputs(node: FleetNode, mac: string | undefined, cwd: string): Node
  * once the base is verified), one node per turn of the event loop so that the base's verification
  * goes on between them.
  */
-async function entriesMeanwhile(nodes: FleetNode[], cwd: string): Promise<(SegmentEntries | undefined)[]> {
+async function entriesMeanwhile(
+  nodes: FleetNode[],
+  cwd: string,
+  entriesOf: (inputs: NodeInputs & { cwd: string }) => SegmentEntries,
+): Promise<(SegmentEntries | undefined)[]> {
   const made: (SegmentEntries | undefined)[] = [];
   for (const node of nodes) {
-    made.push(node.pool === undefined ? nodeEntriesOf(nodeInputs(node, node.mac, cwd)) : undefined);
+    made.push(node.pool === undefined ? entriesOf(nodeInputs(node, node.mac, cwd)) : undefined);
     await new Promise<void>((done) => setImmediate(done));
   }
   return made;

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
-import type { WriteCompression } from '../../compression/index.js';
+import type { WriteCompression } from '../../compression/codecs.js';
 import { CheckError } from '../../errors/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { type VerifiedBase, type VerifyReport, verifyBase, verifyWithSegment } from '../../verify/index.js';
+import { type VerifiedBase, verifyWithSegment } from '../../verify/incremental.js';
+import type { VerifyReport } from '../../verify/types.js';
 import { segmentBytes, segmentPadding } from './segment-bytes.js';
 import { type NodeInputs, nodeEntries, type SegmentEntries, withParentDirs } from './segment-entries.js';
+import { verifiedBase } from './verified-base.js';
 import { writeNodeImage } from './write-node-image.js';
 
 /** Options of {@link overlayImage}. */
@@ -53,19 +55,6 @@ export async function overlayImage(options: OverlayOptions): Promise<OverlayResu
   const cwd = options.cwd ?? process.cwd();
   const base = await verifiedBase(resolve(cwd, options.base));
   return overlayOnBase(base, { ...options, output: resolve(cwd, options.output) });
-}
-
-/** Verifies the base (cached by content) and refuses one that fails. */
-export async function verifiedBase(path: string): Promise<VerifiedBase> {
-  const base = await verifyBase(path);
-  if (!base.report.passed) {
-    throw new CheckError(
-      'BASE_VERIFY_FAILED',
-      `${basename(path)}: the base image failed verification (${base.report.failures.length} failed checks); nothing was written`,
-      { report: base.report },
-    );
-  }
-  return base;
 }
 
 /** {@link overlayImage} on a base already verified; paths already resolved. */

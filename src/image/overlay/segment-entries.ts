@@ -1,12 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { setNodeMac, validateNodeConfig } from '../../config/index.js';
+import { validateNodeConfig } from '../../config/parse.js';
+import { setNodeMac } from '../../config/set-mac.js';
 import { CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../../contract/index.js';
-import { newInfo, normalizeName, type WriteEntry } from '../../cpio/index.js';
+import { newInfo } from '../../cpio/new-info.js';
+import { normalizeName } from '../../cpio/normalize-name.js';
+import type { WriteEntry } from '../../cpio/types.js';
 import { InputError } from '../../errors/index.js';
-import { parseNicMac } from '../../net/index.js';
-import { formatKey, generateKeyBytes, parseKey } from '../../security/index.js';
-import { formatYamlIssue } from '../../yaml/index.js';
+import { parseNicMac } from '../../net/mac-address.js';
+import { formatKey, generateKeyBytes, parseKey } from '../../security/key-file.js';
+import { formatYamlIssue } from '../../yaml/types.js';
 import { fileContent } from '../file-content.js';
 
 /** What one node adds to the base. */

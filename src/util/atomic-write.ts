@@ -78,9 +78,12 @@ function checkTarget(target: string): void {
 }
 
 /** Opens a new temporary file exclusively (never reusing or following an existing name). */
-function openTemp(target: string, mode: number | undefined): { tempPath: string; fd: number } {
+function openTemp(
+  target: string,
+  mode: number | undefined,
+  tempPath = tempPathFor(target),
+): { tempPath: string; fd: number } {
   checkTarget(target);
-  const tempPath = tempPathFor(target);
   const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
   let fd: number;
   try {
@@ -220,32 +223,23 @@ export async function writeFilesAtomic(
     for (const dir of new Set(files.map((f) => path.dirname(f.target)))) syncDirectory(dir);
 }
 
-/** Creates `tempPath` exclusively, writes and fsyncs it (tracked until renamed or removed). */
+/**
+ * Creates `tempPath` exclusively and writes it (small files: at once), then fsyncs it on the thread
+ * pool; tracked until renamed or removed, and removed here when any step fails.
+ */
 async function writeTemp(file: AtomicFile, tempPath: string): Promise<void> {
-  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+  const { fd } = openTemp(file.target, file.mode, tempPath);
   try {
-    if ((await fs.promises.stat(fsPath(file.target)).catch(() => undefined))?.isDirectory()) {
-      throw new InputError(
-        'OUTPUT_IS_DIRECTORY',
-        `${file.target}: output: expected a file path, found a directory`,
-        {
-          path: file.target,
-        },
-      );
-    }
-    const handle = await fs.promises.open(fsPath(tempPath), flags, file.mode ?? 0o666);
-    trackTemp(tempPath);
+    const bytes = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : file.data;
     try {
-      if (file.mode !== undefined) await handle.chmod(file.mode);
-      await handle.writeFile(typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : file.data);
-      await handle.sync();
-      await handle.close();
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      removeTemp(tempPath);
-      throw error;
+      let written = 0;
+      while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+      await new Promise<void>((done, fail) => fs.fsync(fd, (err) => (err ? fail(err) : done())));
+    } finally {
+      fs.closeSync(fd);
     }
   } catch (error) {
+    removeTemp(tempPath);
     throw outputError(file.target, error);
   }
 }

@@ -3,7 +3,7 @@ import type { WriteCompression } from '../../compression/codecs.js';
 import { type AtomicFile, syncDirectory, writeFilesAtomic } from '../../util/atomic-write.js';
 import { makeDirs } from '../../util/make-dirs.js';
 import type { Fleet, FleetNode } from './fleet-schema.js';
-import type { OverlayResult } from './overlay-image.js';
+import type { OverlayResult, SegmentDraft, SegmentOptions } from './overlay-image.js';
 import type { NodeInputs, SegmentEntries } from './segment-entries.js';
 import { verifiedBase } from './verified-base.js';
 import { writeNodeImage } from './write-node-image.js';
@@ -51,15 +51,18 @@ export async function overlayFleet(options: FleetOptions): Promise<FleetNodeResu
   const pending = verifiedBase(resolve(cwd, options.base));
   pending.catch(() => undefined); // awaited on every path below
   // What reads the fleet and makes the segments (YAML, schemas, the archive writer) loads meanwhile.
-  const [{ readFleet }, { nodeEntriesOf, prepareSegment }] = await Promise.all([
-    import('./read-fleet.js'),
-    import('./overlay-image.js'),
-  ]);
+  const [{ readFleet }, node] = await Promise.all([import('./read-fleet.js'), import('./overlay-image.js')]);
+  const segmentOptions = (name: string): SegmentOptions => ({
+    output: join(outDir, `${name}.img`),
+    segmentOnly: options.segmentOnly,
+    compress: options.compress,
+    sourceDateEpoch: options.sourceDateEpoch,
+  });
   let fleet: Fleet;
-  let made: (SegmentEntries | undefined)[];
+  let made: (Made | undefined)[];
   try {
     fleet = readFleet(fleetPath);
-    made = await entriesMeanwhile(fleet.nodes, fleetDir, nodeEntriesOf);
+    made = await madeMeanwhile(fleet.nodes, fleetDir, node, segmentOptions);
   } catch (err) {
     await pending; // a base that fails is reported first, as when it was verified first
     throw err;
@@ -76,25 +79,24 @@ export async function overlayFleet(options: FleetOptions): Promise<FleetNodeResu
     for (const [i, result] of results.entries()) options.onNode?.(i, fleet.nodes.length, result);
   };
   try {
-    for (const [i, node] of fleet.nodes.entries()) {
-      const mac = node.mac ?? macs.get(node.name);
-      const output = join(outDir, `${node.name}.img`);
-      const prepared = await prepareSegment(base, made[i] ?? nodeEntriesOf(nodeInputs(node, mac, fleetDir)), {
-        output,
-        segmentOnly: options.segmentOnly,
-        compress: options.compress,
-        sourceDateEpoch: options.sourceDateEpoch,
-      });
+    for (const [i, entry] of fleet.nodes.entries()) {
+      const mac = entry.mac ?? macs.get(entry.name);
+      const at = segmentOptions(entry.name);
+      const output = at.output;
+      const early = made[i];
+      const prepared = early
+        ? await node.prepareSegment(base, early.entries, at, early.draft)
+        : await node.prepareSegment(base, node.nodeEntriesOf(nodeInputs(entry, mac, fleetDir)), at);
       const { generatedKey, ...written } = prepared.result;
       const files: AtomicFile[] = [];
       if (options.segmentOnly) files.push({ target: output, data: prepared.segment, mode: 0o644 });
       else writeNodeImage(base.path, prepared.segment, output);
-      const configKeyFile = generatedKey === undefined ? undefined : join(outDir, `${node.name}.CONFIG_KEY`);
+      const configKeyFile = generatedKey === undefined ? undefined : join(outDir, `${entry.name}.CONFIG_KEY`);
       if (configKeyFile !== undefined)
         files.push({ target: configKeyFile, data: generatedKey as string, mode: 0o600 });
       outputs.add(files);
       results.push({
-        name: node.name,
+        name: entry.name,
         ...written,
         ...(mac === undefined ? {} : { mac }),
         ...(configKeyFile === undefined ? {} : { configKeyFile }),
@@ -108,8 +110,12 @@ export async function overlayFleet(options: FleetOptions): Promise<FleetNodeResu
   return results;
 }
 
-/** Files written at most this many at a time: the rest of the thread pool inflates segments. */
+/**
+ * Files written at most this many at a time while nodes are verified (the rest of the thread pool
+ * inflates their segments), and once the last is verified.
+ */
 const WRITE_LANES = 2;
+const LAST_LANES = 16;
 
 /**
  * The nodes' outputs, written on the thread pool (writeFilesAtomic) while later nodes are made and
@@ -126,16 +132,21 @@ class Outputs {
   add(files: AtomicFile[]): void {
     if (this.failed) return;
     this.queue.push(...files);
-    while (this.active < WRITE_LANES && this.queue.length > 0) {
-      this.active += 1;
-      this.lanes.push(this.lane());
-    }
+    this.start(WRITE_LANES);
   }
 
   /** Resolves once every file added is in place (directories not synced), or rejects with the first failure. */
   async done(): Promise<void> {
+    this.start(LAST_LANES);
     await Promise.all(this.lanes);
     if (this.failed) throw this.failure;
+  }
+
+  private start(lanes: number): void {
+    while (this.active < lanes && this.active < this.queue.length) {
+      this.active += 1;
+      this.lanes.push(this.lane());
+    }
   }
 
   private async lane(): Promise<void> {
@@ -155,19 +166,29 @@ function nodeInputs(node: FleetNode, mac: string | undefined, cwd: string): Node
   return { nodeConfig: node.node_config, mac, configKey: node.config_key, add: node.add, cwd };
 }
 
+/** A node's records and its segment drafted, made while the base is verified. */
+interface Made {
+  entries: SegmentEntries;
+  draft: SegmentDraft;
+}
+
 /**
- * The records of every node with its address given (a `pool:` node's comes from the dispenser,
- * once the base is verified), one node per turn of the event loop so that the base's verification
- * goes on between them.
+ * The records and drafted segment of every node with its address given (a `pool:` node's comes
+ * from the dispenser, once the base is verified), one node per turn of the event loop so that the
+ * base's verification goes on between them.
  */
-async function entriesMeanwhile(
+async function madeMeanwhile(
   nodes: FleetNode[],
   cwd: string,
-  entriesOf: (inputs: NodeInputs & { cwd: string }) => SegmentEntries,
-): Promise<(SegmentEntries | undefined)[]> {
-  const made: (SegmentEntries | undefined)[] = [];
-  for (const node of nodes) {
-    made.push(node.pool === undefined ? entriesOf(nodeInputs(node, node.mac, cwd)) : undefined);
+  node: typeof import('./overlay-image.js'),
+  segmentOptions: (name: string) => SegmentOptions,
+): Promise<(Made | undefined)[]> {
+  const made: (Made | undefined)[] = [];
+  for (const entry of nodes) {
+    if (entry.pool === undefined) {
+      const entries = node.nodeEntriesOf(nodeInputs(entry, entry.mac, cwd));
+      made.push({ entries, draft: await node.draftSegment(entries, segmentOptions(entry.name)) });
+    } else made.push(undefined);
     await new Promise<void>((done) => setImmediate(done));
   }
   return made;

@@ -103,21 +103,54 @@ export function nodeEntriesOf(options: NodeInputs & { cwd?: string }): SegmentEn
 }
 
 /**
+ * A node's segment made before its base is verified: its parent directories taken as present in
+ * the base, and no padding needed after it (a compressed segment after anything but lz4).
+ * {@link prepareSegment} uses it when the base bears that out: it is then the very segment it would
+ * make (the bytes depend on nothing else).
+ */
+export interface SegmentDraft {
+  segment: Buffer;
+  /** The parent directories taken as present, and the padding taken. */
+  present: string[];
+  padding: number;
+}
+
+/** A {@link SegmentDraft} of a node's entries (a fleet makes them while its base is verified). */
+export async function draftSegment(made: SegmentEntries, options: SegmentOptions): Promise<SegmentDraft> {
+  const present: string[] = [];
+  const { entries } = withParentDirs(made, (p) => {
+    present.push(p);
+    return true;
+  });
+  const compress = options.compress ?? 'gzip';
+  const padding = segmentPadding(0, 'gzip', compress);
+  const segment = await segmentBytes(entries, { compress, padding, mtime: options.sourceDateEpoch ?? 0 });
+  return { segment, present, padding };
+}
+
+/**
  * A node's segment from its entries ({@link nodeEntriesOf}) on a verified base, with the parent
- * directories the base lacks, verified on the merged tree; refused when it fails.
+ * directories the base lacks (the draft's bytes when it guessed the base right), verified on the
+ * merged tree; refused when it fails.
  */
 export async function prepareSegment(
   base: VerifiedBase,
   made: SegmentEntries,
   options: SegmentOptions,
+  draft?: SegmentDraft,
 ): Promise<PreparedNode> {
   const compress = options.compress ?? 'gzip';
-  const { entries, generatedKey } = withParentDirs(made, (p) => base.names.has(p));
-  const segment = await segmentBytes(entries, {
-    compress,
-    padding: segmentPadding(base.bytes, base.lastCompression, compress),
-    mtime: options.sourceDateEpoch ?? 0,
-  });
+  const { generatedKey } = made;
+  const padding = segmentPadding(base.bytes, base.lastCompression, compress);
+  const guessed = draft?.padding === padding && draft.present.every((p) => base.names.has(p));
+  const segment =
+    draft !== undefined && guessed
+      ? draft.segment
+      : await segmentBytes(withParentDirs(made, (p) => base.names.has(p)).entries, {
+          compress,
+          padding,
+          mtime: options.sourceDateEpoch ?? 0,
+        });
   const name = basename(options.output);
   const report = await verifyWithSegment(base, segment, { source: name });
   if (!report.passed) {

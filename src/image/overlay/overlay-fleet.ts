@@ -166,6 +166,12 @@ function nodeInputs(node: FleetNode, mac: string | undefined, cwd: string): Node
   return { nodeConfig: node.node_config, mac, configKey: node.config_key, add: node.add, cwd };
 }
 
+/**
+ * One turn of the event loop: the base's inflation on the thread pool goes on only as its chunks'
+ * callbacks run here, so the nodes are made in short steps between them.
+ */
+const turn = () => new Promise<void>((done) => setImmediate(done));
+
 /** A node's records and its segment drafted, made while the base is verified. */
 interface Made {
   entries: SegmentEntries;
@@ -187,9 +193,10 @@ async function madeMeanwhile(
   for (const entry of nodes) {
     if (entry.pool === undefined) {
       const entries = node.nodeEntriesOf(nodeInputs(entry, entry.mac, cwd));
+      await turn();
       made.push({ entries, draft: await node.draftSegment(entries, segmentOptions(entry.name)) });
     } else made.push(undefined);
-    await new Promise<void>((done) => setImmediate(done));
+    await turn();
   }
   return made;
 }

@@ -17,6 +17,7 @@ import type { Io } from './io.js';
 import { collect, wholeNumber } from './option-values.js';
 import { toolProgram } from './program.js';
 import { main } from './run.js';
+import { preferStartupToPeak } from './short-run.js';
 import { Progress } from './terminal.js';
 
 const EXAMPLES = `
@@ -233,6 +234,7 @@ Every node image is verified before it is written (the base once, each node on t
 Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable input or usage.`,
     )
     .action(async (base, opts) => {
+      preferStartupToPeak();
       const nodeFlags = opts.nodeConfig ?? opts.configKey ?? opts.mac ?? opts.add[0];
       if (opts.fleet !== undefined) {
         if (opts.outDir === undefined) throw new InputError('BAD_OPTION', '--fleet: expected --out-dir too');

@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
-import { CompressStream } from 'zstd-napi';
 import { InputError } from '../errors/index.js';
 import {
   COMPRESSIONS,
@@ -12,6 +12,10 @@ import {
 import { Lz4LegacyEncoder } from './lz4-legacy-encoder.js';
 import { LZMA_CHECK, type LzmaNativeStream, type LzmaOptions, lzmaNative } from './lzma-native.js';
 import { ParallelGzip } from './parallel-gzip.js';
+
+const require = createRequire(import.meta.url);
+/** zstd-napi (a native binding), loaded on the first zstd output: gzip and the rest never need it. */
+const zstd = (): typeof import('zstd-napi') => require('zstd-napi') as typeof import('zstd-napi');
 
 /** Options of {@link createCompressor}. */
 export interface CompressorOptions {
@@ -92,7 +96,7 @@ export function createCompressor(kind: WriteCompression, options: CompressorOpti
     case 'zstd':
       // Always at least one worker: zstd's multi-threaded output is the same for any number of
       // workers, but differs from its single-threaded (nbWorkers 0) output.
-      return new CompressStream({
+      return new (zstd().CompressStream)({
         compressionLevel: level,
         checksumFlag: true,
         enableLongDistanceMatching: false,

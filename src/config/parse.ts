@@ -20,19 +20,27 @@ export type ValidationResult = { ok: true; value: NodeConfig } | { ok: false; er
  */
 export function validateNodeConfig(text: string, size?: number): ValidationResult {
   // A pure function of the text (and size): a fleet validates each node's text twice, when its
-  // segment is made and when the node image is verified. A copy goes out, so callers may change it.
+  // segment is made and when the node image is verified (after every node's segment is made, so
+  // the memo holds a whole fleet's). A copy goes out, so callers may change it.
   const key = `${size ?? ''}\0${text}`;
   const known = recent.get(key);
   if (known) return structuredClone(known);
   const result = validate(text, size);
-  if (recent.size >= RECENT) recent.delete(recent.keys().next().value as string);
   recent.set(key, structuredClone(result));
+  recentChars += key.length;
+  while (recent.size > RECENT || recentChars > RECENT_CHARS) {
+    const oldest = recent.keys().next().value as string;
+    recent.delete(oldest);
+    recentChars -= oldest.length;
+  }
   return result;
 }
 
-/** How many recent validations {@link validateNodeConfig} remembers. */
-const RECENT = 8;
+/** How many recent validations {@link validateNodeConfig} remembers, and of how much text at most. */
+const RECENT = 4096;
+const RECENT_CHARS = 4 * 1024 * 1024;
 const recent = new Map<string, ValidationResult>();
+let recentChars = 0;
 
 function validate(text: string, size: number | undefined): ValidationResult {
   // Binary data (a key, an image) is described, never parsed: YAML's errors would quote it.

@@ -98,7 +98,8 @@ export const imageCommands: ImageCommands = {
     return overlayImage({ ...o, cwd: c.cwd, sourceDateEpoch: sourceDateEpoch(c.env) });
   },
   fleet: async (o, c) => {
-    const { overlayFleet } = await import('./overlay/index.js');
+    // Not the index: overlay-fleet.ts starts reading the base before it loads the rest.
+    const { overlayFleet } = await import('./overlay/overlay-fleet.js');
     return overlayFleet({ ...o, cwd: c.cwd, env: { ...c.env }, sourceDateEpoch: sourceDateEpoch(c.env) });
   },
 };

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAtomicWriteStream, writeFileAtomic } from './atomic-write.js';
+import { createAtomicWriteStream, writeFileAtomic, writeFilesAtomic } from './atomic-write.js';
+import { liveTemps } from './live-temp-files.js';
 
 let dir: string;
 beforeEach(() => {
@@ -136,5 +137,39 @@ describe('createAtomicWriteStream', () => {
       }),
     );
     expect(listing()).toEqual(['adir']);
+  });
+});
+
+describe('writeFilesAtomic', () => {
+  it('writes every file with its exact mode, replacing what was there, and leaves no temporary file', async () => {
+    fs.writeFileSync(path.join(dir, 'a.img'), 'old');
+    const before = fs.statSync(path.join(dir, 'a.img')).ino;
+    await writeFilesAtomic([
+      { target: path.join(dir, 'a.img'), data: new Uint8Array([1, 2, 3]), mode: 0o644 },
+      { target: path.join(dir, 'a.CONFIG_KEY'), data: 'secret\n', mode: 0o600 },
+      { target: path.join(dir, 'b.img'), data: '' },
+    ]);
+    expect([...fs.readFileSync(path.join(dir, 'a.img'))]).toEqual([1, 2, 3]);
+    expect(fs.statSync(path.join(dir, 'a.img')).ino).not.toBe(before);
+    expect(fs.statSync(path.join(dir, 'a.img')).mode & 0o777).toBe(0o644);
+    expect(fs.readFileSync(path.join(dir, 'a.CONFIG_KEY'), 'utf8')).toBe('secret\n');
+    expect(fs.statSync(path.join(dir, 'a.CONFIG_KEY')).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(path.join(dir, 'b.img'), 'utf8')).toBe('');
+    expect(listing()).toEqual(['a.CONFIG_KEY', 'a.img', 'b.img']);
+    expect(liveTemps()).toEqual([]);
+  });
+
+  it('renames nothing when one file cannot be written, and removes every temporary file', async () => {
+    fs.writeFileSync(path.join(dir, 'keep.img'), 'good');
+    fs.mkdirSync(path.join(dir, 'busy'));
+    const writing = writeFilesAtomic([
+      { target: path.join(dir, 'keep.img'), data: 'new' },
+      { target: path.join(dir, 'busy'), data: 'x' },
+      { target: path.join(dir, 'no/such/file'), data: 'x' },
+    ]);
+    await expect(writing).rejects.toMatchObject({ code: 'OUTPUT_IS_DIRECTORY', exitCode: 2 });
+    expect(fs.readFileSync(path.join(dir, 'keep.img'), 'utf8')).toBe('good');
+    expect(listing()).toEqual(['busy', 'keep.img']);
+    expect(liveTemps()).toEqual([]);
   });
 });

@@ -78,9 +78,12 @@ function checkTarget(target: string): void {
 }
 
 /** Opens a new temporary file exclusively (never reusing or following an existing name). */
-function openTemp(target: string, mode: number | undefined): { tempPath: string; fd: number } {
+function openTemp(
+  target: string,
+  mode: number | undefined,
+  tempPath = tempPathFor(target),
+): { tempPath: string; fd: number } {
   checkTarget(target);
-  const tempPath = tempPathFor(target);
   const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
   let fd: number;
   try {
@@ -166,6 +169,79 @@ export async function writeFileAtomic(
     throw outputError(target, error);
   }
   renameOver(tempPath, target, options.syncDirectory !== false);
+}
+
+/** One file of {@link writeFilesAtomic}. */
+export interface AtomicFile {
+  target: string;
+  data: Uint8Array | string;
+  /** Exact permission bits (umask ignored); default `0o666` minus the umask. */
+  mode?: number;
+}
+
+/** Options of {@link writeFilesAtomic}. */
+export interface AtomicFilesOptions {
+  /** Sync each directory once after the renames (default true); see {@link AtomicWriteOptions}. */
+  syncDirectories?: boolean;
+}
+
+/**
+ * {@link writeFileAtomic} for several files at once, every step on the thread pool (the caller's
+ * thread goes on with its work): each temporary file is created, written and fsynced, then each is
+ * renamed over its target, then each directory is synced once. As with one file, a target is
+ * replaced only by content already durable, and the batch resolves once every rename is too (or,
+ * with `syncDirectories: false`, once the caller syncs the directories). A failure removes the
+ * temporary files not renamed yet (targets renamed before it stay whole) and rejects like
+ * {@link writeFileAtomic}.
+ *
+ * @example
+ * await writeFilesAtomic([{ target: 'out/a.img', data: a }, { target: 'out/a.key', data: key, mode: 0o600 }]);
+ */
+export async function writeFilesAtomic(
+  files: readonly AtomicFile[],
+  options: AtomicFilesOptions = {},
+): Promise<void> {
+  const temps = files.map((file) => tempPathFor(file.target));
+  const written = await Promise.allSettled(files.map((file, i) => writeTemp(file, temps[i] as string)));
+  const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+  if (failed) {
+    // Those that failed removed their own (writeTemp); the others are removed here.
+    for (const [i, w] of written.entries()) if (w.status === 'fulfilled') removeTemp(temps[i] as string);
+    throw failed.reason;
+  }
+  let renamed = 0;
+  try {
+    for (const [i, file] of files.entries()) {
+      renameOver(temps[i] as string, file.target, false);
+      renamed += 1;
+    }
+  } catch (error) {
+    for (const temp of temps.slice(renamed)) removeTemp(temp);
+    throw error;
+  }
+  if (options.syncDirectories !== false)
+    for (const dir of new Set(files.map((f) => path.dirname(f.target)))) syncDirectory(dir);
+}
+
+/**
+ * Creates `tempPath` exclusively and writes it (small files: at once), then fsyncs it on the thread
+ * pool; tracked until renamed or removed, and removed here when any step fails.
+ */
+async function writeTemp(file: AtomicFile, tempPath: string): Promise<void> {
+  const { fd } = openTemp(file.target, file.mode, tempPath);
+  try {
+    const bytes = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : file.data;
+    try {
+      let written = 0;
+      while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+      await new Promise<void>((done, fail) => fs.fsync(fd, (err) => (err ? fail(err) : done())));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (error) {
+    removeTemp(tempPath);
+    throw outputError(file.target, error);
+  }
 }
 
 /**

@@ -24,6 +24,14 @@ export interface TracedDeps {
 
 /** The memory view's normalisation (`usr//lib/.` is `/usr/lib`): paths are recorded as it keys them. */
 function normalize(p: string): string {
+  // Most paths the resolver asks about are already in that form.
+  const plain =
+    p.charCodeAt(0) === 0x2f &&
+    !p.includes('//') &&
+    !p.includes('/./') &&
+    !p.endsWith('/.') &&
+    (p.length === 1 || !p.endsWith('/'));
+  if (plain) return p;
   return `/${p
     .split('/')
     .filter((c) => c !== '' && c !== '.')

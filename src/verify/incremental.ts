@@ -10,26 +10,30 @@
  * The verdict equals `verifyImage` of the combined file (a differential test holds the two
  * together).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { webcrypto } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Compression } from '../compression/index.js';
-import {
-  type ArchiveEntry,
-  type CpioRecord,
-  type RecordOrigin,
-  readEntries,
-  readRecords,
-  XZ_HEADER_PREFIX,
-  ZSTD_HEADER_PREFIX,
-} from '../cpio/index.js';
-import { hexOffset } from '../errors/index.js';
-import { xzCheckFailure, zstdWindowFailure } from './compression.js';
-import { type ElfReuse, elfDepsAfter, type TracedDeps, traceElfDeps } from './incremental-deps.js';
+import type { ArchiveEntry, CpioRecord, RecordOrigin } from '../cpio/index.js';
+import { readEntries, readRecords } from '../cpio/read-records.js';
+import { XZ_HEADER_PREFIX } from '../cpio/xz-check.js';
+import { ZSTD_HEADER_PREFIX } from '../cpio/zstd-window.js';
+import { fsError } from '../util/fs-errors.js';
+import type { TracedChecks } from './incremental-checks.js';
+import type { ElfReuse, TracedDeps } from './incremental-deps.js';
 import { indexTree, RootfsLayer, type TreeIndex } from './rootfs-layer.js';
-import type { CheckFailure, ImageTree, VerifyOptions, VerifyReport } from './types.js';
+import type { ImageTree, VerifyOptions, VerifyReport } from './types.js';
 import { unpackLikeKernel, unpackOnto } from './unpack.js';
-import { checkContract } from './verify.js';
+
+/**
+ * The checking half (incremental-verdict.ts), imported on first use: the unpacking of a base starts
+ * before the contract checks and the libraries they need (YAML, schemas) are loaded.
+ */
+let verdictModule: Promise<typeof import('./incremental-verdict.js')> | undefined;
+const checking = () => {
+  verdictModule ??= import('./incremental-verdict.js');
+  return verdictModule;
+};
 
 /** A base image, verified: what checking a segment on top of it needs. */
 export interface VerifiedBase {
@@ -53,10 +57,14 @@ export interface VerifiedBase {
   zstdHeaders: ReadonlyMap<number, Uint8Array>;
   /** How each segment's ELF check was made so far (the base's result, added files only, anew). */
   elfChecks: Record<ElfReuse, number>;
+  /** How many times each other check ran again on a merged tree (the rest reused the base's result). */
+  checksRun: Map<string, number>;
   /** @internal */
   index: TreeIndex;
   /** @internal */
   deps: TracedDeps;
+  /** @internal */
+  checks: TracedChecks;
 }
 
 /** Options of {@link verifyBase}. */
@@ -91,47 +99,22 @@ async function* noting<R extends ArchiveEntry | CpioRecord>(
 }
 
 /**
- * The file-level findings (xz checks, then zstd windows, each in file order) and how many headers
- * were checked, as `verifyImage` reports them after the contract's.
- */
-function fileFindings(
-  xz: ReadonlyMap<number, Uint8Array>,
-  zstd: ReadonlyMap<number, Uint8Array>,
-  source: string,
-): { failures: CheckFailure[]; checked: number } {
-  const failures: CheckFailure[] = [];
-  const inOrder = (m: ReadonlyMap<number, Uint8Array>) => [...m].sort((a, b) => a[0] - b[0]);
-  for (const [at, header] of inOrder(xz)) {
-    const failure = xzCheckFailure(header, `${source}:${hexOffset(at)}`);
-    if (failure) failures.push(failure);
-  }
-  for (const [at, header] of inOrder(zstd)) {
-    const failure = zstdWindowFailure(header, `${source}:${hexOffset(at)}`);
-    if (failure) failures.push(failure);
-  }
-  return { failures, checked: xz.size + zstd.size };
-}
-
-function withFindings(
-  report: VerifyReport,
-  more: { failures: CheckFailure[]; checked: number },
-): VerifyReport {
-  const failures = [...report.failures, ...more.failures];
-  return { ...report, failures, passed: failures.length === 0, checked: report.checked + more.checked };
-}
-
-/**
  * Verifies a base image once per content (and command line): a second call for a file with the
  * same sha256 returns the first result. The report is what `verifyImage` gives the file. Rejects
  * like `verifyImage` when the file is not a readable archive.
  */
 export async function verifyBase(path: string, options: VerifyBaseOptions = {}): Promise<VerifiedBase> {
-  const bytes = readFileSync(path);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const verdicts = checking(); // loads while the base is read and unpacked
+  const bytes = await readWhole(path);
+  // On the thread pool (WebCrypto), like the read. With nothing verified yet there is nothing to
+  // find by it: the unpacking then starts at once, the digest computed meanwhile.
+  const digest = webcrypto.subtle.digest('SHA-256', bytes).then((d) => Buffer.from(d).toString('hex'));
   const source = options.source ?? basename(path);
-  const key = JSON.stringify([sha256, source, options.cmdline ?? null]);
-  const known = bases.get(key);
-  if (known) return known;
+  const keyOf = (sha256: string) => JSON.stringify([sha256, source, options.cmdline ?? null]);
+  if (bases.size > 0) {
+    const known = bases.get(keyOf(await digest));
+    if (known) return known;
+  }
   const seen: { xz: Map<number, Uint8Array>; zstd: Map<number, Uint8Array>; last?: RecordOrigin } = {
     xz: new Map(),
     zstd: new Map(),
@@ -144,15 +127,18 @@ export async function verifyBase(path: string, options: VerifyBaseOptions = {}):
     }
   }
   // Entries stream, as verifyImage reads them: file data is kept only as far as the checks need it.
-  const tree = await unpackLikeKernel(named(noting(readEntries(once(bytes), { source }), bytes, seen)));
-  const deps = traceElfDeps(tree);
-  const contract = checkContract(tree, options, new Map([['elf-deps', deps.result]]));
+  const unpacked = await unpackLikeKernel(named(noting(readEntries(once(bytes), { source }), bytes, seen)));
+  // Its nodes made once, in a native Map (the unpacker's view makes each anew at every look): the
+  // base is walked again for every segment checked on it.
+  const tree: ImageTree = { ...unpacked, nodes: new Map(unpacked.nodes) };
+  const { report, deps, checks } = (await verdicts).baseVerdict(tree, options, seen, source);
   const { last } = seen;
+  const sha256 = await digest;
   const base: VerifiedBase = {
     path,
     sha256,
     bytes: bytes.length,
-    report: withFindings(contract, fileFindings(seen.xz, seen.zstd, source)),
+    report,
     tree,
     names,
     segments: last ? last.segment + 1 : 0,
@@ -161,11 +147,38 @@ export async function verifyBase(path: string, options: VerifyBaseOptions = {}):
     xzHeaders: seen.xz,
     zstdHeaders: seen.zstd,
     elfChecks: { base: 0, added: 0, full: 0 },
+    checksRun: new Map(),
     index: indexTree(tree.nodes),
     deps,
+    checks,
   };
-  bases.set(key, base);
+  bases.set(keyOf(sha256), base);
   return base;
+}
+
+/**
+ * The whole file in one read on the thread pool (readFile reads in 512 KiB steps, each waiting for
+ * a turn of the event loop); an unreadable file is the user's (exit 2, its path and errno).
+ */
+async function readWhole(path: string): Promise<Buffer> {
+  try {
+    const file = await open(path, 'r');
+    try {
+      const { size } = await file.stat();
+      const bytes = Buffer.allocUnsafe(size);
+      let at = 0;
+      while (at < size) {
+        const { bytesRead } = await file.read(bytes, at, size - at, at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+      }
+      return at === size ? bytes : bytes.subarray(0, at);
+    } finally {
+      await file.close();
+    }
+  } catch (err) {
+    throw fsError(err, path, 'cannot read');
+  }
 }
 
 /**
@@ -203,10 +216,10 @@ export async function verifyWithSegment(
     segments: base.tree.segments + more.segments,
     entries: base.tree.entries + more.entries,
   };
-  const elf = elfDepsAfter(base.deps, tree, changed);
-  base.elfChecks[elf.how] += 1;
-  const report = checkContract(tree, options, new Map([['elf-deps', elf.result]]));
-  const xz = new Map([...base.xzHeaders, ...seen.xz]);
-  const zstd = new Map([...base.zstdHeaders, ...seen.zstd]);
-  return withFindings(report, fileFindings(xz, zstd, source));
+  const headers = {
+    xz: new Map([...base.xzHeaders, ...seen.xz]),
+    zstd: new Map([...base.zstdHeaders, ...seen.zstd]),
+  };
+  const change = { paths: changed, notes: more.notes.length };
+  return (await checking()).segmentVerdict(base, tree, change, options, headers, source);
 }

@@ -2,9 +2,9 @@
  * A copy-on-write layer over a tree already unpacked (a verified base image's), for the unpacker to
  * apply one more segment to without copying the base: a path the segment touches is copied into
  * the layer on first access (its inode too, once per inode, so hard links still share it), a
- * removed one is marked, everything else is read through from the base. The merged tree (a view:
- * the base's nodes are not copied) and the set of paths that may differ from the base come out at
- * the end.
+ * removed one is marked, everything else is read through from the base. The merged tree (the
+ * base's node objects shared, not copied) and the set of paths that may differ from the base come
+ * out at the end.
  */
 import type { RecordOrigin } from '../cpio/index.js';
 import { type Lookup, type ParentCache, parentPath } from './path-walk.js';
@@ -110,7 +110,8 @@ export class RootfsLayer implements UnpackTarget {
   /**
    * The tree the base and the layer make together, in path order as {@link Rootfs.toNodes} gives
    * it, and every path that may differ from the base: those the unpacker touched and the other
-   * names of an inode it touched.
+   * names of an inode it touched. A Map of its own (the base's nodes shared, not copied): the
+   * checks that list the tree walk a native Map, not a view over the base.
    */
   merged(): LayerResult {
     const changed = new Set(this.top.keys());
@@ -120,7 +121,22 @@ export class RootfsLayer implements UnpackTarget {
       const dirent = this.top.has(path) ? this.top.get(path) : this.get(path);
       if (dirent) fresh.set(path, imageNode(dirent));
     }
-    return { nodes: new LayeredNodes(this.base.nodes, fresh, changed), changed };
+    const added = [...fresh.keys()].filter((p) => !this.base.nodes.has(p)).sort(byPath);
+    const nodes = new Map<string, ImageNode>();
+    let next = 0;
+    for (const [path, node] of this.base.nodes) {
+      for (; next < added.length && (added[next] as string) < path; next++) {
+        const p = added[next] as string;
+        nodes.set(p, fresh.get(p) as ImageNode);
+      }
+      const mine = changed.has(path) ? fresh.get(path) : node;
+      if (mine) nodes.set(path, mine);
+    }
+    for (; next < added.length; next++) {
+      const p = added[next] as string;
+      nodes.set(p, fresh.get(p) as ImageNode);
+    }
+    return { nodes, changed };
   }
 
   private inodeOf(node: ImageNode): Inode {
@@ -143,68 +159,3 @@ export class RootfsLayer implements UnpackTarget {
 }
 
 const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/**
- * The merged tree as a read-only Map in path order (the order {@link Rootfs.toNodes} gives): the
- * base's nodes read through, the changed paths' from `fresh` (absent there: removed).
- */
-class LayeredNodes implements ReadonlyMap<string, ImageNode> {
-  readonly size: number;
-  /** Paths of `fresh` the base does not have, sorted. */
-  readonly #added: string[];
-
-  constructor(
-    private readonly base: ReadonlyMap<string, ImageNode>,
-    private readonly fresh: ReadonlyMap<string, ImageNode>,
-    private readonly changed: ReadonlySet<string>,
-  ) {
-    this.#added = [...fresh.keys()].filter((p) => !base.has(p)).sort(byPath);
-    let removed = 0;
-    for (const path of changed) if (!fresh.has(path) && base.has(path)) removed += 1;
-    this.size = base.size - removed + this.#added.length;
-  }
-
-  get(path: string): ImageNode | undefined {
-    return this.changed.has(path) ? this.fresh.get(path) : this.base.get(path);
-  }
-
-  has(path: string): boolean {
-    return this.changed.has(path) ? this.fresh.has(path) : this.base.has(path);
-  }
-
-  *entries(): MapIterator<[string, ImageNode]> {
-    const added = this.#added;
-    let next = 0;
-    for (const [path, node] of this.base.entries()) {
-      for (; next < added.length && (added[next] as string) < path; next++) {
-        const p = added[next] as string;
-        yield [p, this.fresh.get(p) as ImageNode];
-      }
-      if (!this.changed.has(path)) yield [path, node];
-      else {
-        const mine = this.fresh.get(path);
-        if (mine) yield [path, mine];
-      }
-    }
-    for (; next < added.length; next++) {
-      const p = added[next] as string;
-      yield [p, this.fresh.get(p) as ImageNode];
-    }
-  }
-
-  *keys(): MapIterator<string> {
-    for (const [path] of this.entries()) yield path;
-  }
-
-  *values(): MapIterator<ImageNode> {
-    for (const [, node] of this.entries()) yield node;
-  }
-
-  [Symbol.iterator](): MapIterator<[string, ImageNode]> {
-    return this.entries();
-  }
-
-  forEach(callback: (value: ImageNode, key: string, map: ReadonlyMap<string, ImageNode>) => void): void {
-    for (const [path, node] of this.entries()) callback(node, path, this);
-  }
-}

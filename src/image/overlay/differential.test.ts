@@ -87,6 +87,32 @@ describe('incremental verification (differential), aimed at the shortcuts', () =
     expect(how).toBe('base');
   });
 
+  it("reruns only the checks that list the tree or look at what a node's configuration changes", async () => {
+    const base = await verifyBase(bases.gzip as string);
+    const before = new Map(base.checksRun);
+    const { report } = await differential(bases.gzip as string, [
+      file('config/node.yaml', NODE('n8')),
+      file('config/CONFIG_KEY', KEY, 0o400),
+    ]);
+    expect(report.passed).toBe(true);
+    const rerun = [...base.checksRun]
+      .filter(([name, n]) => n > (before.get(name) ?? 0))
+      .map(([name]) => name)
+      .sort();
+    // Listing the tree (symlinks, config placement and modes), counting entries (names), reading
+    // the unpack notes (devices: the segment's node.yaml replacing the base's is one), or looking
+    // up /config/* (owners, the config files): the others are the base's results.
+    expect(rerun).toEqual([
+      'config-content',
+      'config-files',
+      'config-placement',
+      'devices',
+      'names',
+      'owners',
+      'symlinks',
+    ]);
+  });
+
   it('checks the loader again when a segment replaces an ELF library', async () => {
     const { report, how } = await differential(bases.gzip as string, [
       file(`${LIB}/libssl.so.3`, fixture('rock-manager'), 0o644),

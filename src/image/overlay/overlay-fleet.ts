@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { WriteCompression } from '../../compression/index.js';
-import { InputError } from '../../errors/index.js';
-import { syncDirectory, writeFileAtomic } from '../../util/atomic-write.js';
+import type { WriteCompression } from '../../compression/codecs.js';
+import { type AtomicFile, syncDirectory, writeFilesAtomic } from '../../util/atomic-write.js';
 import { makeDirs } from '../../util/make-dirs.js';
-import { validateYaml, YamlInvalidError, type YamlIssue } from '../../yaml/index.js';
-import { type Fleet, type FleetNode, fleetSchema } from './fleet-schema.js';
-import { type OverlayResult, type PreparedNode, prepareNode, verifiedBase } from './overlay-image.js';
+import type { Fleet, FleetNode } from './fleet-schema.js';
+import type { OverlayResult, SegmentDraft, SegmentOptions } from './overlay-image.js';
+import type { NodeInputs, SegmentEntries } from './segment-entries.js';
+import { verifiedBase } from './verified-base.js';
+import { writeNodeImage } from './write-node-image.js';
 
 /** Options of {@link overlayFleet}. */
 export interface FleetOptions {
@@ -33,114 +33,172 @@ export interface FleetNodeResult extends Omit<OverlayResult, 'generatedKey'> {
   configKeyFile?: string;
 }
 
-/** Reads and validates FLEET.yaml: every problem with line:column (YamlInvalidError FLEET_INVALID). */
-export function readFleet(path: string): Fleet {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError('INPUT_NOT_FOUND', `${path}: cannot read: ${(err as NodeJS.ErrnoException).code}`, {
-      field: 'fleet',
-      path,
-    });
-  }
-  const result = validateYaml(text, fleetSchema);
-  if (!result.ok) throw new YamlInvalidError('FLEET_INVALID', path, result.issues);
-  const seen = new Map<string, number>();
-  const issues: YamlIssue[] = [];
-  result.value.nodes.forEach((node, i) => {
-    const first = seen.get(node.name);
-    if (first !== undefined) {
-      issues.push({
-        ...result.locate.at(['nodes', i, 'name']),
-        path: `nodes[${i}].name`,
-        message: `expected a name no other node has, got '${node.name}' (also nodes[${first}])`,
-        code: 'duplicate_name',
-      });
-    } else seen.set(node.name, i);
-  });
-  if (issues.length > 0) throw new YamlInvalidError('FLEET_INVALID', path, issues);
-  return result.value;
-}
-
 /**
  * Makes every node's image of a fleet file on one base, verified once: `DIR/<name>.img`, each the
  * base followed by its segment (or the segment alone with `segmentOnly`), each verified on the
  * merged tree before it is written. `pool:` nodes get their address from rock-mac's dispenser (the
  * same address again for a node that already holds one); `config_key: generate` writes the new key
- * to `DIR/<name>.CONFIG_KEY` (0600) beside the image.
+ * to `DIR/<name>.CONFIG_KEY` (0600) beside the image. Every node's inputs are checked before any
+ * output is written; when a node fails verification, the nodes before it are written, none after.
  */
 export async function overlayFleet(options: FleetOptions): Promise<FleetNodeResult[]> {
   const cwd = options.cwd ?? process.cwd();
   const fleetPath = resolve(cwd, options.fleet);
-  const fleet = readFleet(fleetPath);
   const fleetDir = dirname(fleetPath);
   const outDir = resolve(cwd, options.outDir);
-  const base = await verifiedBase(resolve(cwd, options.base));
+  // The base is read, inflated and verified on the thread pool and in the gaps of what follows:
+  // reading the fleet and making each node's records need nothing of it.
+  const pending = verifiedBase(resolve(cwd, options.base));
+  pending.catch(() => undefined); // awaited on every path below
+  // What reads the fleet and makes the segments (YAML, schemas, the archive writer) loads meanwhile.
+  const [{ readFleet }, node] = await Promise.all([import('./read-fleet.js'), import('./overlay-image.js')]);
+  const segmentOptions = (name: string): SegmentOptions => ({
+    output: join(outDir, `${name}.img`),
+    segmentOnly: options.segmentOnly,
+    compress: options.compress,
+    sourceDateEpoch: options.sourceDateEpoch,
+  });
+  let fleet: Fleet;
+  let made: (Made | undefined)[];
+  try {
+    fleet = readFleet(fleetPath);
+    made = await madeMeanwhile(fleet.nodes, fleetDir, node, segmentOptions);
+  } catch (err) {
+    await pending; // a base that fails is reported first, as when it was verified first
+    throw err;
+  }
+  const base = await pending;
   makeDirs(outDir);
   const macs = await allocate(fleet.nodes, options);
   const results: FleetNodeResult[] = [];
-  // Each node is verified in turn (a failure stops before any later node is written); its outputs
-  // are written while the next ones are made, a few at a time, so that their fsyncs overlap.
-  const writing: Promise<FleetNodeResult>[] = [];
-  const settle = async (): Promise<void> => {
-    const entry = await (writing.shift() as Promise<FleetNodeResult>);
-    results.push(entry);
-    options.onNode?.(results.length - 1, fleet.nodes.length, entry);
+  const outputs = new Outputs();
+  // Every output is renamed into place without its own directory sync: one for all of them.
+  const commit = async (): Promise<void> => {
+    await outputs.done();
+    if (results.length > 0) syncDirectory(outDir);
+    for (const [i, result] of results.entries()) options.onNode?.(i, fleet.nodes.length, result);
   };
   try {
-    for (const node of fleet.nodes) {
-      const mac = node.mac ?? macs.get(node.name);
-      const prepared = await prepareNode(base, {
-        base: base.path,
-        output: join(outDir, `${node.name}.img`),
-        nodeConfig: node.node_config,
-        mac,
-        configKey: node.config_key,
-        add: node.add,
-        segmentOnly: options.segmentOnly,
-        compress: options.compress,
-        sourceDateEpoch: options.sourceDateEpoch,
-        cwd: fleetDir,
+    for (const [i, entry] of fleet.nodes.entries()) {
+      const mac = entry.mac ?? macs.get(entry.name);
+      const at = segmentOptions(entry.name);
+      const output = at.output;
+      const early = made[i];
+      const prepared = early
+        ? await node.prepareSegment(base, early.entries, at, early.draft)
+        : await node.prepareSegment(base, node.nodeEntriesOf(nodeInputs(entry, mac, fleetDir)), at);
+      const { generatedKey, ...written } = prepared.result;
+      const files: AtomicFile[] = [];
+      if (options.segmentOnly) files.push({ target: output, data: prepared.segment, mode: 0o644 });
+      else writeNodeImage(base.path, prepared.segment, output);
+      const configKeyFile = generatedKey === undefined ? undefined : join(outDir, `${entry.name}.CONFIG_KEY`);
+      if (configKeyFile !== undefined)
+        files.push({ target: configKeyFile, data: generatedKey as string, mode: 0o600 });
+      outputs.add(files);
+      results.push({
+        name: entry.name,
+        ...written,
+        ...(mac === undefined ? {} : { mac }),
+        ...(configKeyFile === undefined ? {} : { configKeyFile }),
       });
-      writing.push(writeNode(node.name, mac, prepared, outDir));
-      if (writing.length >= WRITES_IN_FLIGHT) await settle();
     }
-    while (writing.length > 0) await settle();
-  } finally {
-    await Promise.allSettled(writing);
-    // Every output was renamed into place without its own directory sync: one for all of them.
-    syncDirectory(outDir);
+  } catch (err) {
+    await commit();
+    throw err;
   }
+  await commit();
   return results;
 }
 
-/** Outputs being written at once (their fsyncs run on the thread pool). */
-const WRITES_IN_FLIGHT = 8;
+/**
+ * Files written at most this many at a time while nodes are verified (the rest of the thread pool
+ * inflates their segments), and once the last is verified.
+ */
+const WRITE_LANES = 2;
+const LAST_LANES = 16;
 
-/** Writes one node's image and its generated key, if any (0600). */
-async function writeNode(
-  name: string,
-  mac: string | undefined,
-  prepared: PreparedNode,
-  outDir: string,
-): Promise<FleetNodeResult> {
-  const { generatedKey, ...written } = prepared.result;
-  let configKeyFile: string | undefined;
-  const image = prepared.write(false);
-  if (generatedKey !== undefined) {
-    configKeyFile = join(outDir, `${name}.CONFIG_KEY`);
-    await Promise.all([
-      image,
-      writeFileAtomic(configKeyFile, generatedKey, { mode: 0o600, syncDirectory: false }),
-    ]);
-  } else await image;
-  return {
-    name,
-    ...written,
-    ...(mac === undefined ? {} : { mac }),
-    ...(configKeyFile === undefined ? {} : { configKeyFile }),
-  };
+/**
+ * The nodes' outputs, written on the thread pool (writeFilesAtomic) while later nodes are made and
+ * verified, {@link WRITE_LANES} files at a time; the first failure stops the writing and is
+ * reported by {@link Outputs.done}.
+ */
+class Outputs {
+  private readonly queue: AtomicFile[] = [];
+  private readonly lanes: Promise<void>[] = [];
+  private active = 0;
+  private failed = false;
+  private failure: unknown;
+
+  add(files: AtomicFile[]): void {
+    if (this.failed) return;
+    this.queue.push(...files);
+    this.start(WRITE_LANES);
+  }
+
+  /** Resolves once every file added is in place (directories not synced), or rejects with the first failure. */
+  async done(): Promise<void> {
+    this.start(LAST_LANES);
+    await Promise.all(this.lanes);
+    if (this.failed) throw this.failure;
+  }
+
+  private start(lanes: number): void {
+    while (this.active < lanes && this.active < this.queue.length) {
+      this.active += 1;
+      this.lanes.push(this.lane());
+    }
+  }
+
+  private async lane(): Promise<void> {
+    try {
+      for (let file = this.queue.shift(); file !== undefined; file = this.queue.shift())
+        await writeFilesAtomic([file], { syncDirectories: false });
+    } catch (err) {
+      if (!this.failed) [this.failed, this.failure] = [true, err];
+      this.queue.length = 0;
+    } finally {
+      this.active -= 1;
+    }
+  }
+}
+
+function nodeInputs(node: FleetNode, mac: string | undefined, cwd: string): NodeInputs & { cwd: string } {
+  return { nodeConfig: node.node_config, mac, configKey: node.config_key, add: node.add, cwd };
+}
+
+/**
+ * One turn of the event loop: the base's inflation on the thread pool goes on only as its chunks'
+ * callbacks run here, so the nodes are made in short steps between them.
+ */
+const turn = () => new Promise<void>((done) => setImmediate(done));
+
+/** A node's records and its segment drafted, made while the base is verified. */
+interface Made {
+  entries: SegmentEntries;
+  draft: SegmentDraft;
+}
+
+/**
+ * The records and drafted segment of every node with its address given (a `pool:` node's comes
+ * from the dispenser, once the base is verified), one node per turn of the event loop so that the
+ * base's verification goes on between them.
+ */
+async function madeMeanwhile(
+  nodes: FleetNode[],
+  cwd: string,
+  node: typeof import('./overlay-image.js'),
+  segmentOptions: (name: string) => SegmentOptions,
+): Promise<(Made | undefined)[]> {
+  const made: (Made | undefined)[] = [];
+  for (const entry of nodes) {
+    if (entry.pool === undefined) {
+      const entries = node.nodeEntriesOf(nodeInputs(entry, entry.mac, cwd));
+      await turn();
+      made.push({ entries, draft: await node.draftSegment(entries, segmentOptions(entry.name)) });
+    } else made.push(undefined);
+    await turn();
+  }
+  return made;
 }
 
 /** The addresses of `pool:` nodes, by node name, from one dispenser session. */

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
-import type { WriteCompression } from '../../compression/index.js';
+import type { WriteCompression } from '../../compression/codecs.js';
 import { CheckError } from '../../errors/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { type VerifiedBase, type VerifyReport, verifyBase, verifyWithSegment } from '../../verify/index.js';
+import { type VerifiedBase, verifyWithSegment } from '../../verify/incremental.js';
+import type { VerifyReport } from '../../verify/types.js';
 import { segmentBytes, segmentPadding } from './segment-bytes.js';
-import { type NodeInputs, segmentEntries } from './segment-entries.js';
+import { type NodeInputs, nodeEntries, type SegmentEntries, withParentDirs } from './segment-entries.js';
+import { verifiedBase } from './verified-base.js';
 import { writeNodeImage } from './write-node-image.js';
 
 /** Options of {@link overlayImage}. */
@@ -55,19 +57,6 @@ export async function overlayImage(options: OverlayOptions): Promise<OverlayResu
   return overlayOnBase(base, { ...options, output: resolve(cwd, options.output) });
 }
 
-/** Verifies the base (cached by content) and refuses one that fails. */
-export async function verifiedBase(path: string): Promise<VerifiedBase> {
-  const base = await verifyBase(path);
-  if (!base.report.passed) {
-    throw new CheckError(
-      'BASE_VERIFY_FAILED',
-      `${basename(path)}: the base image failed verification (${base.report.failures.length} failed checks); nothing was written`,
-      { report: base.report },
-    );
-  }
-  return base;
-}
-
 /** {@link overlayImage} on a base already verified; paths already resolved. */
 export async function overlayOnBase(base: VerifiedBase, options: OverlayOptions): Promise<OverlayResult> {
   const node = await prepareNode(base, options);
@@ -78,6 +67,8 @@ export async function overlayOnBase(base: VerifiedBase, options: OverlayOptions)
 /** A node image made and verified, not written yet. */
 export interface PreparedNode {
   result: OverlayResult;
+  /** The segment's bytes, as appended to the base (or written alone with `segmentOnly`). */
+  segment: Buffer;
   /**
    * Writes it (atomically). `syncDirectory` false: one of many outputs in one directory, whose
    * caller syncs the directory once after the last (util/atomic-write.ts).
@@ -85,28 +76,81 @@ export interface PreparedNode {
   write(syncDirectory: boolean): Promise<void>;
 }
 
+/** What {@link prepareSegment} needs of a node besides its entries. */
+export type SegmentOptions = Pick<OverlayOptions, 'output' | 'segmentOnly' | 'compress' | 'sourceDateEpoch'>;
+
 /** The segment of one node on a verified base, verified on the merged tree; refused when it fails. */
 export async function prepareNode(base: VerifiedBase, options: OverlayOptions): Promise<PreparedNode> {
-  const compress = options.compress ?? 'gzip';
+  return prepareSegment(base, nodeEntriesOf(options), options);
+}
+
+/**
+ * The records of a node's segment that do not depend on the base ({@link nodeEntries}), its
+ * relative paths against `options.cwd`.
+ */
+export function nodeEntriesOf(options: NodeInputs & { cwd?: string }): SegmentEntries {
   const at = (p: string | undefined) =>
     p === undefined || p === 'generate' ? p : resolve(options.cwd ?? '.', p);
-  const { entries, generatedKey } = segmentEntries(
-    {
-      nodeConfig: typeof options.nodeConfig === 'string' ? at(options.nodeConfig) : options.nodeConfig,
-      mac: options.mac,
-      configKey: at(options.configKey),
-      add: options.add?.map((spec) => {
-        const colon = spec.lastIndexOf(':');
-        return colon > 0 ? `${at(spec.slice(0, colon))}${spec.slice(colon)}` : spec;
-      }),
-    },
-    (p) => base.names.has(p),
-  );
-  const segment = await segmentBytes(entries, {
-    compress,
-    padding: segmentPadding(base.bytes, base.lastCompression, compress),
-    mtime: options.sourceDateEpoch ?? 0,
+  return nodeEntries({
+    nodeConfig: typeof options.nodeConfig === 'string' ? at(options.nodeConfig) : options.nodeConfig,
+    mac: options.mac,
+    configKey: at(options.configKey),
+    add: options.add?.map((spec) => {
+      const colon = spec.lastIndexOf(':');
+      return colon > 0 ? `${at(spec.slice(0, colon))}${spec.slice(colon)}` : spec;
+    }),
   });
+}
+
+/**
+ * A node's segment made before its base is verified: its parent directories taken as present in
+ * the base, and no padding needed after it (a compressed segment after anything but lz4).
+ * {@link prepareSegment} uses it when the base bears that out: it is then the very segment it would
+ * make (the bytes depend on nothing else).
+ */
+export interface SegmentDraft {
+  segment: Buffer;
+  /** The parent directories taken as present, and the padding taken. */
+  present: string[];
+  padding: number;
+}
+
+/** A {@link SegmentDraft} of a node's entries (a fleet makes them while its base is verified). */
+export async function draftSegment(made: SegmentEntries, options: SegmentOptions): Promise<SegmentDraft> {
+  const present: string[] = [];
+  const { entries } = withParentDirs(made, (p) => {
+    present.push(p);
+    return true;
+  });
+  const compress = options.compress ?? 'gzip';
+  const padding = segmentPadding(0, 'gzip', compress);
+  const segment = await segmentBytes(entries, { compress, padding, mtime: options.sourceDateEpoch ?? 0 });
+  return { segment, present, padding };
+}
+
+/**
+ * A node's segment from its entries ({@link nodeEntriesOf}) on a verified base, with the parent
+ * directories the base lacks (the draft's bytes when it guessed the base right), verified on the
+ * merged tree; refused when it fails.
+ */
+export async function prepareSegment(
+  base: VerifiedBase,
+  made: SegmentEntries,
+  options: SegmentOptions,
+  draft?: SegmentDraft,
+): Promise<PreparedNode> {
+  const compress = options.compress ?? 'gzip';
+  const { generatedKey } = made;
+  const padding = segmentPadding(base.bytes, base.lastCompression, compress);
+  const guessed = draft?.padding === padding && draft.present.every((p) => base.names.has(p));
+  const segment =
+    draft !== undefined && guessed
+      ? draft.segment
+      : await segmentBytes(withParentDirs(made, (p) => base.names.has(p)).entries, {
+          compress,
+          padding,
+          mtime: options.sourceDateEpoch ?? 0,
+        });
   const name = basename(options.output);
   const report = await verifyWithSegment(base, segment, { source: name });
   if (!report.passed) {
@@ -129,5 +173,5 @@ export async function prepareNode(base: VerifiedBase, options: OverlayOptions): 
     verify: report,
     ...(generatedKey === undefined ? {} : { generatedKey }),
   };
-  return { result, write };
+  return { result, segment, write };
 }

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPRESSIONS, type WriteCompression } from '../../compression/index.js';
 import { verifyImage } from '../../verify/index.js';
 import { FLEET_SCHEMA_FILE, fleetJsonSchema } from './fleet-schema.js';
-import { overlayFleet, readFleet } from './overlay-fleet.js';
+import { overlayFleet } from './overlay-fleet.js';
 import { overlayImage } from './overlay-image.js';
+import { readFleet } from './read-fleet.js';
 import { segmentPadding } from './segment-bytes.js';
 import { makeBases, NODE } from './test-support/bases.js';
 

@@ -1,7 +1,16 @@
-import { Writable } from 'node:stream';
-import { COMPRESSIONS, type Compression, type WriteCompression } from '../../compression/index.js';
-import { assignInodes, makeReproducible, sortForArchive, type WriteEntry } from '../../cpio/index.js';
-import { writeArchive } from '../write-archive.js';
+import {
+  COMPRESSIONS,
+  type Compression,
+  createCompressor,
+  type WriteCompression,
+} from '../../compression/index.js';
+import {
+  assignInodes,
+  makeReproducible,
+  NewcWriter,
+  sortForArchive,
+  type WriteEntry,
+} from '../../cpio/index.js';
 
 /**
  * The zero bytes a segment starts with, so that it can follow `baseBytes` bytes of a base whose
@@ -27,15 +36,27 @@ export async function segmentBytes(
       first: 1,
     },
   );
-  const chunks: Buffer[] = [Buffer.alloc(options.padding)];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
   // One thread: a segment is a few KiB, smaller than one parallel gzip block.
   const threads = COMPRESSIONS[options.compress].write.threads ? 1 : undefined;
-  await writeArchive(prepared, sink, { compress: options.compress, threads });
+  // The records go through the compressor as writeArchive sends them (the same bytes), gathered
+  // from it directly: a stream pipeline would cost more than compressing a few KiB.
+  const compressor = createCompressor(options.compress, { threads });
+  const chunks: Buffer[] = [Buffer.alloc(options.padding)];
+  compressor.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((done, fail) => {
+    compressor.once('end', done);
+    compressor.once('error', fail);
+  });
+  ended.catch(() => undefined); // awaited below, or the writer's error reported instead
+  try {
+    const writer = new NewcWriter(compressor);
+    for (const entry of prepared) await writer.write(entry);
+    await writer.finish();
+    compressor.end();
+  } catch (err) {
+    compressor.destroy();
+    throw err;
+  }
+  await ended;
   return Buffer.concat(chunks);
 }

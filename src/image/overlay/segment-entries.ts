@@ -1,12 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { setNodeMac, validateNodeConfig } from '../../config/index.js';
+import { validateNodeConfig } from '../../config/parse.js';
+import { setNodeMac } from '../../config/set-mac.js';
 import { CONFIG_KEY_PATH, NODE_CONFIG_PATH } from '../../contract/index.js';
-import { newInfo, normalizeName, type WriteEntry } from '../../cpio/index.js';
+import { newInfo } from '../../cpio/new-info.js';
+import { normalizeName } from '../../cpio/normalize-name.js';
+import type { WriteEntry } from '../../cpio/types.js';
 import { InputError } from '../../errors/index.js';
-import { parseNicMac } from '../../net/index.js';
-import { formatKey, generateKeyBytes, parseKey } from '../../security/index.js';
-import { formatYamlIssue } from '../../yaml/index.js';
+import { parseNicMac } from '../../net/mac-address.js';
+import { formatKey, generateKeyBytes, parseKey } from '../../security/key-file.js';
+import { formatYamlIssue } from '../../yaml/types.js';
 import { fileContent } from '../file-content.js';
 
 /** What one node adds to the base. */
@@ -40,6 +43,14 @@ const bytesEntry = (path: string, perm: number, bytes: Uint8Array): WriteEntry =
  * one, a key file that is not a CONFIG_KEY, and an `add` without `SOURCE:/DEST`.
  */
 export function segmentEntries(inputs: NodeInputs, exists: (path: string) => boolean): SegmentEntries {
+  return withParentDirs(nodeEntries(inputs), exists);
+}
+
+/**
+ * {@link segmentEntries} without the parent directories: all that does not depend on the base, so
+ * that a fleet makes it while the base is still being verified.
+ */
+export function nodeEntries(inputs: NodeInputs): SegmentEntries {
   const entries: WriteEntry[] = [];
   const config = nodeConfigText(inputs);
   if (config !== undefined) entries.push(bytesEntry(NODE_CONFIG_PATH, 0o644, Buffer.from(config)));
@@ -55,16 +66,23 @@ export function segmentEntries(inputs: NodeInputs, exists: (path: string) => boo
     entries.push(bytesEntry(CONFIG_KEY_PATH, 0o400, text));
   }
   for (const spec of inputs.add ?? []) entries.push(addedFile(spec));
+  return generatedKey === undefined ? { entries } : { entries, generatedKey };
+}
+
+/** The entries of {@link nodeEntries} and a directory record for each parent the base lacks. */
+export function withParentDirs(made: SegmentEntries, exists: (path: string) => boolean): SegmentEntries {
   const dirs = new Set<string>();
-  for (const entry of entries) {
+  for (const entry of made.entries) {
     const parts = entry.info.name.split('/');
     for (let i = 1; i < parts.length; i++) {
       const dir = parts.slice(0, i).join('/');
       if (!exists(`/${dir}`)) dirs.add(dir);
     }
   }
+  if (dirs.size === 0) return made;
+  const entries = [...made.entries];
   for (const dir of dirs) entries.push({ info: newInfo(dir, 'directory', 0o755) });
-  return generatedKey === undefined ? { entries } : { entries, generatedKey };
+  return { ...made, entries };
 }
 
 function nodeConfigText(inputs: NodeInputs): string | undefined {

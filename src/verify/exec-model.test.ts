@@ -50,6 +50,38 @@ describe('execOutcome', () => {
     expect(execOutcome(present, '/bin/app').ok).toBe(true);
   });
 
+  it("never follows the loader's own PT_INTERP: a loader naming itself or its twin loads (no recursion)", async () => {
+    const t = await tree([
+      { name: 'bin/app', type: 'file', perm: 0o755, data: elf(true, true, '/lib/ld.so') },
+      { name: 'bin/twin', type: 'file', perm: 0o755, data: elf(true, true, '/lib/a.so') },
+      { name: 'lib', type: 'directory', perm: 0o755 },
+      // The shape of the differential test's counterexample: the loader replaced by a dynamic program.
+      { name: 'lib/ld.so', type: 'file', perm: 0o755, data: elf(true, true, '/lib/ld.so') },
+      { name: 'lib/a.so', type: 'file', perm: 0o755, data: elf(true, true, '/lib/b.so') },
+      { name: 'lib/b.so', type: 'file', perm: 0o755, data: elf(true, true, '/lib/a.so') },
+    ]);
+    expect(execOutcome(t, '/bin/app').ok).toBe(true);
+    expect(execOutcome(t, '/bin/twin').ok).toBe(true);
+    expect(execOutcome(t, '/lib/ld.so').ok).toBe(true);
+  });
+
+  it('refuses a loader that is no ELF file (ELIBBAD) or has no execute bit (EACCES), as load_elf_binary does', async () => {
+    const t = await tree([
+      { name: 'bin/script-loader', type: 'file', perm: 0o755, data: elf(true, true, '/lib/run.sh') },
+      { name: 'bin/closed-loader', type: 'file', perm: 0o755, data: elf(true, true, '/lib/ld.so') },
+      { name: 'lib', type: 'directory', perm: 0o755 },
+      { name: 'lib/run.sh', type: 'file', perm: 0o755, data: '#!/bin/sh\n' },
+      { name: 'lib/ld.so', type: 'file', perm: 0o644, data: fakeElf() },
+    ]);
+    expect(execOutcome(t, '/bin/script-loader')).toEqual({
+      ok: false,
+      stage: 'exec',
+      errno: 'ELIBBAD',
+      why: '/bin/script-loader: ELF interpreter /lib/run.sh does not run (/lib/run.sh is not an ELF file)',
+    });
+    expect(execOutcome(t, '/bin/closed-loader')).toMatchObject({ ok: false, stage: 'exec', errno: 'EACCES' });
+  });
+
   it('separates init_eaccess failures (lookup) from execve failures (exec)', async () => {
     const t = await tree([
       { name: 'noexec', type: 'file', perm: 0o644, data: fakeElf() },

@@ -80,10 +80,10 @@ export function interpreterProblem(
   if (isElf(data)) {
     const interp = elfInterpreter(data);
     if (interp === null) return null;
-    const found = execOutcome(tree, interp, MAX_INTERPRETER_DEPTH);
+    const found = interpreterOutcome(tree, interp);
     return found.ok
       ? null
-      : { errno: 'ENOENT', why: `ELF interpreter ${interp} does not run (${found.why})` };
+      : { errno: found.errno, why: `ELF interpreter ${interp} does not run (${found.why})` };
   }
   const script = scriptInterpreter(data);
   if (script === null) return { errno: 'ENOEXEC', why: 'neither ELF nor a #! script' };
@@ -94,4 +94,26 @@ export function interpreterProblem(
   return found.ok
     ? null
     : { errno: found.errno, why: `#! interpreter ${script} does not run (${found.why})` };
+}
+
+/**
+ * What load_elf_binary does with a PT_INTERP path (fs/binfmt_elf.c): open_exec (a lookup with
+ * symlinks followed, a regular file with an execute bit), then "Not an ELF interpreter" (-ELIBBAD)
+ * unless it is ELF. The interpreter's own PT_INTERP is never followed (a loader naming itself, or
+ * two loaders naming each other, loads like any other) and a `#!` script is no interpreter.
+ */
+function interpreterOutcome(
+  tree: ImageTree,
+  path: string,
+): { ok: true } | { ok: false; errno: string; why: string } {
+  const walked = walkPath(treeLookup(tree), path, { followFinal: true });
+  // A missing interpreter: the kernel's open_exec fails, and execve reports ENOENT for the program.
+  if (!walked.ok) return { ok: false, errno: 'ENOENT', why: `${path}: ${walked.error} at ${walked.at}` };
+  const node = tree.nodes.get(walked.path) as ImageNode;
+  const shown = walked.path === path ? path : `${path} (${walked.path})`;
+  if (node.type === 'directory') return { ok: false, errno: 'EACCES', why: `${shown} is a directory` };
+  if (node.type !== 'file') return { ok: false, errno: 'EACCES', why: `${shown} is a ${node.type}` };
+  if ((node.perm & 0o111) === 0) return { ok: false, errno: 'EACCES', why: `${shown} has no execute bit` };
+  if (!isElf(node.data)) return { ok: false, errno: 'ELIBBAD', why: `${shown} is not an ELF file` };
+  return { ok: true };
 }

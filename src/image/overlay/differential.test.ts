@@ -279,4 +279,13 @@ describe('incremental verification (differential)', () => {
       { numRuns: 40 },
     );
   }, 300_000);
+
+  it('a fixed counterexample: the loader replaced by a dynamic program whose PT_INTERP is that loader', async () => {
+    // Once a stack overflow (exit 70): the exec model followed the loader's own PT_INTERP for ever.
+    await differential(
+      bases.gzip as string,
+      [file('lib64/ld-linux-x86-64.so.2', fixture('volcano-agent'), 0o755)],
+      'gzip',
+    );
+  });
 });

@@ -2,7 +2,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 type Collect = (options: { type: 'minor'; execution: 'sync' }) => void;
-let collect: Collect | undefined;
+/** Found on first use; null when this Node offers none. */
+let collect: Collect | null | undefined;
 
 /**
  * Runs a young-generation collection (a scavenge: about a millisecond on a small heap), which frees
@@ -14,14 +15,24 @@ let collect: Collect | undefined;
  * again so no other code sees a global `gc`.
  */
 export function releaseYoungBuffers(): void {
-  if (collect === undefined) {
-    const exposed = (globalThis as { gc?: Collect }).gc;
-    if (exposed !== undefined) collect = exposed;
-    else {
-      setFlagsFromString('--expose-gc');
-      collect = runInNewContext('gc') as Collect;
-      setFlagsFromString('--no-expose-gc');
-    }
+  if (collect === undefined) collect = findCollector();
+  collect?.({ type: 'minor', execution: 'sync' });
+}
+
+/**
+ * The `gc` function, or null where this Node cannot hand it out (a later V8 may ignore the flag
+ * once running): then nothing is collected early and a read only peaks higher, it never fails.
+ */
+function findCollector(): Collect | null {
+  const exposed = (globalThis as { gc?: unknown }).gc;
+  if (typeof exposed === 'function') return exposed as Collect;
+  try {
+    setFlagsFromString('--expose-gc');
+    const found: unknown = runInNewContext('typeof gc === "function" ? gc : undefined');
+    return typeof found === 'function' ? (found as Collect) : null;
+  } catch {
+    return null;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
   }
-  collect({ type: 'minor', execution: 'sync' });
 }

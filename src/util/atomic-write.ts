@@ -153,21 +153,8 @@ export async function writeFileAtomic(
   data: Uint8Array | string,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
-  const { tempPath, fd } = openTemp(target, options.mode);
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  try {
-    try {
-      let written = 0;
-      while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
-      // On the thread pool: several outputs in flight share the filesystem's journal commits.
-      await new Promise<void>((done, fail) => fs.fsync(fd, (err) => (err ? fail(err) : done())));
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch (error) {
-    removeTemp(tempPath);
-    throw outputError(target, error);
-  }
+  const tempPath = tempPathFor(target);
+  await writeTemp({ target, data, mode: options.mode }, tempPath);
   renameOver(tempPath, target, options.syncDirectory !== false);
 }
 
@@ -234,6 +221,7 @@ async function writeTemp(file: AtomicFile, tempPath: string): Promise<void> {
     try {
       let written = 0;
       while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+      // On the thread pool: several outputs in flight share the filesystem's journal commits.
       await new Promise<void>((done, fail) => fs.fsync(fd, (err) => (err ? fail(err) : done())));
     } finally {
       fs.closeSync(fd);

@@ -4,7 +4,7 @@ import { combineBlockCrc } from '../compression/bzip2-crc.js';
 import { CodecFailure } from '../compression/codec-failure.js';
 import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
-import { codecFailureError, decodeError } from './segment-decoder.js';
+import { codecFailureError, decodeError, takeOrTruncated } from './segment-decoder.js';
 
 const BLOCK_MAGIC_HI = 0x314159;
 const BLOCK_MAGIC_LO = 0x265359;
@@ -23,17 +23,7 @@ const OUT_CHUNK = 64 * 1024;
  */
 export async function* bunzip2Stream(src: SequentialSource, place: StreamPlace): AsyncGenerator<Uint8Array> {
   const start = src.position;
-  const head = await src.take(4);
-  if (typeof head === 'number') {
-    throw decodeError(
-      'CPIO_TRUNCATED',
-      place,
-      start,
-      'bzip2 header',
-      '4 bytes',
-      `${head} before the end of input`,
-    );
-  }
+  const head = await takeOrTruncated(src, 4, place, 'bzip2 header');
   const level = head[3]! - 0x30;
   if (level < 1 || level > 9) {
     const shown =

@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import { releaseYoungBuffers } from '../util/release-young-buffers.js';
 import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
-import { decodeError, returnUnconsumed } from './segment-decoder.js';
+import { decodeError, returnUnconsumed, takeOrTruncated } from './segment-decoder.js';
 
 const FHCRC = 0x02;
 const FEXTRA = 0x04;
@@ -50,17 +50,7 @@ export async function* gunzipMember(src: SequentialSource, place: StreamPlace): 
     }
   }
   const at = src.position;
-  const trailer = await src.take(8);
-  if (typeof trailer === 'number') {
-    throw decodeError(
-      'CPIO_TRUNCATED',
-      place,
-      at,
-      'gzip trailer',
-      '8 bytes (CRC-32, ISIZE)',
-      `${trailer} before the end of input`,
-    );
-  }
+  const trailer = await takeOrTruncated(src, 8, place, 'gzip trailer', '8 bytes (CRC-32, ISIZE)');
   const view = new DataView(trailer.buffer, trailer.byteOffset, 8);
   if (view.getUint32(0, true) !== crc) {
     throw decodeError(
@@ -84,22 +74,9 @@ export async function* gunzipMember(src: SequentialSource, place: StreamPlace): 
   }
 }
 
-async function need(
-  src: SequentialSource,
-  n: number,
-  place: StreamPlace,
-  field: string,
-): Promise<Uint8Array> {
-  const at = src.position;
-  const got = await src.take(n);
-  if (typeof got === 'number')
-    throw decodeError('CPIO_TRUNCATED', place, at, field, `${n} bytes`, `${got} before the end of input`);
-  return got;
-}
-
 async function readGzipHeader(src: SequentialSource, place: StreamPlace): Promise<void> {
   const start = src.position;
-  const fixed = await need(src, 10, place, 'gzip header');
+  const fixed = await takeOrTruncated(src, 10, place, 'gzip header');
   if (fixed[2] !== 8)
     throw decodeError('CPIO_DECOMPRESS', place, start + 2, 'gzip method', '8 (deflate)', String(fixed[2]));
   const flags = fixed[3]!;
@@ -113,12 +90,12 @@ async function readGzipHeader(src: SequentialSource, place: StreamPlace): Promis
       `0x${flags.toString(16)}`,
     );
   if (flags & FEXTRA) {
-    const len = await need(src, 2, place, 'gzip FEXTRA length');
-    await need(src, len[0]! | (len[1]! << 8), place, 'gzip FEXTRA');
+    const len = await takeOrTruncated(src, 2, place, 'gzip FEXTRA length');
+    await takeOrTruncated(src, len[0]! | (len[1]! << 8), place, 'gzip FEXTRA');
   }
   if (flags & FNAME) await skipString(src, place, 'gzip FNAME');
   if (flags & FCOMMENT) await skipString(src, place, 'gzip FCOMMENT');
-  if (flags & FHCRC) await need(src, 2, place, 'gzip FHCRC');
+  if (flags & FHCRC) await takeOrTruncated(src, 2, place, 'gzip FHCRC');
 }
 
 async function skipString(src: SequentialSource, place: StreamPlace, field: string): Promise<void> {

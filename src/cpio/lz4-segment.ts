@@ -1,7 +1,7 @@
 import type { SequentialSource } from '../util/sequential-source.js';
 import type { StreamPlace } from './errors.js';
 import { decodeLz4Block } from './lz4-block.js';
-import { decodeError } from './segment-decoder.js';
+import { decodeError, takeOrTruncated } from './segment-decoder.js';
 
 /** Legacy frame magic 0x184C2102 (what `lz4 -l` writes and the kernel's unlz4 reads). */
 const LEGACY_MAGIC = 0x184c2102;
@@ -39,17 +39,7 @@ export async function* unlz4Legacy(src: SequentialSource, place: StreamPlace): A
     if (size > COMPRESSED_MAX) {
       throw decodeError('CPIO_DECOMPRESS', place, at, 'lz4 block size', `<= ${COMPRESSED_MAX}`, String(size));
     }
-    const block = await src.take(size);
-    if (typeof block === 'number') {
-      throw decodeError(
-        'CPIO_TRUNCATED',
-        place,
-        at + 4,
-        'lz4 block',
-        `${size} bytes`,
-        `${block} before the end of input`,
-      );
-    }
+    const block = await takeOrTruncated(src, size, place, 'lz4 block');
     const out = decodeLz4Block(block, BLOCK_MAX);
     if (typeof out === 'string')
       throw decodeError('CPIO_DECOMPRESS', place, at + 4, 'lz4 block', 'a valid LZ4 block', out);

@@ -11,6 +11,24 @@ import type { StreamPlace } from './errors.js';
 export type SegmentDecoder = (src: SequentialSource, place: StreamPlace) => AsyncGenerator<Uint8Array>;
 
 /**
+ * Consumes exactly `n` bytes of a segment's compressed input, or throws CPIO_TRUNCATED naming the
+ * field and how many bytes were left (nothing is consumed then).
+ */
+export async function takeOrTruncated(
+  src: SequentialSource,
+  n: number,
+  place: StreamPlace,
+  field: string,
+  expected = `${n} bytes`,
+): Promise<Uint8Array> {
+  const at = src.position;
+  const got = await src.take(n);
+  if (typeof got === 'number')
+    throw decodeError('CPIO_TRUNCATED', place, at, field, expected, `${got} before the end of input`);
+  return got;
+}
+
+/**
  * A decoder failure: `initrd.img:0x2f0: segment 1 (gzip) at 0x200: deflate: expected ..., got ...`
  * (the offset is in the input file, since the decompressed stream cannot be trusted there).
  */

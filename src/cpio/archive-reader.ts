@@ -199,32 +199,30 @@ function parseBuffered(
   const filesize = f[FIELD.filesize]!;
   checkSizes(namesize, filesize, mode, place, offset, state.limits);
   const namePadded = pad4(HEADER_SIZE + namesize) - HEADER_SIZE;
-  const isSymlink = (mode & 0o170000) === 0o120000;
+  /** The record's bytes up to the end of its padded name. */
+  const headEnd = HEADER_SIZE + namePadded;
+  const modeType = typeOfMode(mode);
   // A symlink's target is part of its record (bounded by maxNameSize, checked above).
-  const bodyPadded = isSymlink ? pad4(filesize) : 0;
-  const need = HEADER_SIZE + namePadded + bodyPadded;
+  const bodyPadded = modeType === 'symlink' ? pad4(filesize) : 0;
+  const need = headEnd + bodyPadded;
   if (buffered < need && !final) {
     parse.need = need;
     return NEED;
   }
-  if (kind === 'plain') state.budget.charge(HEADER_SIZE + namePadded + pad4(filesize), place, offset);
-  if (buffered < HEADER_SIZE + namePadded) {
+  const dataPadded = pad4(filesize);
+  if (kind === 'plain') state.budget.charge(headEnd + dataPadded, place, offset);
+  if (buffered < headEnd) {
     const got = Math.min(buffered - HEADER_SIZE, namesize);
     throw truncated(place, offset, kind, 'name', namesize, got);
   }
   // Small file data that is already buffered is read in the same window (no stream for it).
-  const dataPadded = pad4(filesize);
-  const isFile = (mode & 0o170000) === 0o100000;
-  const inline = isFile && filesize > 0 && buffered - HEADER_SIZE - namePadded >= dataPadded;
-  const span =
-    HEADER_SIZE +
-    namePadded +
-    (inline ? dataPadded : Math.min(bodyPadded, buffered - HEADER_SIZE - namePadded));
-  bytes = src.window(span);
+  const afterName = buffered - headEnd;
+  const inline = modeType === 'file' && filesize > 0 && afterName >= dataPadded;
+  bytes = src.window(headEnd + (inline ? dataPadded : Math.min(bodyPadded, afterName)));
   at = src.windowStart;
   const nameStart = at + HEADER_SIZE;
   const name = nameOf(bytes, nameStart, namesize, place, offset);
-  const type = name === TRAILER_NAME ? undefined : typeOfMode(mode);
+  const type = name === TRAILER_NAME ? undefined : modeType;
   if (type === undefined && name !== TRAILER_NAME) {
     throw cpioError(
       'CPIO_BAD_FIELD',
@@ -240,7 +238,7 @@ function parseBuffered(
   }
   parse.records++;
   if (type === undefined) {
-    src.skip(HEADER_SIZE + namePadded);
+    src.skip(headEnd);
     parse.trailerOffset = offset;
     parse.trailerBody = filesize;
     return TRAILER;
@@ -255,24 +253,23 @@ function parseBuffered(
   };
   const dataStart = nameStart + namePadded;
   if (type === 'symlink') {
-    if (buffered - HEADER_SIZE - namePadded < bodyPadded) {
-      const got = buffered - HEADER_SIZE - namePadded;
-      throw truncated(place, offset, kind, 'data', filesize, Math.min(got, filesize));
-    }
+    if (afterName < bodyPadded)
+      throw truncated(place, offset, kind, 'data', filesize, Math.min(afterName, filesize));
     info.linkTarget = linkTargetOf(bytes, dataStart, filesize);
     src.skip(need);
     return { info, content: NO_CONTENT, origin };
   }
   if (type !== 'file' || filesize === 0) {
-    src.skip(HEADER_SIZE + namePadded);
+    src.skip(headEnd);
     return { info, content: NO_CONTENT, origin };
   }
   // The kernel checks the sum of regular file data only (do_copy); GNU cpio writes 0 for symlinks.
-  const check = magic === '070702' ? f[FIELD.check]! : undefined;
+  const checkField = f[FIELD.check]!;
+  const check = magic === '070702' ? checkField : undefined;
   if (inline) {
     // All of it is here (small files): no stream, and the sum is checked now.
     const data = bytes.subarray(dataStart, dataStart + filesize);
-    src.skip(HEADER_SIZE + namePadded + dataPadded);
+    src.skip(headEnd + dataPadded);
     const entry = { info, content: new BufferedContent(data), origin };
     if (check !== undefined) {
       const sum = addBytes(0, data);
@@ -280,14 +277,13 @@ function parseBuffered(
     }
     return entry;
   }
-  src.skip(HEADER_SIZE + namePadded);
-  const sumField = f[FIELD.check]!;
+  src.skip(headEnd);
   const streamed = new StreamedContent(
     src,
     filesize,
     {
       truncated: (got) => truncated(place, offset, kind, 'data', filesize, got),
-      badSum: (sum) => badSum(sum, sumField, place, offset),
+      badSum: (sum) => badSum(sum, checkField, place, offset),
     },
     check,
   );

@@ -86,44 +86,20 @@ export function checkMagic(
  */
 export function parseHeader(bytes: Uint8Array, place: StreamPlace, offset: number): RawHeader {
   const f = new Float64Array(FIELD_COUNT);
-  const magic = readHeaderFields(bytes, 0, f, place, offset);
-  return {
-    magic,
-    ino: f[0]!,
-    mode: f[1]!,
-    uid: f[2]!,
-    gid: f[3]!,
-    nlink: f[4]!,
-    mtime: f[5]!,
-    filesize: f[6]!,
-    devmajor: f[7]!,
-    devminor: f[8]!,
-    rdevmajor: f[9]!,
-    rdevminor: f[10]!,
-    namesize: f[11]!,
-    check: f[12]!,
-  };
+  const header = { magic: readHeaderFields(bytes, 0, f, place, offset) } as RawHeader;
+  FIELD_NAMES.forEach((name, i) => {
+    header[name] = f[i]!;
+  });
+  return header;
 }
 
 /** Number of numeric header fields. */
 export const FIELD_COUNT = FIELD_NAMES.length;
 
-/** Indexes of the fields in {@link readHeaderFields}'s output (FIELD_NAMES order). */
-export const FIELD = {
-  ino: 0,
-  mode: 1,
-  uid: 2,
-  gid: 3,
-  nlink: 4,
-  mtime: 5,
-  filesize: 6,
-  devmajor: 7,
-  devminor: 8,
-  rdevmajor: 9,
-  rdevminor: 10,
-  namesize: 11,
-  check: 12,
-} as const satisfies Record<FieldName, number>;
+/** Indexes of the fields in {@link readHeaderFields}'s output: FIELD.mode is 1 (FIELD_NAMES order). */
+export const FIELD = Object.fromEntries(FIELD_NAMES.map((name, i) => [name, i])) as Readonly<
+  Record<FieldName, number>
+>;
 
 /**
  * {@link parseHeader} in place: the header starting at `bytes[at]`, each field into `out[i]` (FIELD_NAMES

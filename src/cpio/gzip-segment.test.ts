@@ -32,6 +32,14 @@ function counted(
 }
 
 /** Half random (so the member is long when compressed), half text. */
+/** Everything left in the source after the member: what the next segment's reader gets. */
+async function restOf(src: SequentialSource): Promise<Buffer> {
+  const rest: Uint8Array[] = [];
+  for (let chunk = await src.nextChunk(1 << 20); chunk !== undefined; chunk = await src.nextChunk(1 << 20))
+    rest.push(chunk);
+  return Buffer.concat(rest);
+}
+
 function content(n: number): Buffer {
   return Buffer.concat([randomBytes(n / 2), Buffer.alloc(n / 2, 'rock-os ')]);
 }
@@ -67,13 +75,7 @@ describe('gunzipMember fed ahead', () => {
         expect(member.length % size).not.toBe(0);
         expect(pulledAtFirstOutput).toBeGreaterThan(2);
       }
-      const rest: Uint8Array[] = [];
-      for (;;) {
-        const chunk = await src.nextChunk(1 << 20);
-        if (chunk === undefined) break;
-        rest.push(chunk);
-      }
-      expect(Buffer.concat(rest).equals(next)).toBe(true);
+      expect((await restOf(src)).equals(next)).toBe(true);
     },
   );
 
@@ -100,13 +102,7 @@ describe('gunzipMember fed ahead', () => {
     }
     expect(got).toBe(first.length);
     expect(src.position).toBe(member.length);
-    const rest: Uint8Array[] = [];
-    for (;;) {
-      const chunk = await src.nextChunk(1 << 20);
-      if (chunk === undefined) break;
-      rest.push(chunk);
-    }
-    expect(Buffer.concat(rest).equals(next)).toBe(true);
+    expect((await restOf(src)).equals(next)).toBe(true);
   });
 
   it('a gzip member followed by an uncompressed archive and another member: three segments', async () => {

@@ -58,6 +58,19 @@ function at(context: RunContext, path: string): string {
 }
 
 /**
+ * Hands every item of `batches` to `each`, in order; resolves to how many there were. By batch: one
+ * await per buffered chunk, not per item (400k entries).
+ */
+async function handEach<T>(batches: AsyncIterable<T[]>, each: (item: T) => void): Promise<number> {
+  let n = 0;
+  for await (const batch of batches) {
+    for (const item of batch) each(item);
+    n += batch.length;
+  }
+  return n;
+}
+
+/**
  * Each command imports its own modules when it runs: `ls` never loads the create path (zod, yaml,
  * the deps resolver) nor overlay's (rock-mac's SQLite and PostgreSQL stores).
  */
@@ -72,22 +85,11 @@ export const imageCommands: ImageCommands = {
   },
   list: async ({ image, onEntry }, c) => {
     const { listImageBatches } = await import('./list-image.js');
-    let n = 0;
-    // By batch: one await per buffered chunk, not per entry (400k entries).
-    for await (const batch of listImageBatches(at(c, image))) {
-      for (const entry of batch) onEntry(entry);
-      n += batch.length;
-    }
-    return n;
+    return handEach(listImageBatches(at(c, image)), onEntry);
   },
   listNames: async ({ image, onName }, c) => {
     const { listImageNames } = await import('./list-image.js');
-    let n = 0;
-    for await (const names of listImageNames(at(c, image))) {
-      for (const name of names) onName(name);
-      n += names.length;
-    }
-    return n;
+    return handEach(listImageNames(at(c, image)), onName);
   },
   extract: async ({ image, dir, ...o }, c) => {
     const { extractImage } = await import('./extract-image.js');

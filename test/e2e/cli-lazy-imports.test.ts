@@ -59,36 +59,28 @@ process.on('exit', () => appendFileSync(process.env.ROCK_TEST_LOADED, Object.key
   image = join(work, 'rock.img');
   const key = join(work, 'key');
   writeFileSync(key, 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n', { mode: 0o600 });
-  const made = runTool('rock-image', [
-    'create',
-    ...componentFlags(fixturesDir()),
-    '--config-key',
-    key,
-    '-q',
-    '-o',
-    image,
-  ]);
-  expect(made.stderr).toBe('');
-  expect(made.status).toBe(0);
+  const create = (output: string, ...flags: string[]) => {
+    const made = runTool('rock-image', [
+      'create',
+      ...componentFlags(fixturesDir()),
+      '--config-key',
+      key,
+      ...flags,
+      '-q',
+      '-o',
+      output,
+    ]);
+    expect(made.stderr).toBe('');
+    expect(made.status).toBe(0);
+  };
+  create(image);
   const nodeConfig = join(work, 'node.yaml');
   writeFileSync(
     nodeConfig,
     'node_id: n1\nhostname: n1\nrole: worker\nnetwork:\n  interface: eth0\nvolcano:\n  server_url: https://v.example.com:8443\n  agent_id: n1\n',
   );
   configured = join(work, 'configured.img');
-  const withConfig = runTool('rock-image', [
-    'create',
-    ...componentFlags(fixturesDir()),
-    '--config-key',
-    key,
-    '--node-config',
-    nodeConfig,
-    '-q',
-    '-o',
-    configured,
-  ]);
-  expect(withConfig.stderr).toBe('');
-  expect(withConfig.status).toBe(0);
+  create(configured, '--node-config', nodeConfig);
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -32,7 +32,7 @@ export { expandGlob, type LdSoConf, parseLdSoConf } from './ld-so-conf.js';
 export { findSystemDirs } from './loader-setup.js';
 export { type MemoryEntry, memoryFs } from './memory-fs.js';
 export { isMuslReserved } from './musl-search.js';
-export { resolveDeps } from './resolve-deps.js';
+export { DepsResolver, resolveDeps } from './resolve-deps.js';
 export { MAX_SYMLINK_HOPS, type Resolved, resolveIn } from './resolve-path.js';
 export type {
   BinaryDeps,
@@ -43,4 +43,4 @@ export type {
   ResolveOptions,
   VersionProblem,
 } from './types.js';
-export { checkVersions, VersionChecker } from './version-check.js';
+export { checkVersions, VersionChecker, withVersionProblems } from './version-check.js';

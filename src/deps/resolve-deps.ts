@@ -24,11 +24,36 @@ const MAX_SCRIPT_DEPTH = 4;
  * (`identity` and `error`) and makes `ok` false.
  */
 export function resolveDeps(paths: readonly string[], fs: FsView, options: ResolveOptions = {}): DepsResult {
-  const prober = new Prober(fs, options.cwd ?? '/');
-  const setups = new Setups(prober);
-  const opts: ResolveOptions = { ...options, runsHere: options.runsHere ?? fs.runsHere === true };
-  const binaries = paths.map((p) => resolveBinary(p, prober, setups, opts, 0));
-  return { binaries, ok: binaries.every((b) => b.ok), notes: setups.notes };
+  const resolver = new DepsResolver(fs, options);
+  const binaries = paths.map((p) => resolver.resolve(p));
+  return { binaries, ok: binaries.every((b) => b.ok), notes: resolver.notes };
+}
+
+/**
+ * {@link resolveDeps} one binary at a time, with the same caches for the run (each file parsed once,
+ * each directory entry stat'ed once): a caller that checks each result and drops it holds one
+ * closure at a time, not thousands (the verifier over an image of 6,000 ELF files).
+ */
+export class DepsResolver {
+  readonly #prober: Prober;
+  readonly #setups: Setups;
+  readonly #options: ResolveOptions;
+
+  constructor(fs: FsView, options: ResolveOptions = {}) {
+    this.#prober = new Prober(fs, options.cwd ?? '/');
+    this.#setups = new Setups(this.#prober);
+    this.#options = { ...options, runsHere: options.runsHere ?? fs.runsHere === true };
+  }
+
+  /** What {@link resolveDeps} says of `path`. */
+  resolve(path: string): BinaryDeps {
+    return resolveBinary(path, this.#prober, this.#setups, this.#options, 0);
+  }
+
+  /** How the search was set up so far ({@link DepsResult.notes}). */
+  get notes(): string[] {
+    return this.#setups.notes;
+  }
 }
 
 function failed(

@@ -123,16 +123,21 @@ export class VersionChecker {
  */
 export function checkVersions(result: DepsResult, fs: FsView): DepsResult {
   const checker = new VersionChecker(fs);
-  const apply = (b: BinaryDeps): BinaryDeps => {
-    if (b.script) {
-      const target = apply(b.script.target);
-      return { ...b, script: { ...b.script, target }, ok: b.ok && target.ok };
-    }
-    const problems = checker.check(b);
-    return problems.length === 0 ? b : { ...b, versionProblems: problems, ok: false };
-  };
-  const binaries = result.binaries.map(apply);
+  const binaries = result.binaries.map((b) => withVersionProblems(b, checker));
   return { ...result, binaries, ok: binaries.every((b) => b.ok) };
+}
+
+/**
+ * One binary of {@link checkVersions}: `binary` with the problems `checker` finds as `versionProblems`
+ * (a script's interpreter checked in turn), `binary` itself when there are none.
+ */
+export function withVersionProblems(binary: BinaryDeps, checker: VersionChecker): BinaryDeps {
+  if (binary.script) {
+    const target = withVersionProblems(binary.script.target, checker);
+    return { ...binary, script: { ...binary.script, target }, ok: binary.ok && target.ok };
+  }
+  const problems = checker.check(binary);
+  return problems.length === 0 ? binary : { ...binary, versionProblems: problems, ok: false };
 }
 
 /** Bytes read at once from the start of an object: its headers and, usually, its version records. */

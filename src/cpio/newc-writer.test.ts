@@ -133,6 +133,28 @@ describe('NewcWriter determinism and backpressure', () => {
     expect(b.equals(a)).toBe(true);
   });
 
+  it('hands its output the same 256 KiB blocks however small it starts (a segment of a few KiB allocates a few KiB)', async () => {
+    // 200 files of 3,000 bytes: 3,124 bytes a record, gathered into blocks of at most 256 KiB;
+    // a block flushed when the smaller first buffer fills would show as writes of a few KiB.
+    const small = Array.from({ length: 200 }, (_, i) =>
+      file(`f${String(i).padStart(3, '0')}`, Buffer.alloc(3000, i)),
+    );
+    const out = new Collector();
+    const w = new NewcWriter(out);
+    for (const e of small) await w.write(e);
+    await w.finish();
+    await new Promise<void>((resolve) => out.end(resolve));
+    // Each block is as full as the next record's pieces allow: within one record of 256 KiB.
+    const record = 110 + 8 + 3000; // header, 'fNNN' and its NUL padded to 4, data
+    const blocks = out.parts.slice(0, -1);
+    expect(blocks.length).toBe(Math.floor(out.bytes.length / (256 * 1024)));
+    for (const block of blocks) {
+      expect(block.length).toBeLessThanOrEqual(256 * 1024);
+      expect(block.length).toBeGreaterThan(256 * 1024 - record);
+    }
+    expect(out.bytes.equals(await writeAll(small))).toBe(true);
+  });
+
   it('waits for drain: never writes again while the output asked it to wait', async () => {
     let waiting = false;
     let violations = 0;

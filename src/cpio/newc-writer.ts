@@ -47,8 +47,12 @@ export class NewcWriter {
   readonly #source: string;
   #bytesWritten = 0;
   #finished = false;
-  /** Small writes (headers, names, padding, small files) gathered into one block before `out`. */
-  readonly #pending = new Uint8Array(COALESCE_BYTES);
+  /**
+   * Small writes (headers, names, padding, small files) gathered into one block before `out`. It
+   * grows to COALESCE_BYTES as the bytes come, and is flushed only when that is full, so `out`
+   * sees the same writes whatever it started at: a node's segment of a few KiB never zeroes 256 KiB.
+   */
+  #pending = new Uint8Array(FIRST_BLOCK);
   #pendingLength = 0;
   #queue: Promise<void> = Promise.resolve();
 
@@ -231,17 +235,29 @@ export class NewcWriter {
     this.#bytesWritten += bytes.length;
     // Thousands of tiny writes through a stream pipeline cost far more than the bytes: gather them.
     if (this.#pendingLength + bytes.length <= COALESCE_BYTES) {
+      this.#room(this.#pendingLength + bytes.length);
       this.#pending.set(bytes, this.#pendingLength);
       this.#pendingLength += bytes.length;
       return;
     }
     await this.#flush();
     if (bytes.length < COALESCE_BYTES) {
+      this.#room(bytes.length);
       this.#pending.set(bytes, 0);
       this.#pendingLength = bytes.length;
       return;
     }
     if (!this.#out.write(bytes)) await drained(this.#out);
+  }
+
+  /** Makes the block hold at least `length` bytes (at most COALESCE_BYTES), keeping what it has. */
+  #room(length: number): void {
+    if (length <= this.#pending.length) return;
+    let size = this.#pending.length * 2;
+    while (size < length) size *= 2;
+    const grown = new Uint8Array(Math.min(size, COALESCE_BYTES));
+    grown.set(this.#pending.subarray(0, this.#pendingLength));
+    this.#pending = grown;
   }
 
   /** Hands the gathered bytes to `out` (a copy: the block is reused) and waits if it is full. */
@@ -254,6 +270,8 @@ export class NewcWriter {
 }
 
 const COALESCE_BYTES = 256 * 1024;
+/** The block's size at first (COALESCE_BYTES is a power-of-two multiple of it). */
+const FIRST_BLOCK = 4 * 1024;
 
 function trailerHeader(): RawHeader {
   // As GNU cpio and gen_init_cpio write it: all zero but nlink 1.

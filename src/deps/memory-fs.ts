@@ -1,4 +1,5 @@
 import type { FsStat, FsView } from './fs-view.js';
+import { normalizeViewPath } from './view-path.js';
 
 /** One entry of an in-memory tree (e.g. an image's records): a file with data, a directory or a symlink. */
 export interface MemoryEntry {
@@ -12,11 +13,6 @@ export interface MemoryEntry {
    */
   source?: { readonly size: number; read(offset: number, length: number): Uint8Array };
   mode?: number;
-}
-
-function normalize(p: string): string {
-  const parts = p.split('/').filter((c) => c !== '' && c !== '.');
-  return `/${parts.join('/')}`;
 }
 
 /**
@@ -48,14 +44,14 @@ export function memoryFs(
     }
   };
   for (const [key, entry] of pairs) {
-    const p = normalize(key);
+    const p = normalizeViewPath(key);
     map.set(p, entry);
     addChild(p);
   }
-  const get = (p: string): MemoryEntry | undefined => map.get(normalize(p));
+  const get = (p: string): MemoryEntry | undefined => map.get(normalizeViewPath(p));
   return {
     lstat(p): FsStat | null {
-      const n = normalize(p);
+      const n = normalizeViewPath(p);
       const e = map.get(n);
       if (e === undefined) return n === '/' || children.has(n) ? { type: 'directory', size: 0 } : null;
       const size = e.type === 'symlink' ? (e.target ?? '').length : (e.source?.size ?? e.data?.length ?? 0);
@@ -81,6 +77,6 @@ export function memoryFs(
         length === undefined ? data.length : Math.min(data.length, start + length),
       );
     },
-    readdir: (p) => [...(children.get(normalize(p)) ?? [])].sort(),
+    readdir: (p) => [...(children.get(normalizeViewPath(p)) ?? [])].sort(),
   };
 }

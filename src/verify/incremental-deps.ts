@@ -6,6 +6,7 @@
  * ld.so.cache or ld.so.conf, a directory listed, any ELF of the base), the whole check runs again.
  */
 import { checkVersions, type DepsResult, type FsView, resolveDeps } from '../deps/index.js';
+import { normalizeViewPath } from '../deps/view-path.js';
 import { hasElfMagic } from '../elf/index.js';
 import { elfDepsFindings } from './checks/elf-deps.js';
 import { imageDeps, imageFs } from './image-deps.js';
@@ -22,26 +23,10 @@ export interface TracedDeps {
   listed: ReadonlySet<string>;
 }
 
-/** The memory view's normalisation (`usr//lib/.` is `/usr/lib`): paths are recorded as it keys them. */
-function normalize(p: string): string {
-  // Most paths the resolver asks about are already in that form.
-  const plain =
-    p.charCodeAt(0) === 0x2f &&
-    !p.includes('//') &&
-    !p.includes('/./') &&
-    !p.endsWith('/.') &&
-    (p.length === 1 || !p.endsWith('/'));
-  if (plain) return p;
-  return `/${p
-    .split('/')
-    .filter((c) => c !== '' && c !== '.')
-    .join('/')}`;
-}
-
 function traced(fs: FsView, visited: Set<string>, listed: Set<string>): FsView {
   const { readdir } = fs;
   const seen = (p: string): string => {
-    visited.add(normalize(p));
+    visited.add(normalizeViewPath(p));
     return p;
   };
   return {
@@ -52,7 +37,7 @@ function traced(fs: FsView, visited: Set<string>, listed: Set<string>): FsView {
     ...(readdir
       ? {
           readdir: (p: string) => {
-            listed.add(normalize(p));
+            listed.add(normalizeViewPath(p));
             return readdir.call(fs, p);
           },
         }

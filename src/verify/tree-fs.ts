@@ -4,16 +4,8 @@
  * answers an in-memory view of the same entries gives (`memoryFs`).
  */
 import type { FsStat, FsView } from '../deps/index.js';
+import { normalizeViewPath } from '../deps/view-path.js';
 import type { ImageNode, ImageTree } from './types.js';
-
-/** `/a//./b` as `/a/b`: the literal form the resolver's paths take in the tree. */
-function normalize(p: string): string {
-  if (p.startsWith('/') && !p.includes('//') && !p.includes('/./') && !p.endsWith('/.') && p !== '/') {
-    return p.endsWith('/') ? p.slice(0, -1) : p;
-  }
-  const parts = p.split('/').filter((c) => c !== '' && c !== '.');
-  return `/${parts.join('/')}`;
-}
 
 function statOf(node: ImageNode): FsStat {
   const type =
@@ -25,7 +17,7 @@ function statOf(node: ImageNode): FsStat {
 /** An {@link FsView} over `tree.nodes` (every parent of a path is a directory in the tree). */
 export function treeFs(tree: ImageTree): FsView {
   let children: Map<string, string[]> | undefined;
-  const node = (p: string): ImageNode | undefined => tree.nodes.get(normalize(p));
+  const node = (p: string): ImageNode | undefined => tree.nodes.get(normalizeViewPath(p));
   return {
     lstat(p) {
       const found = node(p);
@@ -64,7 +56,7 @@ export function treeFs(tree: ImageTree): FsView {
           names.push(path.slice(slash + 1));
         }
       }
-      return [...(children.get(normalize(p)) ?? [])].sort();
+      return [...(children.get(normalizeViewPath(p)) ?? [])].sort();
     },
   };
 }

@@ -83,27 +83,49 @@ interface Range {
   always?: boolean;
 }
 
-/** The file ranges an ELF file's checks read, from its program headers in `head` (none if unparsable). */
-function elfRanges(head: Uint8Array, size: number): Range[] {
+/** A program header as read from the head of an ELF file. */
+interface HeadPhdr {
+  type: number;
+  flags: number;
+  offset: number;
+  filesz: number;
+}
+
+/**
+ * The program headers of an ELF file that lie within `head` (those past its end left out), and
+ * where the ELF header and the header table end; none when `head` holds no ELF header.
+ */
+function headProgramHeaders(head: Uint8Array): { tableEnd: number; phdrs: HeadPhdr[] } {
+  const none = { tableEnd: 0, phdrs: [] };
   if (head.length < 0x34 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) {
-    return [];
+    return none;
   }
   const is64 = head[4] === 2;
   const little = head[5] !== 2;
-  if (is64 && head.length < 0x40) return [];
+  if (is64 && head.length < 0x40) return none;
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const word = (at: number) => (is64 ? Number(view.getBigUint64(at, little)) : view.getUint32(at, little));
   const phoff = word(is64 ? 0x20 : 0x1c);
   const phentsize = view.getUint16(is64 ? 0x36 : 0x2a, little);
   const phnum = view.getUint16(is64 ? 0x38 : 0x2c, little);
-  const ranges: Range[] = [];
+  const phdrs: HeadPhdr[] = [];
   for (let i = 0; i < phnum; i++) {
     const ph = phoff + i * phentsize;
     if (ph + (is64 ? 0x38 : 0x20) > head.length) break;
-    const type = view.getUint32(ph, little);
-    const flags = view.getUint32(ph + (is64 ? 4 : 24), little);
-    const offset = word(ph + (is64 ? 0x08 : 0x04));
-    const filesz = word(ph + (is64 ? 0x20 : 0x10));
+    phdrs.push({
+      type: view.getUint32(ph, little),
+      flags: view.getUint32(ph + (is64 ? 4 : 24), little),
+      offset: word(ph + (is64 ? 0x08 : 0x04)),
+      filesz: word(ph + (is64 ? 0x20 : 0x10)),
+    });
+  }
+  return { tableEnd: Math.max(is64 ? 0x40 : 0x34, phoff + phnum * phentsize), phdrs };
+}
+
+/** The file ranges an ELF file's checks read, from its program headers in `head` (none if unparsable). */
+function elfRanges(head: Uint8Array, size: number): Range[] {
+  const ranges: Range[] = [];
+  for (const { type, flags, offset, filesz } of headProgramHeaders(head).phdrs) {
     const PF_X = 1;
     // PT_LOAD that is not executable holds the dynamic symbol, string and version tables (and
     // .dynamic in the RW one); an executable first segment (no -z separate-code) holds them before
@@ -320,20 +342,12 @@ function elfFacts(full: FileSample): ElfFacts | undefined {
 
 /** The end of the ELF header, the program headers and PT_INTERP (when within `head`). */
 function elfHeadEnd(head: Uint8Array): number {
-  const is64 = head[4] === 2;
-  const little = head[5] !== 2;
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const word = (at: number) => (is64 ? Number(view.getBigUint64(at, little)) : view.getUint32(at, little));
-  const phoff = word(is64 ? 0x20 : 0x1c);
-  const phentsize = view.getUint16(is64 ? 0x36 : 0x2a, little);
-  const phnum = view.getUint16(is64 ? 0x38 : 0x2c, little);
-  let end = Math.max(is64 ? 0x40 : 0x34, phoff + phnum * phentsize);
-  for (let i = 0; i < phnum; i++) {
-    const ph = phoff + i * phentsize;
-    if (ph + (is64 ? 0x38 : 0x20) > head.length) break;
-    if (view.getUint32(ph, little) !== 3) continue;
+  const { tableEnd, phdrs } = headProgramHeaders(head);
+  let end = tableEnd;
+  for (const { type, offset, filesz } of phdrs) {
+    if (type !== 3) continue;
     // Past the head (libc.so.6's is in its rodata), elfInterpreter never saw it: not kept.
-    const interpEnd = word(ph + (is64 ? 0x08 : 0x04)) + word(ph + (is64 ? 0x20 : 0x10));
+    const interpEnd = offset + filesz;
     if (interpEnd <= head.length) end = Math.max(end, interpEnd);
   }
   return Math.min(head.length, end);

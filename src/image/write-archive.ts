@@ -44,17 +44,30 @@ export async function writeArchive(
   // Keep the pipeline's rejection observed while the writer is still producing.
   drained.catch(() => undefined);
   try {
-    const writer = new NewcWriter(compressor);
-    for (const [i, entry] of entries.entries()) {
-      hooks.onEntry?.(i, entry);
-      await writer.write(entry);
-    }
-    await writer.finish();
-    if (!compressor.writableEnded) compressor.end();
+    await writeRecords(compressor, entries, hooks.onEntry);
   } catch (err) {
     compressor.destroy(err as Error);
     await drained.catch(() => undefined);
     throw err;
   }
   await drained;
+}
+
+/**
+ * Writes `entries` as one newc archive into `compressor` (backpressure honoured) and ends it; the
+ * caller takes the compressed bytes from it and destroys it when this rejects. The one writer loop
+ * of {@link writeArchive} and of a node's segment (image/overlay/segment-bytes.ts).
+ */
+export async function writeRecords(
+  compressor: NodeJS.WritableStream & { readonly writableEnded: boolean },
+  entries: readonly WriteEntry[],
+  onEntry?: (index: number, entry: WriteEntry) => void,
+): Promise<void> {
+  const writer = new NewcWriter(compressor);
+  for (const [i, entry] of entries.entries()) {
+    onEntry?.(i, entry);
+    await writer.write(entry);
+  }
+  await writer.finish();
+  if (!compressor.writableEnded) compressor.end();
 }

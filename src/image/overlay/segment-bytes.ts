@@ -4,13 +4,8 @@ import {
   createCompressor,
   type WriteCompression,
 } from '../../compression/index.js';
-import {
-  assignInodes,
-  makeReproducible,
-  NewcWriter,
-  sortForArchive,
-  type WriteEntry,
-} from '../../cpio/index.js';
+import { assignInodes, makeReproducible, sortForArchive, type WriteEntry } from '../../cpio/index.js';
+import { writeRecords } from '../write-archive.js';
 
 /**
  * The zero bytes a segment starts with, so that it can follow `baseBytes` bytes of a base whose
@@ -38,8 +33,8 @@ export async function segmentBytes(
   );
   // One thread: a segment is a few KiB, smaller than one parallel gzip block.
   const threads = COMPRESSIONS[options.compress].write.threads ? 1 : undefined;
-  // The records go through the compressor as writeArchive sends them (the same bytes), gathered
-  // from it directly: a stream pipeline would cost more than compressing a few KiB.
+  // The records go through the compressor as writeArchive sends them (writeRecords: the same
+  // bytes), gathered from it directly: a stream pipeline would cost more than compressing a few KiB.
   const compressor = createCompressor(options.compress, { threads });
   const chunks: Buffer[] = [Buffer.alloc(options.padding)];
   compressor.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -49,10 +44,7 @@ export async function segmentBytes(
   });
   ended.catch(() => undefined); // awaited below, or the writer's error reported instead
   try {
-    const writer = new NewcWriter(compressor);
-    for (const entry of prepared) await writer.write(entry);
-    await writer.finish();
-    compressor.end();
+    await writeRecords(compressor, prepared);
   } catch (err) {
     compressor.destroy();
     throw err;

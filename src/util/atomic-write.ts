@@ -173,9 +173,9 @@ export interface AtomicFilesOptions {
 }
 
 /**
- * {@link writeFileAtomic} for several files at once, every step on the thread pool (the caller's
- * thread goes on with its work): each temporary file is created, written and fsynced, then each is
- * renamed over its target, then each directory is synced once. As with one file, a target is
+ * {@link writeFileAtomic} for several files at once: each temporary file is created and written
+ * (small writes, on the caller's thread) and fsynced on the thread pool, all of them together, then
+ * each is renamed over its target, then each directory is synced once. As with one file, a target is
  * replaced only by content already durable, and the batch resolves once every rename is too (or,
  * with `syncDirectories: false`, once the caller syncs the directories). A failure removes the
  * temporary files not renamed yet (targets renamed before it stay whole) and rejects like

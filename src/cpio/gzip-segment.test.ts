@@ -31,7 +31,6 @@ function counted(
   return { chunks: chunks(), pulled: () => pulled };
 }
 
-/** Half random (so the member is long when compressed), half text. */
 /** Everything left in the source after the member: what the next segment's reader gets. */
 async function restOf(src: SequentialSource): Promise<Buffer> {
   const rest: Uint8Array[] = [];
@@ -40,6 +39,7 @@ async function restOf(src: SequentialSource): Promise<Buffer> {
   return Buffer.concat(rest);
 }
 
+/** Half random (so the member is long when compressed), half text. */
 function content(n: number): Buffer {
   return Buffer.concat([randomBytes(n / 2), Buffer.alloc(n / 2, 'rock-os ')]);
 }

@@ -20,7 +20,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench/deps-speed.json' },
   },
 });
-const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'rock-deps.js');
+const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin', 'rock-deps.js');
 const python = '/usr/bin/python3';
 const lddtree = '/usr/bin/lddtree';
 
@@ -88,7 +88,7 @@ const report = {
   files: files.length,
   excluded,
   commands: {
-    ours: `node dist/cli/rock-deps.js scan <${files.length} files>`,
+    ours: `node dist/bin/rock-deps.js scan <${files.length} files>`,
     lddtree: `${python} ${lddtree} <${files.length} files>`,
   },
   runsMs: { ours: ours.map(Math.round), lddtree: theirs.map(Math.round) },

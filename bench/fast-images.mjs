@@ -40,7 +40,7 @@ const work = mkdtempSync(join(tmpdir(), 'rock-bench14-'));
 const fixtures = join(repo, '.cache/fixtures');
 const q = (p) => `'${String(p).replaceAll("'", "'\\''")}'`;
 const o = (name) => join(work, name);
-const cli = (tool) => `${q(process.execPath)} ${q(join(repo, `dist/cli/${tool}.js`))}`;
+const cli = (tool) => `${q(process.execPath)} ${q(join(repo, `dist/bin/${tool}.js`))}`;
 
 function measure(label, shell, output) {
   let best;

@@ -79,7 +79,7 @@ const groups = [
     [
       measure(
         'rock-os-tools',
-        `node ${q(join(repo, 'dist/cli/rock-image.js'))} ls ${q(join(work, 'ours.cpio.gz'))} > /dev/null`,
+        `node ${q(join(repo, 'dist/bin/rock-image.js'))} ls ${q(join(work, 'ours.cpio.gz'))} > /dev/null`,
       ),
       measure(
         'gzip -dc | GNU cpio -t',

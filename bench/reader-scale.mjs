@@ -22,7 +22,7 @@ const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const repo = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'rock-reader-bench-'));
-const cli = (tool) => `node ${repo}dist/cli/${tool}.js`;
+const cli = (tool) => `node ${repo}dist/bin/${tool}.js`;
 
 const pad4 = (n) => Math.ceil(n / 4) * 4;
 const hex = (n) => n.toString(16).toUpperCase().padStart(8, '0');

@@ -38,7 +38,7 @@ const base = registryUrl();
 const host = new URL(base).host;
 const work = mkdtempSync(join(tmpdir(), 'rock-registry-bench-'));
 const haveTime = existsSync('/usr/bin/time');
-const cli = join(repo, 'dist', 'cli', 'rock-registry.js');
+const cli = join(repo, 'dist', 'bin', 'rock-registry.js');
 const env = {
   ...process.env,
   ROCK_HOME: join(work, 'home'),

@@ -12,4 +12,4 @@ bash scripts/setup.sh
 # it in QEMU with that MAC, expecting the rock-init, rock-manager and volcano-agent markers.
 # Output in .cache/build-rock-os/; logs in pipelines/.rock/runs/.
 echo "== rock-compose run pipelines/build-rock-os.yaml"
-node dist/cli/rock-compose.js run pipelines/build-rock-os.yaml
+node dist/bin/rock-compose.js run pipelines/build-rock-os.yaml

@@ -121,7 +121,7 @@ describe('rock-kernel', () => {
   });
 
   it('runs as a process: exit codes, stderr and --json on stdout', () => {
-    const bin = path.join(repoRoot, 'dist/cli/rock-kernel.js');
+    const bin = path.join(repoRoot, 'dist/bin/rock-kernel.js');
     const source = path.join(repoRoot, 'src/cli/rock-kernel.ts');
     if (!fs.existsSync(bin) || fs.statSync(bin).mtimeMs < fs.statSync(source).mtimeMs) {
       // tsc emits even when files of other folders have type errors; its exit code is not ours.

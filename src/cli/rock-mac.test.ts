@@ -9,7 +9,7 @@ import { testContext } from './context.js';
 import { rockMacProgram } from './rock-mac.js';
 import { runCli } from './run.js';
 
-const BIN = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'rock-mac.js');
+const BIN = path.join(import.meta.dirname, '..', '..', 'dist', 'bin', 'rock-mac.js');
 
 interface Ran {
   code: number;

@@ -35,7 +35,7 @@ function spellings(keyFile: string): string[] {
 }
 
 function ensureBuilt(): void {
-  const bin = path.join(repoRoot, 'dist/cli/rock-security.js');
+  const bin = path.join(repoRoot, 'dist/bin/rock-security.js');
   const newest = ['src/cli/rock-security.ts', 'src/security/rotate.ts', 'src/security/envelope.ts'].map(
     (f) => fs.statSync(path.join(repoRoot, f)).mtimeMs,
   );

@@ -299,7 +299,7 @@ describe('the suite’s tools', () => {
     expect(existsSync(join(p.dir, 'impostor-ran'))).toBe(false);
     const log = readFileSync(result.stages[0]!.log!, 'utf8');
     expect(log.split('\n')[0]).toBe(
-      `$ ${process.execPath} ${join(repoRoot, 'dist/cli/rock-mac.js')} --version`,
+      `$ ${process.execPath} ${join(repoRoot, 'dist/bin/rock-mac.js')} --version`,
     );
     expect(log).toContain(`${VERSION}\n`);
   });

@@ -1,15 +1,19 @@
 /**
  * The suite's own tools as a pipeline sees them: where each one's script is (this package's own
- * `dist/cli/<tool>.js`, resolved from this module's location, never a relative path or $PATH), which
+ * `dist/bin/<tool>.js`, resolved from this module's location, never a relative path or $PATH), which
  * field of its `--json` result is its captured value, and which invocations write or verify an image.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Built: `dist/compose/tools.js` -> `dist/cli/`. Run from the source tree (tests, `.ts`): the built `dist/cli/`. */
+/**
+ * The bundled tools (scripts/bundle-cli.mjs), the package's `bin`: from `dist/compose/tools.js` and
+ * from a chunk of the bundle in `dist/bin/` alike, `../bin/`. Run from the source tree (tests, `.ts`):
+ * the built `dist/bin/`.
+ */
 const CLI_DIRS = import.meta.url.endsWith('.ts')
-  ? [new URL('../../dist/cli/', import.meta.url)]
-  : [new URL('../cli/', import.meta.url)];
+  ? [new URL('../../dist/bin/', import.meta.url)]
+  : [new URL('../bin/', import.meta.url)];
 
 const TOOL_NAME = /^rock-[a-z]+$/;
 

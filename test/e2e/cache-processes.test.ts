@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot, runTool } from '../support/cli.js';
 
 /** rock-cache with its own processes, as builds on one machine would run it (needs `npm run build`). */
-const bin = path.join(repoRoot, 'dist/cli/rock-cache.js');
+const bin = path.join(repoRoot, 'dist/bin/rock-cache.js');
 
 let root: string;
 let store: string;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot, runTool } from '../support/cli.js';
 
 /** rock-cache --remote as a user runs it: its own processes, two cache directories, a real registry. */
-const built = fs.existsSync(path.join(repoRoot, 'dist/cli/rock-cache.js'));
+const built = fs.existsSync(path.join(repoRoot, 'dist/bin/rock-cache.js'));
 const registry = process.env.ROCK_TEST_REGISTRY;
 
 let root: string;

@@ -1,6 +1,8 @@
 // What each built tool loads: `--version`, `--help` and a usage error load commander and the flag
 // wiring only, and a read command only what its work needs (`rock-image ls` never zod, yaml, SQLite,
 // pg or the zstd/xz bindings; `rock-verify integration` zod and yaml only for an image with a node.yaml; rock-mac on SQLite never pg). Counted with a module hook in the tool's own process, not timed.
+// The tools run as shipped, bundled (dist/bin/): each file of the bundle it loads counts as the
+// modules in it, from the bundle's dist/bin/meta.json.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,6 +89,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 let runs = 0;
 
+/** The modules in each file of the bundle (scripts/bundle-cli.mjs), paths from the repository root. */
+const bundled = (): Record<string, string[]> =>
+  JSON.parse(readFileSync(join(repoRoot, 'dist/bin/meta.json'), 'utf8')) as Record<string, string[]>;
+
 /** Runs a built tool with the hook; its exit code, stdout and the npm packages it loaded. */
 function loading(
   tool: string,
@@ -97,24 +103,32 @@ function loading(
   writeFileSync(record, '');
   const run = spawnSync(
     process.execPath,
-    ['--import', hook, join(repoRoot, 'dist/cli', `${tool}.js`), ...args],
+    ['--import', hook, join(repoRoot, 'dist/bin', `${tool}.js`), ...args],
     {
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1', ...env, ROCK_TEST_LOADED: record },
     },
   );
-  const loaded = readFileSync(record, 'utf8').split('\n');
+  const inBundle = bundled();
+  const loaded = readFileSync(record, 'utf8')
+    .split('\n')
+    .flatMap((m) => {
+      const file = /\/dist\/bin\/([^/]+\.js)$/.exec(m)?.[1];
+      const inputs = file === undefined ? undefined : inBundle[file];
+      return inputs ? [m, ...inputs.map((input) => join(repoRoot, input))] : [m];
+    });
   const packages = new Set<string>();
   for (const m of loaded) {
     const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(m);
     if (match?.[1]) packages.add(match[1]);
   }
   // The hook must have seen the tool itself: an empty record would pass every test below.
+  expect(loaded.some((m) => m.endsWith(`/dist/bin/${tool}.js`))).toBe(true);
   expect(loaded.some((m) => m.endsWith(`/dist/cli/${tool}.js`))).toBe(true);
   // Our own modules, as paths under dist/ (e.g. `cpio/gzip-segment.js`).
   const modules = loaded.flatMap((m) => {
     const match = /\/dist\/(.+\.js)$/.exec(m);
-    return match?.[1] && !m.includes('/node_modules/') ? [match[1]] : [];
+    return match?.[1] && !m.includes('/node_modules/') && !match[1].startsWith('bin/') ? [match[1]] : [];
   });
   return { status: run.status, stdout: run.stdout, packages: [...packages].sort(), modules };
 }

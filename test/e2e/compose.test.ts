@@ -185,7 +185,7 @@ describe('Ctrl-C', () => {
     );
     const child = spawn(
       process.execPath,
-      [join(repoRoot, 'dist/cli/rock-compose.js'), 'run', 'p.yaml', '--json'],
+      [join(repoRoot, 'dist/bin/rock-compose.js'), 'run', 'p.yaml', '--json'],
       {
         cwd: work,
         env: { ...process.env, ...env },

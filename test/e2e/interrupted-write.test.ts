@@ -50,7 +50,7 @@ describe('a signal during the write of an image', () => {
       const child = spawn(
         process.execPath,
         [
-          join(repoRoot, 'dist/cli/rock-image.js'),
+          join(repoRoot, 'dist/bin/rock-image.js'),
           'create',
           ...componentFlags(fixturesDir()),
           '--rootfs',

@@ -73,7 +73,7 @@ describe('rock-image extract: depth', () => {
   // Without procfs (no /proc/self/fd) the extractor falls back to full paths: same tree.
   it.runIf(isRoot && hasUnshare)('1,990 levels without /proc mounted: the same tree as `cpio -id`', () => {
     const ours = path.join(work, 'deep-noproc');
-    const tool = path.join(repoRoot, 'dist', 'cli', 'rock-image.js');
+    const tool = path.join(repoRoot, 'dist', 'bin', 'rock-image.js');
     execFileSync('unshare', [
       '-m',
       'sh',

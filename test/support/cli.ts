@@ -13,7 +13,7 @@ export interface CliRun {
 }
 
 /**
- * Runs a built tool (`dist/cli/<tool>.js`) as a user would, with its own process, and returns its
+ * Runs a built tool (`dist/bin/<tool>.js`, the package's `bin`) as a user would, with its own process, and returns its
  * exit code and output. `npm test` builds before it runs the tests.
  */
 export function runTool(
@@ -21,7 +21,7 @@ export function runTool(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
 ): CliRun {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli', `${tool}.js`), ...args], {
+  const result = spawnSync(process.execPath, [join(repoRoot, 'dist', 'bin', `${tool}.js`), ...args], {
     encoding: 'utf8',
     input: options.input,
     cwd: options.cwd ?? repoRoot,

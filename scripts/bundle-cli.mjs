@@ -5,8 +5,10 @@
 // Dynamic imports stay chunk boundaries, so what a command does not need is still never loaded.
 // The native bindings stay external (they load their .node files relative to their own package).
 // dist/bin/meta.json maps each output file back to the modules in it (for tests and inspection).
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The bundle's build id (src/util/build-id.ts) is a hash of the compiled code and the lockfile.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -18,6 +20,23 @@ if (tools.length === 0) {
   console.error(`bundle-cli: no dist/cli/rock-*.js in ${cliDir}: run tsc first`);
   process.exit(2);
 }
+
+// Every compiled module (the .js files under dist/ but the bundle), sorted: what the build id covers.
+function compiled(dir) {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => {
+      const file = join(dir, d.name);
+      if (d.isDirectory()) return file === outdir ? [] : compiled(file);
+      return d.name.endsWith('.js') ? [file] : [];
+    })
+    .sort();
+}
+const id = createHash('sha256');
+for (const file of [...compiled(join(root, 'dist')), join(root, 'package-lock.json')])
+  id.update(`${relative(root, file)}\0`)
+    .update(readFileSync(file))
+    .update('\0');
+const buildId = id.digest('hex').slice(0, 32);
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
@@ -35,6 +54,7 @@ const result = await build({
   banner: {
     js: "import { createRequire as __rockCreateRequire } from 'node:module'; const require = __rockCreateRequire(import.meta.url);",
   },
+  define: { __ROCK_BUILD_ID__: JSON.stringify(buildId) },
   sourcemap: 'linked',
   sourcesContent: false,
   metafile: true,

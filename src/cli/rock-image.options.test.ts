@@ -90,6 +90,7 @@ const TABLE: [string[], string, unknown][] = [
       mac: 'a4:58:0f:00:00:07',
       add: ['a:/etc/a', 'b:/b'],
       compress: 'gzip',
+      baseCache: true,
     },
   ],
   [
@@ -101,6 +102,7 @@ const TABLE: [string[], string, unknown][] = [
       outDir: 'segments',
       segmentOnly: true,
       compress: 'gzip',
+      baseCache: true,
       onNode: fn,
     },
   ],

@@ -216,6 +216,10 @@ export function rockImageProgram(
     )
     .option('--out-dir <dir>', 'with --fleet: where DIR/<name>.img go')
     .option('--segment-only', 'write only the segment, for loaders that concatenate initrds (GRUB, iPXE)')
+    .option(
+      '--no-base-cache',
+      'verify the base anew: neither take its verdict from $ROCK_HOME/verified-bases/ nor keep it there',
+    )
     .addOption(
       new Option('--compress <codec>', 'compression of the segment (the base keeps its own)')
         .choices(WRITE_COMPRESSIONS)
@@ -231,6 +235,8 @@ Examples:
   $ rock-image overlay base.img --fleet fleet.yaml --out-dir segments/ --segment-only   # then: initrd base.img node.img
 
 Every node image is verified before it is written (the base once, each node on the merged tree).
+A base that passes is kept in $ROCK_HOME/verified-bases/ (its verdict and unpacked tree, 0600), so a
+later run of the same build on the same base file checks only the nodes; --no-base-cache turns it off.
 Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable input or usage.`,
     )
     .action(async (base, opts) => {
@@ -251,6 +257,7 @@ Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable inp
               outDir: opts.outDir,
               segmentOnly: opts.segmentOnly,
               compress: opts.compress,
+              baseCache: opts.baseCache,
               onNode: (_i, _n, r) => {
                 if (!opts.json)
                   io.out(`${r.output}: ${r.bytes} bytes${r.mac ? `, mac ${r.mac}` : ''}, verified`);
@@ -286,6 +293,7 @@ Exit codes: 0 ok, 1 the base or a node image failed verification, 2 unusable inp
             add: opts.add,
             segmentOnly: opts.segmentOnly,
             compress: opts.compress,
+            baseCache: opts.baseCache,
           },
           context,
         )

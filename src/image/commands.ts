@@ -1,6 +1,8 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { BUILD_ID } from '../util/build-id.js';
 import type { RunContext } from '../util/run-context.js';
 import { sourceDateEpoch } from '../util/source-date-epoch.js';
+import type { BaseStore } from '../verify/base-store.js';
 import type { CreateImageOptions, CreateImageResult, PackRootfsOptions } from './create-image.js';
 import type { ExtractOptions, ExtractResult } from './extract/index.js';
 import type { ListedEntry } from './list-image.js';
@@ -30,11 +32,27 @@ export interface ExtractCommandOptions extends ExtractOptions {
   dir: string;
 }
 
+/**
+ * Whether the base's verdict may be taken from, and kept in, `$ROCK_HOME/verified-bases/` (verified
+ * by an earlier run of the same build on the same content); default true.
+ */
+interface BaseCacheOption {
+  baseCache?: boolean;
+}
+
 /** `overlay`: one node's image from a verified base. */
-export type OverlayCommandOptions = Omit<OverlayOptions, 'cwd' | 'sourceDateEpoch'>;
+export type OverlayCommandOptions = Omit<OverlayOptions, 'cwd' | 'sourceDateEpoch' | 'baseStore'> &
+  BaseCacheOption;
 
 /** `overlay --fleet`: every node of a fleet file. */
-export type FleetCommandOptions = Omit<FleetOptions, 'cwd' | 'env' | 'sourceDateEpoch'>;
+export type FleetCommandOptions = Omit<FleetOptions, 'cwd' | 'env' | 'sourceDateEpoch' | 'baseStore'> &
+  BaseCacheOption;
+
+/** The store of verified bases under ROCK_HOME, unless turned off or this build has no id (unbundled). */
+function baseStore(option: BaseCacheOption, context: RunContext): BaseStore | undefined {
+  if (option.baseCache === false || BUILD_ID === undefined) return undefined;
+  return { dir: join(context.home, 'verified-bases'), buildId: BUILD_ID };
+}
 
 /** Every rock-image command: typed options and the run context in, a result out (tests pass recording ones). */
 export interface ImageCommands {
@@ -95,13 +113,26 @@ export const imageCommands: ImageCommands = {
     const { extractImage } = await import('./extract-image.js');
     return extractImage(at(c, image), at(c, dir), o);
   },
-  overlay: async (o, c) => {
+  overlay: async ({ baseCache, ...o }, c) => {
     const { overlayImage } = await import('./overlay/index.js');
-    return overlayImage({ ...o, cwd: c.cwd, sourceDateEpoch: sourceDateEpoch(c.env) });
+    const store = baseStore({ baseCache }, c);
+    return overlayImage({
+      ...o,
+      cwd: c.cwd,
+      sourceDateEpoch: sourceDateEpoch(c.env),
+      ...(store ? { baseStore: store } : {}),
+    });
   },
-  fleet: async (o, c) => {
+  fleet: async ({ baseCache, ...o }, c) => {
     // Not the index: overlay-fleet.ts starts reading the base before it loads the rest.
     const { overlayFleet } = await import('./overlay/overlay-fleet.js');
-    return overlayFleet({ ...o, cwd: c.cwd, env: { ...c.env }, sourceDateEpoch: sourceDateEpoch(c.env) });
+    const store = baseStore({ baseCache }, c);
+    return overlayFleet({
+      ...o,
+      cwd: c.cwd,
+      env: { ...c.env },
+      sourceDateEpoch: sourceDateEpoch(c.env),
+      ...(store ? { baseStore: store } : {}),
+    });
   },
 };

@@ -63,14 +63,53 @@ const EMPTY = new Uint8Array(0);
 /** The ELF reader's page (util/random-access-source.ts reads whole pages). */
 const PAGE = 4096;
 
+/** One kept piece of a file: `bytes` from offset `start`. */
+export interface SamplePiece {
+  start: number;
+  bytes: Uint8Array;
+}
+
+/** A sample as plain data (what a stored verified base keeps of it: verify/base-store.ts). */
+export interface SampleParts {
+  size: number;
+  head: Uint8Array;
+  /** The kept pieces, the first one starting at 0. */
+  pieces: SamplePiece[];
+  elf?: ElfFacts;
+}
+
+/** Where a sample made here keeps its pieces (copied along when a sample is spread). */
+const PIECES = Symbol('sample pieces');
+
+interface KeptSample extends FileSample {
+  readonly [PIECES]: SamplePiece[];
+}
+
+/** The plain data of a sample made by this module (every sample of a tree is). */
+export function sampleParts(sample: FileSample): SampleParts {
+  const pieces = (sample as Partial<KeptSample>)[PIECES];
+  if (pieces === undefined) throw new Error('sampleParts: not a sample made by file-sample.ts');
+  const parts: SampleParts = { size: sample.size, head: sample.head, pieces };
+  if (sample.elf !== undefined) parts.elf = sample.elf;
+  return parts;
+}
+
+/** The sample {@link sampleParts} took apart: the same reads give the same bytes. */
+export function sampleFromParts(parts: SampleParts): FileSample {
+  const sample = piecesSample(parts.size, parts.head, parts.pieces);
+  return parts.elf === undefined ? sample : { ...sample, elf: parts.elf };
+}
+
 /** A sample over bytes in memory (records built in tests, or files kept whole). */
 export function wholeSample(bytes: Uint8Array): FileSample {
-  return {
+  const sample: KeptSample = {
     size: bytes.length,
     head: bytes,
     read: (offset, length) =>
       bytes.subarray(Math.min(offset, bytes.length), Math.min(offset + length, bytes.length)),
+    [PIECES]: [{ start: 0, bytes }],
   };
+  return sample;
 }
 
 /** The sample of an empty file. */
@@ -276,12 +315,9 @@ class Sampler {
 }
 
 /** Random access over kept pieces (the first one starts at 0 and is the head). */
-function piecesSample(
-  size: number,
-  head: Uint8Array,
-  pieces: { start: number; bytes: Uint8Array }[],
-): FileSample {
+function piecesSample(size: number, head: Uint8Array, pieces: SamplePiece[]): KeptSample {
   return {
+    [PIECES]: pieces,
     size,
     head,
     read(offset, length) {

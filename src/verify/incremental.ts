@@ -8,7 +8,8 @@
  * merged tree, except the ELF check, which is taken from the base's when the segment changes
  * nothing the loader looked at (incremental-deps.ts). Nothing of the base is decompressed again.
  * The verdict equals `verifyImage` of the combined file (a differential test holds the two
- * together).
+ * together). With a store (base-store.ts), a base verified by an earlier run of the same build is
+ * taken from it instead of being read and checked again.
  */
 import { webcrypto } from 'node:crypto';
 import { open } from 'node:fs/promises';
@@ -19,6 +20,8 @@ import { readEntries, readRecords } from '../cpio/read-records.js';
 import { XZ_HEADER_PREFIX } from '../cpio/xz-check.js';
 import { ZSTD_HEADER_PREFIX } from '../cpio/zstd-window.js';
 import { fsError } from '../util/fs-errors.js';
+import { type BaseStore, loadStoredBase, type StoredBaseKey, storeBase } from './base-store.js';
+import { loadNodeConfigValidatorFor } from './checks/node-config-validator.js';
 import type { TracedChecks } from './incremental-checks.js';
 import type { ElfReuse, TracedDeps } from './incremental-deps.js';
 import { indexTree, RootfsLayer, type TreeIndex } from './rootfs-layer.js';
@@ -43,6 +46,8 @@ export interface VerifiedBase {
   bytes: number;
   /** The full verification of the base alone (what `verifyImage` reports). */
   report: VerifyReport;
+  /** Taken from a store of verified bases (base-store.ts): verified by an earlier run. */
+  fromStore: boolean;
   /** The tree the kernel makes of it, indexed for layers. */
   tree: ImageTree;
   /** Every name its records carry, absolute (`/config/node.yaml`), as stored. */
@@ -71,6 +76,11 @@ export interface VerifiedBase {
 export interface VerifyBaseOptions extends VerifyOptions {
   /** Name used in messages; default the file's base name. */
   source?: string;
+  /**
+   * Where verified bases are kept across runs (base-store.ts): a base stored there for the same
+   * content, name, command line and build is taken from it; one verified here that passes is stored.
+   */
+  store?: BaseStore;
 }
 
 const bases = new Map<string, VerifiedBase>();
@@ -110,10 +120,20 @@ export async function verifyBase(path: string, options: VerifyBaseOptions = {}):
   // find by it: the unpacking then starts at once, the digest computed meanwhile.
   const digest = webcrypto.subtle.digest('SHA-256', bytes).then((d) => Buffer.from(d).toString('hex'));
   const source = options.source ?? basename(path);
+  const { store } = options;
+  const storedKey = (sha256: string): StoredBaseKey => ({ sha256, source, cmdline: options.cmdline ?? null });
   const keyOf = (sha256: string) => JSON.stringify([sha256, source, options.cmdline ?? null]);
-  if (bases.size > 0) {
-    const known = bases.get(keyOf(await digest));
+  if (bases.size > 0 || store !== undefined) {
+    const sha256 = await digest;
+    const known = bases.get(keyOf(sha256));
     if (known) return known;
+    const stored = store && loadStoredBase(store, storedKey(sha256), path);
+    if (stored) {
+      // Its tree was not made by the unpacker here, which loads what the checks of it will need.
+      await loadNodeConfigValidatorFor(stored.tree.nodes);
+      bases.set(keyOf(sha256), stored);
+      return stored;
+    }
   }
   const seen: { xz: Map<number, Uint8Array>; zstd: Map<number, Uint8Array>; last?: RecordOrigin } = {
     xz: new Map(),
@@ -139,6 +159,7 @@ export async function verifyBase(path: string, options: VerifyBaseOptions = {}):
     sha256,
     bytes: bytes.length,
     report,
+    fromStore: false,
     tree,
     names,
     segments: last ? last.segment + 1 : 0,
@@ -153,6 +174,7 @@ export async function verifyBase(path: string, options: VerifyBaseOptions = {}):
     checks,
   };
   bases.set(keyOf(sha256), base);
+  if (store !== undefined && report.passed) await storeBase(store, storedKey(sha256), base);
   return base;
 }
 

@@ -4,11 +4,10 @@
  * kernel would really leave behind, not the list of records.
  */
 
-import { NODE_CONFIG_PATH } from '../contract/index.js';
 import { TRAILER_NAME as TRAILER } from '../cpio/newc-header.js';
 import { type ArchiveEntry, type CpioRecord, TYPE_BITS } from '../cpio/types.js';
 import { hexOffset } from '../errors/index.js';
-import { loadNodeConfigValidator } from './checks/node-config-validator.js';
+import { loadNodeConfigValidator, mayGiveNodeConfig } from './checks/node-config-validator.js';
 import { captureSample, type FileSample, wholeSample } from './file-sample.js';
 import { BUILTIN_RECORDS, isBuiltinOrigin } from './kernel-builtin.js';
 import { NAME_MAX, PATH_MAX, splitName } from './path-walk.js';
@@ -39,7 +38,6 @@ interface Job {
 }
 
 const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
-const CONFIG_DIR = NODE_CONFIG_PATH.slice(0, NODE_CONFIG_PATH.lastIndexOf('/'));
 
 /**
  * What the unpacker writes into: a {@link Rootfs}, or a layer over a tree already unpacked (the
@@ -80,8 +78,7 @@ class KernelUnpacker {
     const where = locateName(this.fs.lookup, info.name, this.fs.parents);
     // The check reads /config/node.yaml through symlinks: a record there, or a symlink at /config,
     // may give the tree one to validate.
-    if (where.path === NODE_CONFIG_PATH || (where.path === CONFIG_DIR && info.type === 'symlink'))
-      this.validator ??= loadNodeConfigValidator();
+    if (mayGiveNodeConfig(where.path, info.type)) this.validator ??= loadNodeConfigValidator();
     const job: Job = {
       record,
       where,

@@ -2,9 +2,10 @@
 // mappings, given and generated keys) written with --segment-only and as full images. Each segment
 // is what GNU cpio reads after gzip -dc, carries the node's MAC, and `cat base seg` passes
 // rock-verify integration; a generated key is kept 0600 beside the image; a second run gives the
-// same bytes.
+// same bytes. A later run takes the base's verdict from ROCK_HOME/verified-bases/ (one file, 0600),
+// and writes the very segments a run that verifies the base anew (--no-base-cache) writes.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,5 +98,34 @@ describe('rock-image overlay --fleet', () => {
       `gzip -dc < '${at('seg/n2.img')}' | cpio -i --to-stdout --quiet config/CONFIG_KEY`,
     ]);
     expect(key.equals(readFileSync(at('seg/n2.CONFIG_KEY')))).toBe(true);
+  });
+
+  it("takes the base's verdict from ROCK_HOME/verified-bases/ in a later run, with the same output", () => {
+    const home = at('home');
+    const fleet = (dir: string, more: string[] = []) => {
+      const run = runTool(
+        'rock-image',
+        ['overlay', at('base.img'), '--fleet', at('fleet.yaml'), '--out-dir', at(dir), '--json', ...more],
+        { env: { ROCK_HOME: home } },
+      );
+      ok(run, `overlay --fleet ${more.join(' ')}`);
+      return (JSON.parse(run.stdout) as { name: string; baseFromStore: boolean }[]).map(
+        (n) => n.baseFromStore,
+      );
+    };
+    expect(fleet('anew', ['--segment-only', '--no-base-cache'])).toEqual([false, false, false]);
+    expect(existsSync(join(home, 'verified-bases'))).toBe(false);
+    expect(fleet('first', ['--segment-only'])).toEqual([false, false, false]);
+    const stored = readdirSync(join(home, 'verified-bases'));
+    expect(stored).toHaveLength(1);
+    expect(statSync(join(home, 'verified-bases', stored[0] as string)).mode & 0o777).toBe(0o600);
+    expect(fleet('later', ['--segment-only'])).toEqual([true, true, true]);
+    expect(fleet('later-full')).toEqual([true, true, true]);
+    const base = readFileSync(at('base.img'));
+    for (const name of ['n1', 'n3']) {
+      const segment = readFileSync(at(`anew/${name}.img`));
+      expect(readFileSync(at(`later/${name}.img`)).equals(segment)).toBe(true);
+      expect(readFileSync(at(`later-full/${name}.img`)).equals(Buffer.concat([base, segment]))).toBe(true);
+    }
   });
 });

@@ -1,9 +1,23 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, from this file's location. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+let scratchHome: string | undefined;
+
+/** ROCK_HOME for a tool run without one: this test process's own directory, never ~/.rock. */
+function defaultHome(): string {
+  if (scratchHome === undefined) {
+    const made = mkdtempSync(join(tmpdir(), 'rock-test-home-'));
+    process.on('exit', () => rmSync(made, { recursive: true, force: true }));
+    scratchHome = made;
+  }
+  return scratchHome;
+}
 
 /** Result of running one of our built tools. */
 export interface CliRun {
@@ -25,7 +39,7 @@ export function runTool(
     encoding: 'utf8',
     input: options.input,
     cwd: options.cwd ?? repoRoot,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    env: { ...process.env, NO_COLOR: '1', ROCK_HOME: defaultHome(), ...options.env },
     timeout: 300_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

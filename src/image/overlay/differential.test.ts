@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WriteCompression } from '../../compression/index.js';
 import { newInfo, type WriteEntry } from '../../cpio/index.js';
 import { fixturesDir } from '../../qemu/test-support/test-kernel.js';
-import { verifyBase, verifyImage, verifyWithSegment } from '../../verify/index.js';
+import { decodeBase, encodeBase } from '../../verify/base-store.js';
+import { type VerifiedBase, verifyBase, verifyImage, verifyWithSegment } from '../../verify/index.js';
 import { segmentBytes, segmentPadding } from './segment-bytes.js';
 import { KEY, makeBases, NODE } from './test-support/bases.js';
 
@@ -52,7 +53,25 @@ beforeAll(async () => {
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-/** Verifies `entries` on `baseFile` both ways; returns the verdict and how the ELF check was made. */
+const restoredBases = new Map<string, VerifiedBase>();
+
+/** `baseFile` verified, stored and restored as a later run takes it from its store (base-store.ts). */
+async function restoredBase(baseFile: string): Promise<VerifiedBase> {
+  let restored = restoredBases.get(baseFile);
+  if (restored === undefined) {
+    const fresh = await verifyBase(baseFile);
+    const key = { sha256: fresh.sha256, source: path.basename(baseFile), cmdline: null };
+    restored = decodeBase(encodeBase(fresh, key, 'test-build'), key, 'test-build', fresh.path);
+    if (restored === undefined) throw new Error(`${baseFile}: the stored base did not decode`);
+    restoredBases.set(baseFile, restored);
+  }
+  return restored;
+}
+
+/**
+ * Verifies `entries` on `baseFile` both ways, on the base verified in this run and on that base
+ * stored and restored; returns the verdict and how the ELF check was made.
+ */
 async function differential(baseFile: string, entries: WriteEntry[], compress: WriteCompression = 'gzip') {
   const base = await verifyBase(baseFile);
   const padding = segmentPadding(base.bytes, base.lastCompression, compress);
@@ -63,14 +82,19 @@ async function differential(baseFile: string, entries: WriteEntry[], compress: W
   const incremental = await verifyWithSegment(base, segment, { source: 'combined.img' });
   const full = await verifyImage(combined);
   expect(incremental).toEqual(full);
+  expect(await verifyWithSegment(await restoredBase(baseFile), segment, { source: 'combined.img' })).toEqual(
+    full,
+  );
   const how = (Object.keys(before) as (keyof typeof before)[]).find((k) => base.elfChecks[k] !== before[k]);
   return { report: full, how };
 }
 
 describe('the verified base', () => {
-  it('is what verifyImage reports of the base file', async () => {
+  it('is what verifyImage reports of the base file, stored and restored too', async () => {
     for (const file of [bases.gzip, bases.lz4, bases.none, at('base.links.img')] as string[]) {
-      expect((await verifyBase(file)).report).toEqual(await verifyImage(file));
+      const full = await verifyImage(file);
+      expect((await verifyBase(file)).report).toEqual(full);
+      expect((await restoredBase(file)).report).toEqual(full);
     }
   });
 });

@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { WriteCompression } from '../../compression/codecs.js';
 import { type AtomicFile, syncDirectory, writeFilesAtomic } from '../../util/atomic-write.js';
 import { makeDirs } from '../../util/make-dirs.js';
+import type { BaseStore } from '../../verify/base-store.js';
 import type { Fleet, FleetNode } from './fleet-schema.js';
 import type { OverlayResult, SegmentDraft, SegmentOptions } from './overlay-image.js';
 import type { NodeInputs, SegmentEntries } from './segment-entries.js';
@@ -21,6 +22,8 @@ export interface FleetOptions {
   cwd?: string;
   /** For `pool:` nodes: the environment rock-mac reads its database and pools from. */
   env?: NodeJS.ProcessEnv;
+  /** Where verified bases are kept across runs (verify/base-store.ts); default none. */
+  baseStore?: BaseStore;
   /** Called after each node. */
   onNode?: (index: number, total: number, result: FleetNodeResult) => void;
 }
@@ -48,7 +51,7 @@ export async function overlayFleet(options: FleetOptions): Promise<FleetNodeResu
   const outDir = resolve(cwd, options.outDir);
   // The base is read, inflated and verified on the thread pool and in the gaps of what follows:
   // reading the fleet and making each node's records need nothing of it.
-  const pending = verifiedBase(resolve(cwd, options.base));
+  const pending = verifiedBase(resolve(cwd, options.base), options.baseStore);
   pending.catch(() => undefined); // awaited on every path below
   // What reads the fleet and makes the segments (YAML, schemas, the archive writer) loads meanwhile.
   const [{ readFleet }, node] = await Promise.all([import('./read-fleet.js'), import('./overlay-image.js')]);

@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import type { WriteCompression } from '../../compression/codecs.js';
 import { CheckError } from '../../errors/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import type { BaseStore } from '../../verify/base-store.js';
 import { type VerifiedBase, verifyWithSegment } from '../../verify/incremental.js';
 import type { VerifyReport } from '../../verify/types.js';
 import { segmentBytes, segmentPadding } from './segment-bytes.js';
@@ -23,6 +24,8 @@ export interface OverlayOptions extends NodeInputs {
   /** Every mtime in the segment (SOURCE_DATE_EPOCH); default 0. */
   sourceDateEpoch?: number;
   cwd?: string;
+  /** Where verified bases are kept across runs (verify/base-store.ts); default none. */
+  baseStore?: BaseStore;
 }
 
 /** What {@link overlayImage} wrote. */
@@ -34,6 +37,8 @@ export interface OverlayResult {
   /** sha256 of the segment, and of the base (the node image is the one followed by the other). */
   segmentSha256: string;
   baseSha256: string;
+  /** The base's verdict came from the store of verified bases (verified by an earlier run). */
+  baseFromStore: boolean;
   /** The verdict on the node image (base and segment together). */
   verify: VerifyReport;
   /** A key made for `configKey: 'generate'` (base64 text), for the caller to keep; never printed. */
@@ -53,7 +58,7 @@ export interface OverlayResult {
  */
 export async function overlayImage(options: OverlayOptions): Promise<OverlayResult> {
   const cwd = options.cwd ?? process.cwd();
-  const base = await verifiedBase(resolve(cwd, options.base));
+  const base = await verifiedBase(resolve(cwd, options.base), options.baseStore);
   return overlayOnBase(base, { ...options, output: resolve(cwd, options.output) });
 }
 
@@ -170,6 +175,7 @@ export async function prepareSegment(
     segmentBytes: segment.length,
     segmentSha256: createHash('sha256').update(segment).digest('hex'),
     baseSha256: base.sha256,
+    baseFromStore: base.fromStore,
     verify: report,
     ...(generatedKey === undefined ? {} : { generatedKey }),
   };

@@ -5,6 +5,30 @@
  * synchronous checks find it ready.
  */
 import type { validateNodeConfig } from '../../config/parse.js';
+import { NODE_CONFIG_PATH } from '../../contract/index.js';
+import type { EntryType } from '../../cpio/index.js';
+import type { ImageNode } from '../types.js';
+
+const CONFIG_DIR = NODE_CONFIG_PATH.slice(0, NODE_CONFIG_PATH.lastIndexOf('/'));
+
+/**
+ * Whether an entry landing at `path` may give the tree a node.yaml for the check to validate (it
+ * reads /config/node.yaml through symlinks): one there, or a symlink at /config.
+ */
+export function mayGiveNodeConfig(path: string, type: EntryType): boolean {
+  return path === NODE_CONFIG_PATH || (path === CONFIG_DIR && type === 'symlink');
+}
+
+/**
+ * Loads the validator when a tree made without the unpacker (a stored verified base) may hold a
+ * node.yaml, as the unpacker would have when it made the tree.
+ */
+export async function loadNodeConfigValidatorFor(nodes: ReadonlyMap<string, ImageNode>): Promise<void> {
+  for (const path of [NODE_CONFIG_PATH, CONFIG_DIR]) {
+    const node = nodes.get(path);
+    if (node !== undefined && mayGiveNodeConfig(path, node.type)) return loadNodeConfigValidator();
+  }
+}
 
 type Validate = typeof validateNodeConfig;
 let validate: Validate | undefined;

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import v8 from 'node:v8';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { type FileSample, type SampleParts, sampleFromParts, sampleParts } from './file-sample.js';
+import { type SampleParts, sampleFromParts, sampleParts } from './file-sample.js';
 import type { VerifiedBase } from './incremental.js';
 import { indexTree } from './rootfs-layer.js';
 import type { ImageNode, ImageTree } from './types.js';
@@ -52,6 +52,24 @@ interface StoredBase
 const headerOf = (key: StoredBaseKey, buildId: string) =>
   Buffer.from(JSON.stringify({ format: FORMAT, buildId, ...key }));
 
+/** The nodes with each content converted once: hard links share the result as they shared the original. */
+function withContents<N extends { content: A }, A extends object, B>(
+  nodes: ReadonlyMap<string, N>,
+  convert: (content: A) => B,
+): Map<string, Omit<N, 'content'> & { content: B }> {
+  const converted = new Map<A, B>();
+  const out = new Map<string, Omit<N, 'content'> & { content: B }>();
+  for (const [path, node] of nodes) {
+    let content = converted.get(node.content);
+    if (content === undefined) {
+      content = convert(node.content);
+      converted.set(node.content, content);
+    }
+    out.set(path, { ...node, content });
+  }
+  return out;
+}
+
 /** The stored file's name: a digest of the build and the key. */
 function fileOf(store: BaseStore, key: StoredBaseKey): string {
   const id = createHash('sha256').update(headerOf(key, store.buildId)).digest('hex');
@@ -63,16 +81,7 @@ function fileOf(store: BaseStore, key: StoredBaseKey): string {
  * the sha256 of the payload, the payload (v8-serialized {@link StoredBase}).
  */
 export function encodeBase(base: VerifiedBase, key: StoredBaseKey, buildId: string): Buffer {
-  const parts = new Map<FileSample, SampleParts>();
-  const nodes = new Map<string, StoredNode>();
-  for (const [path, node] of base.tree.nodes) {
-    let content = parts.get(node.content);
-    if (content === undefined) {
-      content = sampleParts(node.content);
-      parts.set(node.content, content);
-    }
-    nodes.set(path, { ...node, content });
-  }
+  const nodes: Map<string, StoredNode> = withContents(base.tree.nodes, sampleParts);
   const { path: _path, fromStore: _from, elfChecks: _e, checksRun: _c, index: _i, tree, ...rest } = base;
   const stored: StoredBase = { ...rest, tree: { ...tree, nodes } };
   const payload = v8.serialize(stored);
@@ -136,16 +145,7 @@ function isStoredBase(value: unknown): value is StoredBase {
 
 /** The verified base a stored one was made from, its samples rebuilt (hard links sharing theirs). */
 function restored(stored: StoredBase, path: string): VerifiedBase {
-  const samples = new Map<SampleParts, FileSample>();
-  const nodes = new Map<string, ImageNode>();
-  for (const [p, node] of stored.tree.nodes) {
-    let content = samples.get(node.content);
-    if (content === undefined) {
-      content = sampleFromParts(node.content);
-      samples.set(node.content, content);
-    }
-    nodes.set(p, { ...node, content });
-  }
+  const nodes: Map<string, ImageNode> = withContents(stored.tree.nodes, sampleFromParts);
   const tree: ImageTree = { ...stored.tree, nodes };
   return {
     ...stored,

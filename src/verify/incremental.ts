@@ -116,13 +116,14 @@ async function* noting<R extends ArchiveEntry | CpioRecord>(
 export async function verifyBase(path: string, options: VerifyBaseOptions = {}): Promise<VerifiedBase> {
   const verdicts = checking(); // loads while the base is read and unpacked
   const bytes = await readWhole(path);
-  // On the thread pool (WebCrypto), like the read. With nothing verified yet there is nothing to
-  // find by it: the unpacking then starts at once, the digest computed meanwhile.
+  // On the thread pool (WebCrypto), like the read. With nothing verified yet and no store there is
+  // nothing to find by it: the unpacking then starts at once, the digest computed meanwhile.
   const digest = webcrypto.subtle.digest('SHA-256', bytes).then((d) => Buffer.from(d).toString('hex'));
   const source = options.source ?? basename(path);
   const { store } = options;
+  // One key for this run's bases and for the store: the content, the name, the command line.
   const storedKey = (sha256: string): StoredBaseKey => ({ sha256, source, cmdline: options.cmdline ?? null });
-  const keyOf = (sha256: string) => JSON.stringify([sha256, source, options.cmdline ?? null]);
+  const keyOf = (sha256: string) => JSON.stringify(storedKey(sha256));
   if (bases.size > 0 || store !== undefined) {
     const sha256 = await digest;
     const known = bases.get(keyOf(sha256));
